@@ -1,0 +1,36 @@
+import pytest
+
+from tests.cast import build_cast
+
+
+@pytest.fixture
+def cast(db):
+    return build_cast()
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a user of the cast."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # A test never skips silently: a skip fails the run.
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and reporter.stats.get("skipped") and exitstatus == 0:
+        reporter.write_line(
+            "FAILED: tests were skipped; zhucun's suite must run every test.", red=True
+        )
+        session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is the production hasher (tested in test_accounts); the rest of
+    # the suite does not need to pay for it on every user it creates.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,35 @@
+"""Navigation shown to a user: only the sections their roles may open."""
+
+from zhucun.accounts.roles import Role
+from zhucun.accounts.scope import scope_for
+
+# (url name, label, roles that see it)
+_SECTIONS = (
+    ("home", "首页", None),
+    (
+        "stationing:team_list",
+        "驻村工作队",
+        {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER},
+    ),
+    ("org:cadre_list", "干部", {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER}),
+    (
+        "households:household_list",
+        "贫困户",
+        {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.HOUSEHOLD_CADRE},
+    ),
+    ("rulebook:parameters", "政策参数", None),
+)
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = scope_for(user)
+    items = [
+        (name, label)
+        for name, label, roles in _SECTIONS
+        if roles is None or scope.everything or scope.roles & roles
+    ]
+    role_labels = [Role(r).label for r in sorted(scope.roles)]
+    return {"nav_items": items, "role_labels": role_labels}

@@ -1,0 +1,134 @@
+"""What each role sees first on its home page: its figures and what to do next."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from zhucun.accounts.roles import Role
+from zhucun.accounts.scope import Scope, scoped
+from zhucun.households.models import Household
+from zhucun.org.models import Cadre, Region, Unit
+from zhucun.stationing.models import Assignment, Team
+
+
+@dataclass
+class Figure:
+    label: str
+    value: int | str
+    url: str = ""
+
+
+@dataclass
+class Todo:
+    text: str
+    url: str = ""
+    article: str = ""
+
+
+@dataclass
+class Panel:
+    role: Role
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    todos: list[Todo] = field(default_factory=list)
+
+
+def _active_on(today):
+    return Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
+
+
+def _region_panel(user, role: Role, scope: Scope, today) -> Panel:
+    ids = {Role.CITY: scope.city_ids, Role.COUNTY: scope.county_ids, Role.TOWN: scope.town_ids}[
+        role
+    ]
+    names = "、".join(Region.objects.filter(pk__in=ids).values_list("name", flat=True))
+    teams = scoped(user, Team.objects.filter(withdrawn_on__isnull=True))
+    in_post = scoped(user, Assignment.objects.filter(_active_on(today)))
+    active_team = Team.objects.filter(village=OuterRef("pk"), withdrawn_on__isnull=True)
+    uncovered = scoped(user, Region.objects.filter(level="village", is_poor=True)).exclude(
+        Exists(active_team)
+    )
+    panel = Panel(role, f"{Role(role).label} · {names}")
+    panel.figures = [
+        Figure("在驻工作队", teams.count(), reverse("stationing:team_list")),
+        Figure(
+            "在岗驻村干部", in_post.values("cadre").distinct().count(), reverse("org:cadre_list")
+        ),
+        Figure(
+            "建档立卡贫困户",
+            scoped(user, Household.objects.all()).count(),
+            reverse("households:household_list"),
+        ),
+    ]
+    for village in uncovered.select_related("town")[:20]:
+        panel.todos.append(
+            Todo(f"贫困村 {village.town.name}{village.name} 尚无在驻工作队", "", "第三条")
+        )
+    return panel
+
+
+def _unit_panel(user, scope: Scope, today) -> Panel:
+    names = "、".join(Unit.objects.filter(pk__in=scope.unit_ids).values_list("name", flat=True))
+    panel = Panel(Role.UNIT, f"参扶单位 · {names}")
+    stationed = Assignment.objects.filter(_active_on(today), cadre__unit_id__in=scope.unit_ids)
+    panel.figures = [
+        Figure(
+            "本单位干部",
+            Cadre.objects.filter(unit_id__in=scope.unit_ids).count(),
+            reverse("org:cadre_list"),
+        ),
+        Figure("在驻干部", stationed.values("cadre").distinct().count()),
+        Figure(
+            "帮扶工作队",
+            scoped(user, Team.objects.filter(withdrawn_on__isnull=True)).count(),
+            reverse("stationing:team_list"),
+        ),
+    ]
+    return panel
+
+
+def _team_panel(user, role: Role, team_ids, today) -> Panel:
+    teams = list(Team.objects.filter(pk__in=team_ids).select_related("village__town"))
+    title = "、".join(f"{t.village.town.name}{t.village.name}" for t in teams)
+    panel = Panel(role, f"{Role(role).label} · {title}")
+    members = Assignment.objects.filter(_active_on(today), team_id__in=team_ids)
+    panel.figures = [Figure("在岗队员", members.count())]
+    panel.todos = [
+        Todo(f"查看{t.name}", reverse("stationing:team_detail", args=[t.pk])) for t in teams
+    ]
+    return panel
+
+
+def _household_cadre_panel(user, scope: Scope) -> Panel:
+    panel = Panel(Role.HOUSEHOLD_CADRE, "联户干部")
+    paired = Household.objects.filter(pairings__cadre_id=scope.cadre_id, pairings__end__isnull=True)
+    panel.figures = [Figure("结对贫困户", paired.count(), reverse("households:household_list"))]
+    return panel
+
+
+def _admin_panel(role: Role) -> Panel:
+    panel = Panel(role, Role(role).label)
+    panel.todos.append(Todo("进入后台管理", reverse("admin:index")))
+    return panel
+
+
+def panels_for(user, scope: Scope) -> list[Panel]:
+    today = timezone.localdate()
+    panels = []
+    for role in (Role.CITY, Role.COUNTY, Role.TOWN):
+        if role in scope.roles:
+            panels.append(_region_panel(user, role, scope, today))
+    if Role.UNIT in scope.roles:
+        panels.append(_unit_panel(user, scope, today))
+    if scope.led_team_ids:
+        panels.append(_team_panel(user, Role.TEAM_LEADER, scope.led_team_ids, today))
+    if scope.member_team_ids:
+        panels.append(_team_panel(user, Role.MEMBER, scope.member_team_ids, today))
+    if scope.is_household_cadre:
+        panels.append(_household_cadre_panel(user, scope))
+    for role in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN):
+        if role in scope.roles:
+            panels.append(_admin_panel(role))
+    return panels

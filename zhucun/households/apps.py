@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HouseholdsConfig(AppConfig):
+    name = "zhucun.households"
+    verbose_name = "贫困户与联户"

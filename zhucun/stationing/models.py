@@ -1,0 +1,93 @@
+"""Work teams (驻村工作队) and the assignments of cadres to them."""
+
+from django.db import models
+from django.db.models import Q
+
+
+class Team(models.Model):
+    """One team per poor village (第三条); joint teams of small units (第六条)."""
+
+    name = models.CharField("队名", max_length=60)
+    village = models.ForeignKey(
+        "org.Region",
+        models.PROTECT,
+        related_name="teams",
+        verbose_name="驻点村",
+        limit_choices_to={"level": "village"},
+    )
+    lead_unit = models.ForeignKey(
+        "org.Unit", models.PROTECT, related_name="led_teams", verbose_name="牵头单位"
+    )
+    units = models.ManyToManyField(
+        "org.Unit", related_name="teams", verbose_name="参扶单位", blank=True
+    )
+    formed_on = models.DateField("组建日期")
+    withdrawn_on = models.DateField("撤离日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "驻村工作队"
+        ordering = ["village__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village"],
+                condition=Q(withdrawn_on__isnull=True),
+                name="one_active_team_per_village",
+                violation_error_message="该村已有一支在驻工作队(第三条:一村一队)。",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AssignmentRole(models.TextChoices):
+    LEADER_SECRETARY = "leader_secretary", "队长兼第一书记"
+    LEADER = "leader", "队长"
+    FIRST_SECRETARY = "first_secretary", "第一书记"
+    MEMBER = "member", "队员"
+    TOWN_CONTACT = "town_contact", "包村干部(不计人数)"
+    VILLAGE_CADRE = "village_cadre", "村干部(不计人数)"
+
+
+LEADER_ROLES = frozenset({AssignmentRole.LEADER_SECRETARY, AssignmentRole.LEADER})
+# 第六条、第八条: town contact cadres and village cadres join the team
+# but do not count toward its size.
+NON_COUNTED_ROLES = frozenset({AssignmentRole.TOWN_CONTACT, AssignmentRole.VILLAGE_CADRE})
+
+
+class Assignment(models.Model):
+    team = models.ForeignKey(
+        Team, models.PROTECT, related_name="assignments", verbose_name="工作队"
+    )
+    cadre = models.ForeignKey(
+        "org.Cadre", models.PROTECT, related_name="assignments", verbose_name="干部"
+    )
+    role = models.CharField("队内职务", max_length=20, choices=AssignmentRole.choices)
+    start = models.DateField("驻村开始")
+    planned_end = models.DateField("计划结束", help_text="每期驻村不少于2年(第六条)")
+    end = models.DateField("实际结束", null=True, blank=True)
+    party_transferred_on = models.DateField(
+        "党组织关系转入村日期", null=True, blank=True, help_text="第七条"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "驻村任职"
+        ordering = ["team_id", "start"]
+        indexes = [
+            models.Index(fields=["cadre", "start"]),
+            models.Index(fields=["team", "end"]),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} @ {self.team}"
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role in LEADER_ROLES
+
+    @property
+    def is_counted(self) -> bool:
+        return self.role not in NON_COUNTED_ROLES
+
+    def active_on(self, day) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)

@@ -1,0 +1,48 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from zhucun.accounts.access import allow
+from zhucun.accounts.roles import Role
+from zhucun.accounts.scope import get_scoped_or_404, scoped
+from zhucun.stationing.models import NON_COUNTED_ROLES, Team
+
+TEAM_VIEWERS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER)
+
+
+def _in_post(today, prefix=""):
+    return Q(**{f"{prefix}start__lte": today}) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": today})
+    )
+
+
+@allow(*TEAM_VIEWERS)
+def team_list(request):
+    today = timezone.localdate()
+    teams = (
+        scoped(request.user, Team.objects.filter(withdrawn_on__isnull=True))
+        .select_related("village__town__county", "lead_unit")
+        .annotate(
+            counted=Count(
+                "assignments",
+                filter=_in_post(today, "assignments__")
+                & ~Q(assignments__role__in=NON_COUNTED_ROLES),
+            )
+        )
+        .order_by("village__code")
+    )
+    page = Paginator(teams, 50).get_page(request.GET.get("page"))
+    return render(request, "stationing/team_list.html", {"page": page})
+
+
+@allow(*TEAM_VIEWERS)
+def team_detail(request, pk):
+    team = get_scoped_or_404(request.user, Team, pk)
+    today = timezone.localdate()
+    assignments = (
+        team.assignments.filter(_in_post(today)).select_related("cadre__unit").order_by("role")
+    )
+    return render(
+        request, "stationing/team_detail.html", {"team": team, "assignments": assignments}
+    )

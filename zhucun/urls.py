@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "驻村联户工作管理系统 · 后台"
+admin.site.site_title = "驻村联户后台"
+admin.site.index_title = "后台管理"
+
+urlpatterns = [
+    path("", include("zhucun.home.urls")),
+    path("org/", include("zhucun.org.urls")),
+    path("teams/", include("zhucun.stationing.urls")),
+    path("households/", include("zhucun.households.urls")),
+    path("rules/", include("zhucun.rulebook.urls")),
+    path("admin/", admin.site.urls),
+]
