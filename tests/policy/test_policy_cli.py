@@ -1,0 +1,92 @@
+"""The CLI, run as a person would: `python -m zhucun.policy` in a subprocess."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLE = Path(__file__).with_name("examples") / "facts-2025.json"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "zhucun.policy", *args], input=stdin,
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+
+def evaluate_example():
+    result = run("evaluate", str(EXAMPLE))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_documented_example_runs_through_the_cli():
+    output = evaluate_example()
+
+    assert set(output) >= {"parameters", "leave_routes", "cadres", "assessment", "findings"}
+    for finding in output["findings"]:
+        assert set(finding) == {"article", "rule", "subject", "period", "evidence", "message",
+                                "severity"}
+
+
+def test_the_example_shows_the_absence_spell_and_refused_rectification_of_cadre_13():
+    output = evaluate_example()
+
+    fired = {(f["subject"], f["article"]) for f in output["findings"]
+             if f["severity"] == "violation"}
+    assert ("cadre:13", "第三十五条(四)") in fired
+    assert ("cadre:13", "第三十五条(五)") in fired
+    grades = {a["subject"]: a["grade"] for a in output["assessment"]}
+    assert grades == {"cadre:12": "称职", "cadre:13": "不称职", "cadre:14": "称职"}
+
+
+def test_the_example_applies_the_county_override():
+    output = evaluate_example()
+
+    training = {p["key"]: p for p in output["parameters"]["in_force"]}["training_days_min"]
+    assert (training["value"], training["origin"]) == (6, "county")
+
+
+def test_the_example_routes_leave_by_length():
+    routes = {r["id"]: [s["approver"] for s in r["steps"]] for r in evaluate_example()["leave_routes"]}
+
+    assert routes == {"leave:1": ["team_leader"], "leave:2": ["team_leader", "town"],
+                      "leave:3": ["town", "county"]}
+
+
+def test_facts_can_come_from_stdin():
+    result = run("evaluate", "-", stdin=json.dumps(
+        {"leave_requests": [{"role": "member", "start": "2026-05-01", "end": "2026-05-03"}]}))
+
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["leave_routes"][0]["days"] == 3
+
+
+def test_bad_input_exits_2_with_a_chinese_message_naming_the_field():
+    result = run("evaluate", "-", stdin=json.dumps(
+        {"year": 2025, "today": "2026-01-10",
+         "cadres": [{"id": 1, "assignments": [{"start": "2025-13-01"}]}]}))
+
+    assert result.returncode == 2
+    assert "cadres[0].assignments[0].start" in result.stderr and "日期格式不正确" in result.stderr
+    assert result.stdout == ""
+
+
+def test_malformed_json_exits_2():
+    result = run("evaluate", "-", stdin="{")
+
+    assert result.returncode == 2 and "JSON 格式错误" in result.stderr
+
+
+def test_the_parameters_command_lists_the_parameters_in_force():
+    result = run("parameters", "--on", "2026-05-01")
+
+    assert result.returncode == 0
+    keys = {p["key"]: p["value"] for p in json.loads(result.stdout)["in_force"]}
+    assert keys["monthly_stationed_days_min"] == 20
+
+
+def test_the_parameters_command_refuses_a_date_before_the_rules():
+    result = run("parameters", "--on", "2017-01-01")
+
+    assert result.returncode == 2 and "早于最早的参数版本" in result.stderr

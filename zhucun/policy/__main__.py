@@ -1,0 +1,5 @@
+import sys
+
+from zhucun.policy.cli import main
+
+sys.exit(main())

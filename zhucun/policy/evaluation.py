@@ -1,0 +1,133 @@
+"""One cadre's year through every individual rule, and the cohort's assessment.
+
+This is what the CLI runs and what the application calls after fetching one
+year's facts for many cadres at once (facts for `attendance_window(year)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from zhucun.policy.assessment import AssessmentInput, AssessmentResult, assess_cohort
+from zhucun.policy.calendar import (
+    AttendanceFacts,
+    DayStatus,
+    IsWorkday,
+    attendance_checks,
+    status_counts,
+)
+from zhucun.policy.findings import Check, Finding, findings_of
+from zhucun.policy.parameters import ParameterBook
+from zhucun.policy.periods import month_label, months_between, year_bounds
+from zhucun.policy.training import Training, training_check
+from zhucun.policy.worklogs import (
+    LATE,
+    MISSING,
+    RectificationNotice,
+    log_due_days,
+    log_statuses,
+    monthly_log_checks,
+    refused_rectification_check,
+)
+
+
+@dataclass(frozen=True)
+class AssessmentFacts:
+    """The recorded part of the assessment: scores and the facts of 第三十五条(一)(二)."""
+
+    annual_score: float | None = None
+    annual_contents: Mapping[str, float] | None = None
+    ordinary_scores: tuple[float, ...] = ()
+    poverty_task_missed: bool = False
+    disciplined: bool = False
+    disobedience_serious: bool = False
+
+
+@dataclass(frozen=True)
+class CadreYearFacts:
+    """Everything recorded for one cadre. `logs` None means logs were not provided (rule skipped)."""
+
+    subject: str
+    attendance: AttendanceFacts
+    logs: Mapping[date, date | datetime] | None = None
+    notices: tuple[RectificationNotice, ...] = ()
+    trainings: tuple[Training, ...] | None = None
+    assessment: AssessmentFacts | None = None
+
+
+@dataclass(frozen=True)
+class CadreYearReport:
+    subject: str
+    year: int
+    statuses: dict[date, DayStatus]
+    checks: list[Check]
+    log_statuses: dict[date, str] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return findings_of(self.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        first, last = year_bounds(self.year)
+        log_counts: dict[str, int] = {}
+        for status in self.log_statuses.values():
+            log_counts[status] = log_counts.get(status, 0) + 1
+        return {
+            "subject": self.subject,
+            "year": self.year,
+            "calendar": {
+                "year": status_counts(self.statuses, first, last),
+                "months": {month_label(a): status_counts(self.statuses, a, b)
+                           for a, b in months_between(first, last)},
+            },
+            "logs": log_counts,
+            "checks": [check.to_dict() for check in self.checks],
+            "findings": [finding.to_dict() for finding in self.findings],
+        }
+
+
+def evaluate_cadre_year(facts: CadreYearFacts, *, year: int, today: date,
+                        is_workday: IsWorkday, book: ParameterBook) -> CadreYearReport:
+    """Attendance (第十六条, 第三十五条(三)(四)), logs (第十二条, 第三十五条(五)), training (第十八条)."""
+    attendance = attendance_checks(facts.attendance, subject=facts.subject, year=year,
+                                   today=today, is_workday=is_workday, book=book)
+    checks = list(attendance.checks)
+    first, last = year_bounds(year)
+    logs: dict[date, str] = {}
+    if facts.logs is not None:
+        deadline = book.on(last).log_deadline_days_after
+        due = {day for day in log_due_days(attendance.statuses) if first <= day <= last}
+        logs = log_statuses(due, facts.logs, today=today, deadline_days=deadline)
+        checks.extend(monthly_log_checks(logs, subject=facts.subject))
+    late_or_missing = sum(1 for status in logs.values() if status in (LATE, MISSING))
+    checks.append(refused_rectification_check(
+        facts.notices, subject=facts.subject, year=year, today=today, book=book,
+        late_or_missing=late_or_missing if facts.logs is not None else None))
+    if facts.trainings is not None:
+        checks.append(training_check(facts.trainings, subject=facts.subject, year=year,
+                                     today=today, book=book))
+    return CadreYearReport(facts.subject, year, attendance.statuses, checks, logs)
+
+
+def assess_reports(pairs: Iterable[tuple[CadreYearFacts, CadreYearReport]], *, year: int,
+                   book: ParameterBook) -> list[AssessmentResult]:
+    """The cohort's assessment, from each cadre's facts and the report computed from them."""
+    people: Sequence[AssessmentInput] = [
+        AssessmentInput(
+            subject=facts.subject,
+            assignments=facts.attendance.assignments,
+            annual_score=facts.assessment.annual_score,
+            annual_contents=facts.assessment.annual_contents,
+            ordinary_scores=facts.assessment.ordinary_scores,
+            poverty_task_missed=facts.assessment.poverty_task_missed,
+            disciplined=facts.assessment.disciplined,
+            disobedience_serious=facts.assessment.disobedience_serious,
+            checks=tuple(report.checks),
+        )
+        for facts, report in pairs
+        if facts.assessment is not None
+    ]
+    return assess_cohort(people, year=year, book=book)
