@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "zhucun.audit",
     "zhucun.org",
     "zhucun.accounts",
     "zhucun.rulebook",
