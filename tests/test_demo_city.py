@@ -13,7 +13,6 @@ from zhucun.demo.city import DEMO_USERNAMES, build_city
 from zhucun.households.models import Household
 from zhucun.org.identity import validate_id_number
 from zhucun.org.models import Cadre, Region
-from zhucun.stationing.models import Team
 
 TODAY = date(2026, 11, 29)
 
@@ -36,7 +35,9 @@ def test_every_region_code_is_twelve_digits_and_starts_with_its_parents(city):
     for region in Region.objects.exclude(level="province").select_related("parent"):
         assert re.fullmatch(r"\d{12}", region.code)
         if region.level in ("town", "village"):
-            assert region.code.startswith(region.parent.code[: {"town": 6, "village": 9}[region.level]])
+            assert region.code.startswith(
+                region.parent.code[: {"town": 6, "village": 9}[region.level]]
+            )
 
 
 def test_every_cadre_has_a_valid_id_number(city):
@@ -53,7 +54,9 @@ def test_the_same_seed_builds_the_same_city(db):
     second = build_city(scale=0.02, seed=7, today=TODAY)
     assert first.counts == second.counts
     assert list(Cadre.objects.order_by("pk").values_list("name", "id_number")[:50]) == names
-    assert list(Household.objects.order_by("pk").values_list("code", "head_name")[:50]) == households
+    assert (
+        list(Household.objects.order_by("pk").values_list("code", "head_name")[:50]) == households
+    )
 
 
 def test_there_is_one_demo_login_per_role(city):

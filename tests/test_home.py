@@ -20,14 +20,26 @@ def test_an_outsider_county_does_not_see_the_flag_of_another_county(cast, client
 
 
 @pytest.mark.parametrize("username", ["gus", "dora", "ed", "fay", "alice", "bob", "carol"])
-def test_home_queries_do_not_grow_with_the_data(cast, client, django_assert_max_num_queries, username):
+def test_home_queries_do_not_grow_with_the_data(
+    cast, client, django_assert_max_num_queries, username
+):
     client.force_login(cast.users[username])
     with django_assert_max_num_queries(25) as small:
         client.get(reverse("home"))
     for _ in range(10):
-        team = f.TeamFactory(village=f.RegionFactory(
-            code=f"610124100{300 + _:03d}", name=f"新村{_}", level="village", parent=cast.town,
-            city=cast.city, county=cast.county, town=cast.town, is_poor=True), lead_unit=cast.unit)
+        team = f.TeamFactory(
+            village=f.RegionFactory(
+                code=f"610124100{300 + _:03d}",
+                name=f"新村{_}",
+                level="village",
+                parent=cast.town,
+                city=cast.city,
+                county=cast.county,
+                town=cast.town,
+                is_poor=True,
+            ),
+            lead_unit=cast.unit,
+        )
         team.units.add(cast.unit)
         f.AssignmentFactory(team=team, cadre=f.CadreFactory(unit=cast.unit))
     client.force_login(cast.users[username])
