@@ -1,5 +1,7 @@
 """Work teams (驻村工作队) and the assignments of cadres to them."""
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
 
@@ -91,3 +93,45 @@ class Assignment(models.Model):
 
     def active_on(self, day) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
+
+
+class Leave(models.Model):
+    """请销假 (第十六条): a cadre's leave from the village, approved through the approval engine."""
+
+    cadre = models.ForeignKey(
+        "org.Cadre", models.PROTECT, related_name="leaves", verbose_name="干部"
+    )
+    assignment = models.ForeignKey(
+        Assignment, models.PROTECT, related_name="leaves", verbose_name="驻村任职"
+    )
+    start = models.DateField("离村日期")
+    end = models.DateField("返村前最后一天")
+    reason = models.CharField("事由", max_length=300)
+    approval = models.OneToOneField(
+        "approvals.Request", models.PROTECT, related_name="leave", verbose_name="审批"
+    )
+    returned_on = models.DateField("实际返村日期(销假)", null=True, blank=True)
+    reported_back_at = models.DateTimeField("销假时间", null=True, blank=True)
+    created_at = models.DateTimeField("申请时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "请假"
+        ordering = ["-start"]
+        indexes = [models.Index(fields=["cadre", "start", "end"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="leave_dates")
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} 请假 {self.start}–{self.end}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def leave_end(self):
+        """The last day that counts as leave: an early return ends it; a late one adds nothing."""
+        if self.returned_on is not None:
+            return min(self.end, self.returned_on - timedelta(days=1))
+        return self.end
