@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhucun.stationing import day_views, leave_views, roster_views, views
+from zhucun.stationing import calendar_views, day_views, leave_views, roster_views, views
 
 app_name = "stationing"
 urlpatterns = [
@@ -14,4 +14,6 @@ urlpatterns = [
     path("me/backfill/", day_views.backfill, name="backfill"),
     path("me/official-business/", day_views.official_business, name="official_business"),
     path("<int:pk>/roster/", roster_views.roster, name="roster"),
+    path("<int:pk>/month/", calendar_views.team_month, name="team_month"),
+    path("cadres/<int:pk>/month/", calendar_views.cadre_month, name="cadre_month"),
 ]
