@@ -77,7 +77,7 @@ def test_a_month_needs_twenty_stationed_days(cast, stationed, fired):
     assert check.fired is fired and check.article == "第十六条"
     assert check.evidence["stationed_days"] == stationed
     if fired:
-        assert check.evidence["days"]["absent"]  # the evidence lists the absent days
+        assert check.evidence["days"]["absent_days"]  # the evidence lists the absent days
 
 
 def test_official_business_counts_as_stationed_and_leave_as_neither(cast):
@@ -96,7 +96,7 @@ def test_official_business_counts_as_stationed_and_leave_as_neither(cast):
     _approved_leave(cast, cast.member, workdays[20], workdays[-1])
     (check,) = _checks(cast, "monthly_stationed_days", "2025-09")
     assert check.evidence["stationed_days"] == 20 and not check.fired
-    assert check.evidence["days"]["absent"] == []
+    assert check.evidence["days"]["absent_days"] == []
 
 
 def _everything_but(cast, gap):
