@@ -20,6 +20,25 @@ class StationingConfig(AppConfig):
         register("stationing.CheckIn", per_cadre_day)
         register("stationing.OfficialBusiness", per_cadre_day)
         register(
+            "stationing.Handover",
+            Paths(
+                region=("team__village",),
+                unit=("predecessor__cadre__unit", "successor__cadre__unit"),
+                team=("team",),
+                cadre=("predecessor__cadre", "successor__cadre"),
+            ),
+        )
+        register(
+            "stationing.PersonnelChange",
+            Paths(
+                region=("assignment__team__village",),
+                unit=("assignment__cadre__unit",),
+                team=("assignment__team",),
+            ),
+        )
+        import zhucun.stationing.team_services  # noqa: F401  (registers approval handlers)
+
+        register(
             "stationing.DutyDay",
             Paths(
                 region=("team__village",),

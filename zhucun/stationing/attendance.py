@@ -43,7 +43,11 @@ EVIDENCE_LABELS = {
     "unjustified_days": "无正当理由缺勤日",
     "by_month": "各月驻村天数",
 }
-DAY_GROUP_LABELS = {"absent_days": "无故缺勤日", "leave_days": "请假日", "official_days": "因公外出日"}
+DAY_GROUP_LABELS = {
+    "absent_days": "无故缺勤日",
+    "leave_days": "请假日",
+    "official_days": "因公外出日",
+}
 
 
 def _dates(values) -> str:

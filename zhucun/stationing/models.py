@@ -235,3 +235,76 @@ class DutyDay(models.Model):
 
     def __str__(self):
         return f"{self.team} {self.day} {self.cadre}"
+
+
+class Handover(models.Model):
+    """交接 (第六条 期满压茬轮换): the outgoing cadre leaves only after a handover both sides
+    and the team leader have signed."""
+
+    team = models.ForeignKey(Team, models.PROTECT, related_name="handovers", verbose_name="工作队")
+    predecessor = models.OneToOneField(
+        Assignment, models.PROTECT, related_name="handover_out", verbose_name="交出方任职"
+    )
+    successor = models.ForeignKey(
+        Assignment, models.PROTECT, related_name="handovers_in", verbose_name="接收方任职"
+    )
+    content = models.TextField("交接内容")
+    created_at = models.DateTimeField("登记时间")
+    predecessor_signed_at = models.DateTimeField("交出方签字", null=True, blank=True)
+    successor_signed_at = models.DateTimeField("接收方签字", null=True, blank=True)
+    leader_signed_at = models.DateTimeField("队长签字", null=True, blank=True)
+    leader_signed_by = models.ForeignKey(
+        "accounts.User", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "轮换交接"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.predecessor.cadre} → {self.successor.cadre}"
+
+    @property
+    def complete(self) -> bool:
+        return bool(
+            self.predecessor_signed_at and self.successor_signed_at and self.leader_signed_at
+        )
+
+
+class ChangeReason(models.TextChoices):
+    """第二十二条: the only reasons a stationed cadre may be replaced."""
+
+    ILLNESS = "illness", "因病或家庭有特殊困难不能坚持驻村工作"
+    UNFIT = "unfit", "因本人素质、能力等方面原因不适应在村工作"
+    TRANSFERRED = "transferred", "调离原单位或辞去公职"
+    OTHER = "other", "其他原因不能正常驻村开展工作"
+
+
+class PersonnelChange(models.Model):
+    """人员调整 (第二十二条): the unit applies, the same-level poverty office approves, and the
+    county, town and village are notified (备案, recorded as approval copies)."""
+
+    assignment = models.ForeignKey(
+        Assignment, models.PROTECT, related_name="personnel_changes", verbose_name="被调整任职"
+    )
+    reason = models.CharField("调整原因", max_length=12, choices=ChangeReason.choices)
+    detail = models.CharField("具体情况", max_length=500)
+    successor = models.ForeignKey(
+        "org.Cadre",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="拟接替干部",
+    )
+    approval = models.OneToOneField(
+        "approvals.Request", models.PROTECT, related_name="personnel_change"
+    )
+    created_at = models.DateTimeField("申请时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人员调整"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.assignment.cadre} 调整({self.get_reason_display()})"

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from zhucun.stationing import calendar_views, day_views, leave_views, roster_views, views
+from zhucun.stationing import (
+    calendar_views,
+    day_views,
+    leave_views,
+    roster_views,
+    team_views,
+    views,
+)
 
 app_name = "stationing"
 urlpatterns = [
@@ -16,4 +23,7 @@ urlpatterns = [
     path("<int:pk>/roster/", roster_views.roster, name="roster"),
     path("<int:pk>/month/", calendar_views.team_month, name="team_month"),
     path("cadres/<int:pk>/month/", calendar_views.cadre_month, name="cadre_month"),
+    path("<int:pk>/handovers/", team_views.handover_create, name="handover_create"),
+    path("handovers/<int:pk>/sign/", team_views.handover_sign, name="handover_sign"),
+    path("<int:pk>/personnel-change/", team_views.personnel_change_apply, name="personnel_change"),
 ]
