@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zhucun.accounts",
     "zhucun.rulebook",
     "zhucun.stationing",
+    "zhucun.approvals",
     "zhucun.households",
     "zhucun.home",
     "zhucun.demo",
