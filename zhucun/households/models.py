@@ -28,10 +28,18 @@ class Household(models.Model):
     schooling_ok = models.BooleanField("义务教育无辍学", default=True)
     medical_insured = models.BooleanField("基本医疗保险参保", default=True)
     water_safe = models.BooleanField("饮水安全有保障", default=True)
+    # 第十三条(三): the household cadre analyses the causes and makes a plan.
+    causes_analysis = models.TextField("致贫原因分析", blank=True, max_length=2000)
+    help_plan = models.TextField("帮扶计划和措施", blank=True, max_length=2000)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "贫困户"
         ordering = ["code"]
+        indexes = [
+            models.Index(fields=["village", "status"]),
+            models.Index(fields=["village", "main_cause"]),
+        ]
 
     def __str__(self):
         return f"{self.head_name}户"

@@ -1,11 +1,18 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import FilteredRelation, Q
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
-from zhucun.accounts.scope import get_scoped_or_404, scoped
+from zhucun.accounts.scope import get_scoped_or_404, scope_for
+from zhucun.errors import ServiceError
+from zhucun.households import roster, selectors, services
+from zhucun.households.codes import Attribute, Cause, Status
 from zhucun.households.models import Household
+from zhucun.households.sheets import XLSX, xlsx_response
+from zhucun.households.validation import COLUMNS, EDITABLE
 
 HOUSEHOLD_VIEWERS = (
     Role.CITY,
@@ -15,34 +22,151 @@ HOUSEHOLD_VIEWERS = (
     Role.TEAM_LEADER,
     Role.HOUSEHOLD_CADRE,
 )
+# 第十三条: the household cadre keeps the record; the offices and the team maintain it too.
+HOUSEHOLD_EDITORS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.TEAM_LEADER, Role.HOUSEHOLD_CADRE)
+ROSTER_IMPORTERS = (Role.CITY, Role.COUNTY, Role.TOWN)
+EXPORT_LIMIT = 200_000
+
+
+def _may(user, roles) -> bool:
+    scope = scope_for(user)
+    return scope.everything or bool(scope.roles & set(roles))
 
 
 @allow(*HOUSEHOLD_VIEWERS)
 def household_list(request):
-    households = (
-        scoped(request.user, Household.objects.all())
-        .select_related("village__town")
-        .annotate(active=FilteredRelation("pairings", condition=Q(pairings__end__isnull=True)))
-        .values(
-            "pk",
-            "code",
-            "head_name",
-            "village__name",
-            "village__town__name",
-            "status",
-            "members",
-            "active__cadre__name",
-        )
-        .order_by("code")
-    )
+    filters = selectors.HouseholdFilters.from_query(request.GET)
+    households = selectors.households_for(request.user, filters)
     page = Paginator(households, 50).get_page(request.GET.get("page"))
-    return render(request, "households/household_list.html", {"page": page})
+    return render(
+        request,
+        "households/household_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": filters.as_query(),
+            "villages": selectors.villages_for(request.user),
+            "statuses": Status.choices,
+            "causes": Cause.choices,
+            "can_import": _may(request.user, ROSTER_IMPORTERS),
+        },
+    )
+
+
+@allow(*HOUSEHOLD_VIEWERS)
+def household_export(request):
+    filters = selectors.HouseholdFilters.from_query(request.GET)
+    rows = selectors.households_for(request.user, filters)[:EXPORT_LIMIT]
+    status, attribute, cause = dict(Status.choices), dict(Attribute.choices), dict(Cause.choices)
+    headers = ["户编号", "户主姓名", "镇(街办)", "村", "贫困户属性", "主要致贫原因", "脱贫状态",
+               "脱贫年份", "家庭人口", "人均纯收入(元)", "联户干部"]
+    data = (
+        (
+            h["code"], h["head_name"], h["village__town__name"], h["village__name"],
+            attribute.get(h["attribute"], h["attribute"]),
+            f"{h['main_cause']} {cause.get(h['main_cause'], '')}", status.get(h["status"]),
+            h["exit_year"], h["members"], h["income_per_head"], h["active__cadre__name"],
+        )
+        for h in rows.iterator(chunk_size=2000)
+    )
+    return xlsx_response("贫困户名单.xlsx", [("贫困户名单", headers, data)])
 
 
 @allow(*HOUSEHOLD_VIEWERS)
 def household_detail(request, pk):
     household = get_scoped_or_404(request.user, Household, pk)
+    household = Household.objects.select_related("village__town").get(pk=household.pk)
     pairings = household.pairings.select_related("cadre__unit").order_by("-start")
     return render(
-        request, "households/household_detail.html", {"household": household, "pairings": pairings}
+        request,
+        "households/household_detail.html",
+        {
+            "household": household,
+            "pairings": pairings,
+            "can_edit": _may(request.user, HOUSEHOLD_EDITORS),
+            "other_cause_labels": [Cause(c).label for c in household.other_causes],
+        },
     )
+
+
+def _form_values(household) -> dict:
+    values = {}
+    for key in EDITABLE:
+        value = getattr(household, key)
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        elif key == "other_causes":
+            value = "、".join(value)
+        values[key] = "" if value is None else value
+    return values
+
+
+@allow(*HOUSEHOLD_EDITORS)
+@require_http_methods(["GET", "POST"])
+def household_edit(request, pk):
+    household = get_scoped_or_404(request.user, Household, pk)
+    errors, values = {}, _form_values(household)
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "") for key in EDITABLE}
+        if "other_causes" in request.POST:
+            values["other_causes"] = "、".join(request.POST.getlist("other_causes"))
+        try:
+            services.household_update(actor=request.user, household=household, data=values)
+        except services.FieldErrors as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, f"{household}的档案已保存。")
+            return redirect("households:household_detail", household.pk)
+    columns = {c.key: c for c in COLUMNS}
+    options = {
+        "attribute": Attribute.choices,
+        "main_cause": [(code, f"{code} {label}") for code, label in Cause.choices],
+        "status": Status.choices,
+    }
+    fields = [
+        {
+            "key": key,
+            "column": columns[key],
+            "value": str(values.get(key, "")),
+            "error": errors.get(key),
+            "options": options.get(key),
+            "multiline": key in ("causes_analysis", "help_plan"),
+        }
+        for key in EDITABLE
+    ]
+    return render(
+        request,
+        "households/household_edit.html",
+        {"household": household, "fields": fields, "errors": errors},
+    )
+
+
+@allow(*ROSTER_IMPORTERS)
+def roster_template(request):
+    response = HttpResponse(roster.template_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E8%B4%AB%E5%9B%B0%E6%88%B7%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
+    )
+    return response
+
+
+@allow(*ROSTER_IMPORTERS)
+@require_http_methods(["GET", "POST"])
+def roster_import(request):
+    context = {"columns": COLUMNS}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"] = "请选择要上传的 .xlsx 文件(文件:必填)"
+        else:
+            try:
+                count = services.roster_import(actor=request.user, upload=upload)
+            except services.RosterRejected as exc:
+                context["error"] = exc.message
+                context["cell_errors"] = exc.cell_errors
+            except ServiceError as exc:
+                context["error"] = exc.message
+            else:
+                messages.success(request, f"已导入{count}户。")
+                return redirect("households:household_list")
+    return render(request, "households/roster_import.html", context)
