@@ -89,7 +89,7 @@ def test_the_list_filters_by_village_status_and_cause(cast, client):
 
 @pytest.mark.parametrize("extra", [5, 120])
 def test_the_list_page_runs_a_bounded_number_of_queries(cast, client, django_assert_max_num_queries, extra):
-    for i in range(extra):
+    for _ in range(extra):
         h = f.HouseholdFactory(village=cast.village)
         f.PairingFactory(household=h, cadre=cast.household_cadre)
     client.force_login(cast.users["dora"])
