@@ -54,11 +54,21 @@ def test_the_edit_page_saves_the_causes_and_the_plan_and_audits_the_change(cast,
     assert form.status_code == 200
     # When she records the analysis and the plan
     values = {
-        "head_name": "贺家", "attribute": "dibao", "main_cause": "02", "other_causes": "07",
-        "status": "poor", "exit_year": "", "members": "5", "income_per_head": "4300",
-        "farmland_mu": "2.5", "housing_safe": "否", "schooling_ok": "是",
-        "medical_insured": "是", "water_safe": "是",
-        "causes_analysis": "户主残疾,缺技术", "help_plan": "申请残疾补贴;技能培训",
+        "head_name": "贺家",
+        "attribute": "dibao",
+        "main_cause": "02",
+        "other_causes": "07",
+        "status": "poor",
+        "exit_year": "",
+        "members": "5",
+        "income_per_head": "4300",
+        "farmland_mu": "2.5",
+        "housing_safe": "否",
+        "schooling_ok": "是",
+        "medical_insured": "是",
+        "water_safe": "是",
+        "causes_analysis": "户主残疾,缺技术",
+        "help_plan": "申请残疾补贴;技能培训",
     }
     response = client.post(url, values)
     # Then it is saved, and the audit log names the changed fields
@@ -88,7 +98,9 @@ def test_the_list_filters_by_village_status_and_cause(cast, client):
 
 
 @pytest.mark.parametrize("extra", [5, 120])
-def test_the_list_page_runs_a_bounded_number_of_queries(cast, client, django_assert_max_num_queries, extra):
+def test_the_list_page_runs_a_bounded_number_of_queries(
+    cast, client, django_assert_max_num_queries, extra
+):
     for _ in range(extra):
         h = f.HouseholdFactory(village=cast.village)
         f.PairingFactory(household=h, cadre=cast.household_cadre)
@@ -99,14 +111,14 @@ def test_the_list_page_runs_a_bounded_number_of_queries(cast, client, django_ass
 
 def test_the_export_escapes_text_that_would_run_as_a_formula(cast, client):
     # Given a head name typed as a formula
-    f.HouseholdFactory(village=cast.village, code="EVIL1", head_name="=HYPERLINK(\"x\")")
+    f.HouseholdFactory(village=cast.village, code="EVIL1", head_name='=HYPERLINK("x")')
     client.force_login(cast.users["ed"])
     # When the town exports its list
     response = client.get(reverse("households:household_export"), {"q": "EVIL"})
     # Then the cell is text with a leading apostrophe, not a formula
     sheet = load_workbook(BytesIO(response.content)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][0] == "EVIL1" and rows[1][1] == "'=HYPERLINK(\"x\")"
+    assert rows[1][0] == "EVIL1" and rows[1][1] == '\'=HYPERLINK("x")'
     assert sheet.cell(2, 2).data_type == "s"
     assert len(rows) == 2  # only the town's filtered rows
 
@@ -114,12 +126,24 @@ def test_the_export_escapes_text_that_would_run_as_a_formula(cast, client):
 # user -> pages they may open for cast.household (others answer 404 or 403)
 @pytest.mark.parametrize(
     "username, own, other",
-    [("dora", 200, 404), ("ed", 200, 404), ("alice", 200, 404), ("carol", 200, 404),
-     ("gus", 200, 200), ("oscar", 404, 200), ("olga", 404, 200)],
+    [
+        ("dora", 200, 404),
+        ("ed", 200, 404),
+        ("alice", 200, 404),
+        ("carol", 200, 404),
+        ("gus", 200, 200),
+        ("oscar", 404, 200),
+        ("olga", 404, 200),
+    ],
 )
-def test_edit_pages_open_for_the_own_scope_and_answer_404_elsewhere(cast, client, username, own, other):
+def test_edit_pages_open_for_the_own_scope_and_answer_404_elsewhere(
+    cast, client, username, own, other
+):
     client.force_login(cast.users[username])
-    assert client.get(reverse("households:household_edit", args=[cast.household.pk])).status_code == own
+    assert (
+        client.get(reverse("households:household_edit", args=[cast.household.pk])).status_code
+        == own
+    )
     assert (
         client.get(reverse("households:household_edit", args=[cast.other_household.pk])).status_code
         == other
@@ -129,6 +153,10 @@ def test_edit_pages_open_for_the_own_scope_and_answer_404_elsewhere(cast, client
 def test_the_export_holds_only_the_users_scope(cast, client):
     client.force_login(cast.users["oscar"])
     response = client.get(reverse("households:household_export"))
-    codes = [r[0] for r in load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(
-        min_row=2, values_only=True)]
+    codes = [
+        r[0]
+        for r in load_workbook(BytesIO(response.content))
+        .worksheets[0]
+        .iter_rows(min_row=2, values_only=True)
+    ]
     assert codes == [cast.other_household.code]

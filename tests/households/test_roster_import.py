@@ -79,9 +79,8 @@ def test_every_kind_of_bad_cell_is_listed_with_its_rule(cast):
 def test_a_file_that_is_not_a_roster_is_refused_with_the_reason(cast):
     with pytest.raises(ServiceError) as not_xlsx:
         services.roster_import(
-            actor=cast.users["dora"], upload=roster_upload([], name="x.xlsx").__class__(
-                "x.xlsx", b"not a spreadsheet"
-            )
+            actor=cast.users["dora"],
+            upload=roster_upload([], name="x.xlsx").__class__("x.xlsx", b"not a spreadsheet"),
         )
     assert "不是有效的Excel" in not_xlsx.value.message
     with pytest.raises(ServiceError) as missing:
@@ -105,8 +104,10 @@ def test_the_import_page_lists_the_bad_cells_and_the_template_downloads(cast, cl
     assert not Household.objects.filter(code="B1").exists()
 
 
-@pytest.mark.parametrize("username, status", [("dora", 200), ("ed", 200), ("gus", 200),
-                                              ("alice", 403), ("carol", 403), ("fay", 403)])
+@pytest.mark.parametrize(
+    "username, status",
+    [("dora", 200), ("ed", 200), ("gus", 200), ("alice", 403), ("carol", 403), ("fay", 403)],
+)
 def test_only_the_offices_may_import_rosters(cast, client, username, status):
     client.force_login(cast.users[username])
     assert client.get(reverse("households:roster_import")).status_code == status

@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class HouseholdsConfig(AppConfig):
     name = "zhucun.households"
     verbose_name = "贫困户与联户"
+
+    def ready(self):
+        from zhucun.accounts.scope import Paths, register
+
+        # 第二十三条: a change is filed with the county, town and village, and the
+        # selecting unit keeps it.
+        register(
+            "households.PairingChange",
+            Paths(
+                region=("household__village",),
+                unit=("by_unit", "old_pairing__cadre__unit", "new_pairing__cadre__unit"),
+                team=("household__village__teams",),
+            ),
+        )

@@ -71,3 +71,66 @@ class Pairing(models.Model):
 
     def __str__(self):
         return f"{self.cadre} ↔ {self.household}"
+
+
+class ChangeReason(models.TextChoices):
+    """第二十三条: the only reasons a pairing may be changed."""
+
+    ILLNESS = "illness", "(一)因病或家庭有特殊困难不能正常开展帮扶工作"
+    LEFT = "left", "(二)因退休离岗、调离本市(区县)、辞去公职或被开除公职"
+    OTHER = "other", "(三)其他原因不能承担联户帮扶任务"
+    # Not a change: a household not yet paired gets its first cadre (第九条).
+    INITIAL = "initial", "首次结对(第九条)"
+
+
+CHANGE_REASONS = frozenset({ChangeReason.ILLNESS, ChangeReason.LEFT, ChangeReason.OTHER})
+
+
+class PairingChange(models.Model):
+    """A change of a household's paired cadre (第二十三条), by the selecting unit, filed
+    (备案) with the household's county, town and village: those three are recorded and
+    see the change in their scope."""
+
+    household = models.ForeignKey(
+        Household, models.PROTECT, related_name="pairing_changes", verbose_name="贫困户"
+    )
+    old_pairing = models.ForeignKey(
+        Pairing, models.PROTECT, related_name="+", verbose_name="原结对", null=True, blank=True
+    )
+    new_pairing = models.ForeignKey(
+        Pairing, models.PROTECT, related_name="+", verbose_name="新结对"
+    )
+    reason = models.CharField("调整原因", max_length=10, choices=ChangeReason.choices)
+    detail = models.TextField("具体情况", max_length=1000)
+    changed_on = models.DateField("调整日期")
+    by_unit = models.ForeignKey(
+        "org.Unit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="选派单位"
+    )
+    by_office = models.ForeignKey(
+        "org.Region",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="选派区县/镇街",
+    )
+    actor = models.ForeignKey(
+        "accounts.User", models.PROTECT, related_name="+", verbose_name="经办人"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+    filed_county = models.ForeignKey(
+        "org.Region", models.PROTECT, related_name="+", verbose_name="备案区县"
+    )
+    filed_town = models.ForeignKey(
+        "org.Region", models.PROTECT, related_name="+", verbose_name="备案镇(街办)"
+    )
+    filed_village = models.ForeignKey(
+        "org.Region", models.PROTECT, related_name="+", verbose_name="备案村"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "联户调整"
+        ordering = ["-changed_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.household} {self.changed_on} {self.get_reason_display()}"

@@ -133,12 +133,17 @@ def check_roster(user, rows) -> tuple[list[Household], list[CellError]]:
         )
     village_codes = {c["village_code"] for _n, _r, c in cleaned if "village_code" in c}
     villages = dict(
-        scoped(user, Region.objects.filter(level=Level.VILLAGE, code__in=village_codes))
-        .values_list("code", "pk")
+        scoped(
+            user, Region.objects.filter(level=Level.VILLAGE, code__in=village_codes)
+        ).values_list("code", "pk")
     )
     unknown = village_codes - villages.keys()
     elsewhere = (
-        set(Region.objects.filter(level=Level.VILLAGE, code__in=unknown).values_list("code", flat=True))
+        set(
+            Region.objects.filter(level=Level.VILLAGE, code__in=unknown).values_list(
+                "code", flat=True
+            )
+        )
         if unknown
         else set()
     )

@@ -4,6 +4,7 @@ audited inside it, refusals as ServiceError with the field and the article."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -11,7 +12,8 @@ from django.db import transaction
 from zhucun.audit import log
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.households import roster
-from zhucun.households.models import Household
+from zhucun.households.codes import Status
+from zhucun.households.models import CHANGE_REASONS, ChangeReason, Household, Pairing, PairingChange
 from zhucun.households.validation import BY_KEY, EDITABLE, clean_values
 
 
@@ -20,7 +22,9 @@ class FieldErrors(ServiceError):
 
     def __init__(self, errors: Mapping[str, str], article: str = ""):
         self.errors = dict(errors)
-        message = ";".join(f"{BY_KEY[k].header if k in BY_KEY else k}:{m}" for k, m in errors.items())
+        message = ";".join(
+            f"{BY_KEY[k].header if k in BY_KEY else k}:{m}" for k, m in errors.items()
+        )
         super().__init__(ErrorCode.INVALID, message, field=next(iter(errors)), article=article)
 
 
@@ -79,3 +83,116 @@ def roster_import(*, actor, upload) -> int:
             },
         )
     return len(households)
+
+
+def _selecting_authority(actor, household: Household, unit_id: int | None):
+    """(unit, office region) entitled to pair this household (第九条、第二十三条), or refuse.
+
+    The dispatching unit that selected the cadre; the county where the village has no
+    team (the county selected the cadre); the town for households that exited poverty.
+    """
+    from zhucun.accounts.scope import scope_for
+    from zhucun.org.models import Unit
+    from zhucun.stationing.models import Team
+
+    scope = scope_for(actor)
+    village = household.village
+    if unit_id is not None and (scope.everything or unit_id in scope.unit_ids):
+        return Unit.objects.get(pk=unit_id), None
+    has_team = Team.objects.filter(village=village, withdrawn_on__isnull=True).exists()
+    if not has_team and village.county_id in scope.county_ids:
+        return None, village.county
+    if household.status == Status.EXITED and village.town_id in scope.town_ids:
+        return None, village.town
+    raise ServiceError(
+        ErrorCode.FORBIDDEN,
+        "联户干部只能由选派单位调整(无工作队的村由区县,已脱贫户由镇街)",
+        article="第二十三条",
+    )
+
+
+def _pairing_cadre(actor, cadre_id):
+    from zhucun.accounts.scope import scoped
+    from zhucun.org.models import Cadre
+
+    cadre = scoped(actor, Cadre.objects.all()).filter(pk=cadre_id).first() if cadre_id else None
+    if cadre is None:
+        raise ServiceError(ErrorCode.INVALID, "联户干部:请选择一名您可以查看的干部", field="cadre")
+    return cadre
+
+
+def pairing_change(*, actor, household: Household, cadre_id, reason: str, detail: str, day, today):
+    """Pair the household with another cadre for a reason of 第二十三条, filed with county,
+    town and village. The old pairing ends the day before `day`."""
+    detail = (detail or "").strip()
+    if not detail:
+        raise ServiceError(ErrorCode.INVALID, "具体情况:必填,请写明调整原因", field="detail")
+    if day is None:
+        raise ServiceError(ErrorCode.INVALID, "调整日期:必填,格式为YYYY-MM-DD", field="day")
+    if day > today:
+        raise ServiceError(ErrorCode.FUTURE_DATE, "调整日期:不能晚于今天", field="day")
+    with transaction.atomic():
+        old = (
+            Pairing.objects.select_for_update()
+            .select_related("cadre")
+            .filter(household=household, end__isnull=True)
+            .first()
+        )
+        # Who may act is settled before which cadres they may pick.
+        if old is not None:
+            unit, office = _selecting_authority(actor, household, old.cadre.unit_id)
+            cadre = _pairing_cadre(actor, cadre_id)
+        else:
+            cadre = _pairing_cadre(actor, cadre_id)
+            unit, office = _selecting_authority(actor, household, cadre.unit_id)
+        if old is None and reason != ChangeReason.INITIAL:
+            raise ServiceError(
+                ErrorCode.INVALID, "调整原因:该户尚未结对,应选“首次结对”", field="reason"
+            )
+        if old is not None and reason not in CHANGE_REASONS:
+            raise ServiceError(
+                ErrorCode.INVALID,
+                "调整原因:只能是第二十三条所列情形之一",
+                field="reason",
+                article="第二十三条",
+            )
+        if old is not None:
+            if old.cadre_id == cadre.pk:
+                raise ServiceError(
+                    ErrorCode.CONFLICT, "联户干部:新干部与现结对干部相同", field="cadre"
+                )
+            if day <= old.start:
+                raise ServiceError(
+                    ErrorCode.INVALID, f"调整日期:应晚于现结对开始日期{old.start}", field="day"
+                )
+            old.end = day - timedelta(days=1)
+            old.save(update_fields=["end"])
+        new = Pairing.objects.create(household=household, cadre=cadre, start=day)
+        village = household.village
+        change = PairingChange.objects.create(
+            household=household,
+            old_pairing=old,
+            new_pairing=new,
+            reason=reason,
+            detail=detail,
+            changed_on=day,
+            by_unit=unit,
+            by_office=office,
+            actor=actor,
+            filed_county_id=village.county_id,
+            filed_town_id=village.town_id,
+            filed_village=village,
+        )
+        log.record(
+            actor=actor,
+            event="pairing.change",
+            obj=change,
+            detail={
+                "household": household.code,
+                "old_cadre": old.cadre_id if old else None,
+                "new_cadre": cadre.pk,
+                "reason": reason,
+                "day": day.isoformat(),
+            },
+        )
+    return change

@@ -11,3 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.household_detail, name="household_detail"),
     path("<int:pk>/edit/", views.household_edit, name="household_edit"),
 ]
+urlpatterns += [
+    path("pairings/", views.pairing_review, name="pairing_review"),
+    path("<int:pk>/pairing/", views.pairing_change, name="pairing_change"),
+]

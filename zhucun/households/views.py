@@ -58,14 +58,32 @@ def household_export(request):
     filters = selectors.HouseholdFilters.from_query(request.GET)
     rows = selectors.households_for(request.user, filters)[:EXPORT_LIMIT]
     status, attribute, cause = dict(Status.choices), dict(Attribute.choices), dict(Cause.choices)
-    headers = ["户编号", "户主姓名", "镇(街办)", "村", "贫困户属性", "主要致贫原因", "脱贫状态",
-               "脱贫年份", "家庭人口", "人均纯收入(元)", "联户干部"]
+    headers = [
+        "户编号",
+        "户主姓名",
+        "镇(街办)",
+        "村",
+        "贫困户属性",
+        "主要致贫原因",
+        "脱贫状态",
+        "脱贫年份",
+        "家庭人口",
+        "人均纯收入(元)",
+        "联户干部",
+    ]
     data = (
         (
-            h["code"], h["head_name"], h["village__town__name"], h["village__name"],
+            h["code"],
+            h["head_name"],
+            h["village__town__name"],
+            h["village__name"],
             attribute.get(h["attribute"], h["attribute"]),
-            f"{h['main_cause']} {cause.get(h['main_cause'], '')}", status.get(h["status"]),
-            h["exit_year"], h["members"], h["income_per_head"], h["active__cadre__name"],
+            f"{h['main_cause']} {cause.get(h['main_cause'], '')}",
+            status.get(h["status"]),
+            h["exit_year"],
+            h["members"],
+            h["income_per_head"],
+            h["active__cadre__name"],
         )
         for h in rows.iterator(chunk_size=2000)
     )
@@ -84,6 +102,10 @@ def household_detail(request, pk):
             "household": household,
             "pairings": pairings,
             "can_edit": _may(request.user, HOUSEHOLD_EDITORS),
+            "can_change_pairing": _may(request.user, PAIRING_CHANGERS),
+            "changes": household.pairing_changes.select_related(
+                "old_pairing__cadre", "new_pairing__cadre", "by_unit", "by_office"
+            ),
             "other_cause_labels": [Cause(c).label for c in household.other_causes],
         },
     )
@@ -170,3 +192,84 @@ def roster_import(request):
                 messages.success(request, f"已导入{count}户。")
                 return redirect("households:household_list")
     return render(request, "households/roster_import.html", context)
+
+
+PAIRING_VIEWERS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER)
+PAIRING_CHANGERS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT)
+
+
+@allow(*PAIRING_VIEWERS)
+def pairing_review(request):
+    """第九条 checks for every household in scope, and each cadre's load."""
+    from zhucun.households.pairing_rules import pairing_checks
+
+    checks = pairing_checks(selectors.pairing_facts(request.user))
+    failed = [c for c in checks if c.fired]
+    loads = Paginator(selectors.cadre_loads(request.user), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "households/pairing_review.html",
+        {
+            "checked": len(checks),
+            "failed": failed[:500],
+            "failed_count": len(failed),
+            "page": loads,
+        },
+    )
+
+
+@allow(*PAIRING_CHANGERS)
+@require_http_methods(["GET", "POST"])
+def pairing_change(request, pk):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from zhucun.accounts.scope import scoped
+    from zhucun.households.models import ChangeReason
+    from zhucun.org.models import Cadre
+
+    household = get_scoped_or_404(request.user, Household, pk)
+    current = household.pairings.filter(end__isnull=True).select_related("cadre__unit").first()
+    error, values = None, {}
+    if request.method == "POST":
+        values = request.POST
+        try:
+            day = date.fromisoformat(values.get("day", ""))
+        except ValueError:
+            day = None
+        try:
+            services.pairing_change(
+                actor=request.user,
+                household=household,
+                cadre_id=values.get("cadre"),
+                reason=values.get("reason", ""),
+                detail=values.get("detail", ""),
+                day=day,
+                today=timezone.localdate(),
+            )
+        except ServiceError as exc:
+            error = exc
+        else:
+            messages.success(request, f"{household}的联户干部已调整,并向区县、镇(街办)和村备案。")
+            return redirect("households:household_detail", household.pk)
+    candidates = (
+        scoped(request.user, Cadre.objects.all())
+        .select_related("unit")
+        .order_by("unit__name", "name")[:500]
+    )
+    reasons = [
+        (c, label) for c, label in ChangeReason.choices if (c == "initial") == (current is None)
+    ]
+    return render(
+        request,
+        "households/pairing_change.html",
+        {
+            "household": household,
+            "current": current,
+            "candidates": candidates,
+            "reasons": reasons,
+            "error": error,
+            "values": values,
+        },
+    )
