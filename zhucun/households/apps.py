@@ -18,3 +18,21 @@ class HouseholdsConfig(AppConfig):
                 team=("household__village__teams",),
             ),
         )
+        register(
+            "households.Contact",
+            Paths(
+                region=("household__village",),
+                unit=("cadre__unit",),
+                team=("household__village__teams",),
+                cadre=("cadre",),
+            ),
+        )
+        register(
+            "households.RecordBookCheck",
+            Paths(
+                region=("household__village",),
+                unit=("household__pairings__cadre__unit",),
+                team=("household__village__teams",),
+                paired=("household__pairings",),
+            ),
+        )

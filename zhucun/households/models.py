@@ -134,3 +134,82 @@ class PairingChange(models.Model):
 
     def __str__(self):
         return f"{self.household} {self.changed_on} {self.get_reason_display()}"
+
+
+class ContactKind(models.TextChoices):
+    """第二十条: weekly inquiries (any contact counts) and monthly home visits."""
+
+    INQUIRY = "inquiry", "询问了解"
+    VISIT = "visit", "入户帮扶"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "电话询问"
+    IN_PERSON = "in_person", "当面询问"
+    HOME = "home", "入户"
+
+
+class Contact(models.Model):
+    """One entry of the household's record book (纪实资料簿, 第二十一条)."""
+
+    household = models.ForeignKey(
+        Household, models.PROTECT, related_name="contacts", verbose_name="贫困户"
+    )
+    cadre = models.ForeignKey(
+        "org.Cadre", models.PROTECT, related_name="contacts", verbose_name="联户干部"
+    )
+    pairing = models.ForeignKey(
+        Pairing, models.PROTECT, related_name="contacts", verbose_name="结对"
+    )
+    day = models.DateField("日期")
+    kind = models.CharField("方式", max_length=10, choices=ContactKind.choices)
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    learned = models.TextField("了解情况", max_length=2000)
+    problems = models.TextField("存在问题", max_length=2000, blank=True)
+    help_given = models.TextField("帮扶措施", max_length=2000, blank=True)
+    escalated = models.TextField(
+        "报村“两委”和工作队的问题", max_length=2000, blank=True, help_text="第十三条(三)"
+    )
+    recorded_by = models.ForeignKey(
+        "accounts.User", models.PROTECT, related_name="+", verbose_name="填报人"
+    )
+    recorded_at = models.DateTimeField("填报时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "帮扶记录"
+        ordering = ["day", "pk"]
+        indexes = [
+            models.Index(fields=["household", "day"]),
+            models.Index(fields=["cadre", "day"]),
+        ]
+
+    def __str__(self):
+        return f"{self.household} {self.day} {self.get_channel_display()}"
+
+
+class CheckedBy(models.TextChoices):
+    TOWN = "town", "镇(街办)扶贫办"
+    TEAM = "team", "驻村工作队"
+
+
+class RecordBookCheck(models.Model):
+    """第二十一条: the town's poverty office and the team check the record book periodically."""
+
+    household = models.ForeignKey(
+        Household, models.PROTECT, related_name="book_checks", verbose_name="贫困户"
+    )
+    day = models.DateField("检查日期")
+    by = models.CharField("检查方", max_length=10, choices=CheckedBy.choices)
+    checker = models.ForeignKey(
+        "accounts.User", models.PROTECT, related_name="+", verbose_name="检查人"
+    )
+    remark = models.TextField("检查意见", max_length=1000)
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "纪实资料簿检查"
+        ordering = ["day", "pk"]
+        indexes = [models.Index(fields=["household", "day"])]
+
+    def __str__(self):
+        return f"{self.household} {self.day} {self.get_by_display()}检查"

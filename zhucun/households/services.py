@@ -13,7 +13,18 @@ from zhucun.audit import log
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.households import roster
 from zhucun.households.codes import Status
-from zhucun.households.models import CHANGE_REASONS, ChangeReason, Household, Pairing, PairingChange
+from zhucun.households.models import (
+    CHANGE_REASONS,
+    ChangeReason,
+    Channel,
+    CheckedBy,
+    Contact,
+    ContactKind,
+    Household,
+    Pairing,
+    PairingChange,
+    RecordBookCheck,
+)
 from zhucun.households.validation import BY_KEY, EDITABLE, clean_values
 
 
@@ -196,3 +207,120 @@ def pairing_change(*, actor, household: Household, cadre_id, reason: str, detail
             },
         )
     return change
+
+
+CHANNELS_OF = {
+    ContactKind.INQUIRY: {Channel.PHONE, Channel.IN_PERSON},
+    ContactKind.VISIT: {Channel.HOME},
+}
+
+
+def contact_record(
+    *,
+    actor,
+    household: Household,
+    day,
+    kind: str,
+    channel: str,
+    learned: str,
+    problems: str = "",
+    help_given: str = "",
+    escalated: str = "",
+    today,
+) -> Contact:
+    """A household cadre records an inquiry or a home visit (第二十条) in the household's
+    record book (第二十一条). Only for their own pairing, on a past day inside it."""
+    from django.db.models import Q
+
+    from zhucun.accounts.scope import scope_for
+
+    cadre_id = scope_for(actor).cadre_id
+    if cadre_id is None:
+        raise ServiceError(ErrorCode.FORBIDDEN, "只有联户干部本人可以填报帮扶记录")
+    if kind not in ContactKind.values:
+        raise ServiceError(ErrorCode.INVALID, "方式:应为询问了解或入户帮扶", field="kind")
+    if channel not in CHANNELS_OF[ContactKind(kind)]:
+        raise ServiceError(
+            ErrorCode.INVALID, "渠道:询问可电话或当面,入户帮扶须到户", field="channel"
+        )
+    if day is None:
+        raise ServiceError(ErrorCode.INVALID, "日期:必填,格式为YYYY-MM-DD", field="day")
+    if day > today:
+        raise ServiceError(ErrorCode.FUTURE_DATE, "日期:不能填报未来日期", field="day")
+    texts = {
+        "learned": learned,
+        "problems": problems,
+        "help_given": help_given,
+        "escalated": escalated,
+    }
+    texts = {k: (v or "").strip() for k, v in texts.items()}
+    if not texts["learned"]:
+        raise ServiceError(ErrorCode.INVALID, "了解情况:必填,请写明了解到的情况", field="learned")
+    for key, text in texts.items():
+        if len(text) > 2000:
+            label = Contact._meta.get_field(key).verbose_name
+            raise ServiceError(ErrorCode.INVALID, f"{label}:不能超过2000字", field=key)
+    mine = Pairing.objects.filter(household=household, cadre_id=cadre_id)
+    pairing = mine.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day).first()
+    if pairing is None:
+        if mine.exists():
+            raise ServiceError(
+                ErrorCode.OUTSIDE_ASSIGNMENT,
+                "日期:不在您与该户的结对期间内",
+                field="day",
+                article="第二十条",
+            )
+        raise ServiceError(ErrorCode.NOT_PAIRED, article="第二十条")
+    with transaction.atomic():
+        contact = Contact.objects.create(
+            household=household,
+            cadre_id=cadre_id,
+            pairing=pairing,
+            day=day,
+            kind=kind,
+            channel=channel,
+            recorded_by=actor,
+            **texts,
+        )
+        log.record(
+            actor=actor,
+            event="contact.record",
+            obj=contact,
+            detail={"household": household.code, "day": day.isoformat(), "kind": kind},
+        )
+    return contact
+
+
+def book_check_record(*, actor, household: Household, day, remark: str, today) -> RecordBookCheck:
+    """The town's poverty office or the team records a check of the record book (第二十一条)."""
+    from zhucun.accounts.scope import scope_for
+    from zhucun.stationing.models import Team
+
+    scope = scope_for(actor)
+    village = household.village
+    if village.town_id in scope.town_ids:
+        by = CheckedBy.TOWN
+    elif Team.objects.filter(pk__in=scope.led_team_ids, village=village).exists():
+        by = CheckedBy.TEAM
+    else:
+        raise ServiceError(
+            ErrorCode.FORBIDDEN, "只有所在镇(街办)和驻村工作队可以登记检查", article="第二十一条"
+        )
+    remark = (remark or "").strip()
+    if not remark:
+        raise ServiceError(ErrorCode.INVALID, "检查意见:必填", field="remark")
+    if day is None:
+        raise ServiceError(ErrorCode.INVALID, "检查日期:必填,格式为YYYY-MM-DD", field="day")
+    if day > today:
+        raise ServiceError(ErrorCode.FUTURE_DATE, "检查日期:不能晚于今天", field="day")
+    with transaction.atomic():
+        check = RecordBookCheck.objects.create(
+            household=household, day=day, by=by, checker=actor, remark=remark[:1000]
+        )
+        log.record(
+            actor=actor,
+            event="record_book.check",
+            obj=check,
+            detail={"household": household.code, "day": day.isoformat(), "by": by},
+        )
+    return check

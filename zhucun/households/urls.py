@@ -15,3 +15,10 @@ urlpatterns += [
     path("pairings/", views.pairing_review, name="pairing_review"),
     path("<int:pk>/pairing/", views.pairing_change, name="pairing_change"),
 ]
+urlpatterns += [
+    path("mine/", views.my_households, name="my_households"),
+    path("contacts/compliance/", views.contact_compliance, name="contact_compliance"),
+    path("<int:pk>/contacts/new/", views.contact_new, name="contact_new"),
+    path("<int:pk>/book/", views.record_book, name="record_book"),
+    path("<int:pk>/book.xlsx", views.record_book_export, name="record_book_export"),
+]

@@ -273,3 +273,227 @@ def pairing_change(request, pk):
             "values": values,
         },
     )
+
+
+def _parse_day(text):
+    from datetime import date
+
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
+@allow(Role.HOUSEHOLD_CADRE)
+def my_households(request):
+    """The household cadre's own households, with this week's contacts and this month's visits."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from zhucun.accounts.scope import scope_for
+
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    first = today.replace(day=1)
+    cadre_id = scope_for(request.user).cadre_id
+    households = (
+        Household.objects.filter(pairings__cadre_id=cadre_id, pairings__end__isnull=True)
+        .select_related("village__town")
+        .annotate(
+            week_contacts=Count(
+                "contacts", filter=Q(contacts__day__gte=monday, contacts__day__lte=today)
+            ),
+            month_visits=Count(
+                "contacts",
+                filter=Q(
+                    contacts__day__gte=first, contacts__day__lte=today, contacts__kind="visit"
+                ),
+            ),
+        )
+        .order_by("code")
+    )
+    return render(
+        request,
+        "households/my_households.html",
+        {"households": households, "monday": monday, "today": today},
+    )
+
+
+@allow(Role.HOUSEHOLD_CADRE)
+@require_http_methods(["GET", "POST"])
+def contact_new(request, pk):
+    from django.utils import timezone
+
+    from zhucun.households.models import Channel
+
+    household = get_scoped_or_404(request.user, Household, pk)
+    today = timezone.localdate()
+    error, values = None, {"day": today.isoformat(), "channel": request.GET.get("channel", "phone")}
+    if request.method == "POST":
+        values = request.POST
+        channel = values.get("channel", "")
+        try:
+            services.contact_record(
+                actor=request.user,
+                household=household,
+                day=_parse_day(values.get("day")),
+                kind="visit" if channel == Channel.HOME else "inquiry",
+                channel=channel,
+                learned=values.get("learned", ""),
+                problems=values.get("problems", ""),
+                help_given=values.get("help_given", ""),
+                escalated=values.get("escalated", ""),
+                today=today,
+            )
+        except ServiceError as exc:
+            error = exc
+        else:
+            messages.success(request, f"已记入{household}的纪实资料簿。")
+            return redirect("households:my_households")
+    return render(
+        request,
+        "households/contact_new.html",
+        {
+            "household": household,
+            "channels": Channel.choices,
+            "error": error,
+            "values": values,
+            "today": today,
+        },
+    )
+
+
+BOOK_READERS = HOUSEHOLD_VIEWERS
+
+
+def _book(household):
+    contacts = household.contacts.select_related("cadre").order_by("day", "pk")
+    checks = household.book_checks.select_related("checker").order_by("day", "pk")
+    return contacts, checks
+
+
+@allow(*BOOK_READERS)
+@require_http_methods(["GET", "POST"])
+def record_book(request, pk):
+    """纪实资料簿 (第二十一条): every contact in date order, and the checks of the book."""
+    from django.utils import timezone
+
+    household = get_scoped_or_404(request.user, Household, pk)
+    household = Household.objects.select_related("village__town").get(pk=household.pk)
+    error = None
+    scope = scope_for(request.user)
+    may_check = bool(scope.town_ids or scope.led_team_ids)
+    if request.method == "POST":
+        try:
+            services.book_check_record(
+                actor=request.user,
+                household=household,
+                day=_parse_day(request.POST.get("day")),
+                remark=request.POST.get("remark", ""),
+                today=timezone.localdate(),
+            )
+        except ServiceError as exc:
+            error = exc
+        else:
+            messages.success(request, "检查记录已登记。")
+            return redirect("households:record_book", household.pk)
+    contacts, checks = _book(household)
+    return render(
+        request,
+        "households/record_book.html",
+        {
+            "household": household,
+            "contacts": contacts,
+            "checks": checks,
+            "error": error,
+            "may_check": may_check,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@allow(*BOOK_READERS)
+def record_book_export(request, pk):
+    household = get_scoped_or_404(request.user, Household, pk)
+    contacts, checks = _book(household)
+    headers = [
+        "日期",
+        "方式",
+        "联户干部",
+        "了解情况",
+        "存在问题",
+        "帮扶措施",
+        "报村两委和工作队的问题",
+    ]
+    rows = [
+        (
+            c.day,
+            c.get_channel_display(),
+            c.cadre.name,
+            c.learned,
+            c.problems,
+            c.help_given,
+            c.escalated,
+        )
+        for c in contacts
+    ]
+    check_rows = [(c.day, c.get_by_display(), str(c.checker), c.remark) for c in checks]
+    return xlsx_response(
+        f"纪实资料簿-{household.code}.xlsx",
+        [
+            ("帮扶记录", headers, rows),
+            ("检查记录", ["日期", "检查方", "检查人", "检查意见"], check_rows),
+        ],
+    )
+
+
+COMPLIANCE_VIEWERS = (*PAIRING_VIEWERS, Role.HOUSEHOLD_CADRE)
+
+
+@allow(*COMPLIANCE_VIEWERS)
+def contact_compliance(request):
+    """第二十条 for a month: missed weeks and months per cadre and per household."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from zhucun.households.compliance import contact_compliance as compute
+    from zhucun.org.models import Cadre
+    from zhucun.policy.periods import month_end
+
+    today = timezone.localdate()
+    try:
+        first = date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    last = min(month_end(first), today - timedelta(days=1))
+    result = compute(request.user, since=first, until=max(first, last), today=today)
+    names = dict(Cadre.objects.filter(pk__in=result.by_cadre).values_list("pk", "name"))
+    cadres = sorted(
+        result.by_cadre.values(),
+        key=lambda c: (-(c.weeks_missed + c.months_missed), names.get(c.cadre_id, "")),
+    )
+    shown = [(c, int(c.subject.split(":")[1])) for c in result.checks[:500]]
+    labels = {
+        pk: f"{name}户({code})"
+        for pk, name, code in Household.objects.filter(
+            pk__in={hid for _c, hid in shown}
+        ).values_list("pk", "head_name", "code")
+    }
+    findings = [(c, hid, labels.get(hid, "")) for c, hid in shown]
+    return render(
+        request,
+        "households/contact_compliance.html",
+        {
+            "result": result,
+            "cadres": [(c, names.get(c.cadre_id, "")) for c in cadres[:300]],
+            "findings": findings,
+            "month": first.strftime("%Y-%m"),
+            "previous": (first - timedelta(days=1)).strftime("%Y-%m"),
+            "next": (month_end(first) + timedelta(days=1)).strftime("%Y-%m")
+            if month_end(first) < today
+            else "",
+        },
+    )
