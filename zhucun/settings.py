@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "zhucun.rulebook",
     "zhucun.stationing",
     "zhucun.households",
+    "zhucun.worklogs",
     "zhucun.home",
     "zhucun.demo",
 ]
