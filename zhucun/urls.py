@@ -11,5 +11,6 @@ urlpatterns = [
     path("teams/", include("zhucun.stationing.urls")),
     path("households/", include("zhucun.households.urls")),
     path("rules/", include("zhucun.rulebook.urls")),
+    path("", include("zhucun.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,8 +17,13 @@ def record(
     outcome: str = "ok",
     address: str | None = None,
     detail: dict | None = None,
+    actor_name: str | None = None,
 ) -> AuditEvent:
-    """Append one audit record; `obj` is a model instance or None."""
+    """Append one audit record; `obj` is a model instance or None.
+
+    `actor_name` names who acted when there is no account (a failed login
+    records the username that was tried).
+    """
     with transaction.atomic():
         head, _ = ChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"hash": GENESIS}
@@ -26,7 +31,8 @@ def record(
         entry = AuditEvent(
             at=timezone.now(),
             actor=actor if getattr(actor, "pk", None) else None,
-            actor_name=getattr(actor, "username", "") or "",
+            actor_name=(actor_name if actor_name is not None else getattr(actor, "username", ""))
+            or "",
             address=address,
             event=event,
             object_type=obj._meta.label if obj is not None else "",
@@ -56,3 +62,10 @@ def verify_chain() -> list[str]:
     if head is not None and head.hash != previous:
         problems.append("链尾哈希与最后一条记录不符(末尾记录被删除)")
     return problems
+
+
+def client_address(request) -> str | None:
+    """The address a request came from, as axes saw it (it honours the proxy settings)."""
+    if request is None:
+        return None
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None

@@ -18,6 +18,8 @@ _SECTIONS = (
         {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.HOUSEHOLD_CADRE},
     ),
     ("rulebook:parameters", "政策参数", None),
+    ("accounts:user_list", "账号管理", {Role.SECADMIN}),
+    ("accounts:lockouts", "登录锁定", {Role.SECADMIN}),
 )
 
 
