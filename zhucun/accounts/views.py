@@ -50,8 +50,8 @@ def _next_or_home(request) -> str:
     return settings.LOGIN_REDIRECT_URL
 
 
-@never_cache
 @allow(SIGNED_IN)
+@never_cache
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -74,8 +74,8 @@ def password_change(request):
     )
 
 
-@never_cache
 @allow(SIGNED_IN)
+@never_cache
 def otp_verify(request):
     """The second step of a login for an account with an authenticator."""
     if request.user.is_verified():
@@ -94,8 +94,8 @@ def otp_verify(request):
     )
 
 
-@never_cache
 @allow(SIGNED_IN)
+@never_cache
 def otp_enrol(request):
     """Enrol an authenticator app (every account may; required roles must)."""
     if has_device(request.user):
@@ -150,8 +150,8 @@ def _locked(values: str):
     )
 
 
-@never_cache
 @allow(Role.SECADMIN)
+@never_cache
 def lockouts(request):
     return render(
         request,
@@ -164,8 +164,8 @@ def lockouts(request):
     )
 
 
-@require_POST
 @allow(Role.SECADMIN)
+@require_POST
 def lockout_clear(request):
     try:
         services.lockout_clear(
@@ -181,8 +181,8 @@ def lockout_clear(request):
     return redirect("accounts:lockouts")
 
 
-@never_cache
 @allow(Role.SECADMIN)
+@never_cache
 def user_list(request):
     users = User.objects.order_by("username")
     query = request.GET.get("q", "").strip()
@@ -196,8 +196,8 @@ def user_list(request):
     )
 
 
-@require_POST
 @allow(Role.SECADMIN)
+@require_POST
 def user_action(request, pk):
     user = get_object_or_404(User, pk=pk)
     action = request.POST.get("action")
