@@ -182,6 +182,8 @@ ZHUCUN_OTP_REQUIRED_ROLES = env_list(
     "ZHUCUN_OTP_REQUIRED_ROLES", ["city", "county", "sysadmin", "secadmin", "auditadmin"]
 )
 OTP_TOTP_ISSUER = "驻村联户"
+# Audit records are kept this long (at least 180 days), then `audit_purge` removes them.
+ZHUCUN_AUDIT_RETENTION_DAYS = env_int("ZHUCUN_AUDIT_RETENTION_DAYS", 180)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("ZHUCUN_SECURE_COOKIES", not DEBUG)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("households/", include("zhucun.households.urls")),
     path("rules/", include("zhucun.rulebook.urls")),
     path("", include("zhucun.accounts.urls")),
+    path("audit/", include("zhucun.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -89,23 +89,29 @@ class UserAdmin(BaseUserAdmin):
             )
 
     def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
         if formset.model is not Position:
-            return
+            return super().save_formset(request, form, formset, change)
         address = log.client_address(request)
-        for event, positions in (
-            ("position.create", formset.new_objects),
-            ("position.change", [p for p, _ in formset.changed_objects]),
-            ("position.delete", formset.deleted_objects),
-        ):
-            for position in positions:
-                log.record(
-                    actor=request.user,
-                    event=event,
-                    obj=position,
-                    address=address,
-                    detail=services.position_detail(position),
-                )
+        # Deleted rows lose their id when deleted: record them first (the
+        # admin's transaction keeps record and deletion together).
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk is not None:
+                self._record_position(request, "position.delete", deleted.instance, address)
+        super().save_formset(request, form, formset, change)
+        for position in formset.new_objects:
+            self._record_position(request, "position.create", position, address)
+        for position, _fields in formset.changed_objects:
+            self._record_position(request, "position.change", position, address)
+
+    @staticmethod
+    def _record_position(request, event, position, address):
+        log.record(
+            actor=request.user,
+            event=event,
+            obj=position,
+            address=address,
+            detail=services.position_detail(position),
+        )
 
     def user_change_password(self, request, id, form_url=""):
         # One transaction: the new password and its audit record, or neither.

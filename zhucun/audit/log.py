@@ -49,16 +49,20 @@ def record(
 
 
 def verify_chain() -> list[str]:
-    """Problems found walking the chain from the start; empty when intact."""
+    """Problems found walking the chain from its anchor; empty when intact.
+
+    The anchor is the genesis hash, or after a retention purge the hash of
+    the last purged record (audit/retention.py).
+    """
     problems = []
-    previous = GENESIS
+    head = ChainHead.objects.filter(pk=1).first()
+    previous = head.anchor if head is not None else GENESIS
     for entry in AuditEvent.objects.order_by("pk").iterator(chunk_size=2000):
         if entry.previous_hash != previous:
             problems.append(f"#{entry.pk}: 前一条哈希不符(记录被删除或插入)")
         if entry.compute_hash() != entry.hash:
             problems.append(f"#{entry.pk}: 内容哈希不符(记录被篡改)")
         previous = entry.hash
-    head = ChainHead.objects.filter(pk=1).first()
     if head is not None and head.hash != previous:
         problems.append("链尾哈希与最后一条记录不符(末尾记录被删除)")
     return problems

@@ -20,6 +20,7 @@ _SECTIONS = (
     ("rulebook:parameters", "政策参数", None),
     ("accounts:user_list", "账号管理", {Role.SECADMIN}),
     ("accounts:lockouts", "登录锁定", {Role.SECADMIN}),
+    ("audit:search", "审计记录", {Role.AUDITADMIN}),
 )
 
 
