@@ -30,8 +30,9 @@ filename=None) -> HttpResponse``
 
 ``safe_cell(value)``
     The value as it is written: text starting with a formula character gets
-    a leading apostrophe; characters Excel cannot store are dropped;
-    numbers, dates and None pass unchanged.
+    a leading apostrophe; characters Excel cannot store are dropped; line
+    ends become LF; numbers, dates and None pass unchanged (aware datetimes
+    become Beijing wall-clock time).
 """
 
 import re
@@ -59,8 +60,9 @@ def safe_cell(value):
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if value.startswith(FORMULA_STARTS):
-            return "'" + value
-        return value
+            value = "'" + value
+        # XML turns CR into LF when the file is read: write what will be read.
+        return value.replace("\r\n", "\n").replace("\r", "\n")
     if isinstance(value, datetime) and timezone.is_aware(value):
         # Excel has no time zones: write the Beijing wall-clock time.
         return timezone.localtime(value).replace(tzinfo=None)
