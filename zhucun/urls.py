@@ -13,5 +13,6 @@ urlpatterns = [
     path("rules/", include("zhucun.rulebook.urls")),
     path("", include("zhucun.accounts.urls")),
     path("audit/", include("zhucun.audit.urls")),
+    path("approvals/", include("zhucun.approvals.urls")),
     path("admin/", admin.site.urls),
 ]
