@@ -22,6 +22,9 @@ _SECTIONS = (
     ("stationing:my_day", "我的驻村", {Role.TEAM_LEADER, Role.MEMBER}),
     ("approvals:pending", "审批", _APPROVAL_ROLES),
     ("rulebook:parameters", "政策参数", None),
+    ("accounts:user_list", "账号管理", {Role.SECADMIN}),
+    ("accounts:lockouts", "登录锁定", {Role.SECADMIN}),
+    ("audit:search", "审计记录", {Role.AUDITADMIN}),
 )
 
 # Households, contacts and work logs (issue 4).
