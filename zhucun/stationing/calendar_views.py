@@ -56,6 +56,7 @@ def team_month(request, pk):
         {
             "team": team,
             "months": months,
+            "any_findings": any(m.findings for m in months),
             "first": first,
             "day_numbers": [c.day for c in months[0].days] if months else [],
             "legend": LEGEND,
