@@ -15,7 +15,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -65,11 +65,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "zhucun.audit",
     "zhucun.org",
     "zhucun.accounts",
     "zhucun.rulebook",
     "zhucun.stationing",
+    "zhucun.approvals",
     "zhucun.households",
     "zhucun.worklogs",
     "zhucun.home",
@@ -79,11 +82,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "zhucun.accounts.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -145,7 +149,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
+    {"NAME": "zhucun.accounts.passwords.NameValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
@@ -163,6 +171,20 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 
 SESSION_COOKIE_AGE = env_int("ZHUCUN_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Sessions carry their user's id in a column, so that logging out or
+# disabling an account deletes every session of it on the server.
+SESSION_ENGINE = "zhucun.accounts.sessions"
+# However active a session is, it ends this long after the login.
+ZHUCUN_SESSION_ABSOLUTE_HOURS = env_int("ZHUCUN_SESSION_ABSOLUTE_HOURS", 12)
+# A password older than this must be changed before anything else.
+ZHUCUN_PASSWORD_MAX_AGE_DAYS = env_int("ZHUCUN_PASSWORD_MAX_AGE_DAYS", 90)
+# Roles that must pass a second factor (TOTP) after the password.
+ZHUCUN_OTP_REQUIRED_ROLES = env_list(
+    "ZHUCUN_OTP_REQUIRED_ROLES", ["city", "county", "sysadmin", "secadmin", "auditadmin"]
+)
+OTP_TOTP_ISSUER = "驻村联户"
+# Audit records are kept this long (at least 180 days), then `audit_purge` removes them.
+ZHUCUN_AUDIT_RETENTION_DAYS = env_int("ZHUCUN_AUDIT_RETENTION_DAYS", 180)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("ZHUCUN_SECURE_COOKIES", not DEBUG)
@@ -192,6 +214,8 @@ CONTENT_SECURITY_POLICY = {
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Chinese first: the interface language is not negotiated from the browser
+# until an English translation exists.
 LOCALE_PATHS = [BASE_DIR / "zhucun" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

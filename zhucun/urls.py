@@ -12,5 +12,8 @@ urlpatterns = [
     path("households/", include("zhucun.households.urls")),
     path("worklogs/", include("zhucun.worklogs.urls")),
     path("rules/", include("zhucun.rulebook.urls")),
+    path("", include("zhucun.accounts.urls")),
+    path("audit/", include("zhucun.audit.urls")),
+    path("approvals/", include("zhucun.approvals.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,8 @@
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import scope_for
 
+_APPROVAL_ROLES = {Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER, Role.CITY}
+
 # (url name, label, roles that see it)
 _SECTIONS = (
     ("home", "首页", None),
@@ -17,7 +19,12 @@ _SECTIONS = (
         "贫困户",
         {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.HOUSEHOLD_CADRE},
     ),
+    ("stationing:my_day", "我的驻村", {Role.TEAM_LEADER, Role.MEMBER}),
+    ("approvals:pending", "审批", _APPROVAL_ROLES),
     ("rulebook:parameters", "政策参数", None),
+    ("accounts:user_list", "账号管理", {Role.SECADMIN}),
+    ("accounts:lockouts", "登录锁定", {Role.SECADMIN}),
+    ("audit:search", "审计记录", {Role.AUDITADMIN}),
 )
 
 # Households, contacts and work logs (issue 4).
