@@ -15,14 +15,26 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from zhucun.accounts.models import User
 from zhucun.accounts.scope import is_registered
+from zhucun.approvals.models import Delegation, Request
+from zhucun.org.models import Cadre
+from zhucun.stationing.models import Team
 
 
 @dataclass(frozen=True)
 class Scoped:
-    """The `pk` argument is a row of `model`, visible to a user only through the data scope."""
+    """The `pk` argument is a row of `model`, visible to a user only through the data scope.
+
+    `own(user, visible)` picks the user's own record when the page is
+    narrower than the scope (a member sees only their own month).
+    """
 
     model: type
     kwarg: str = "pk"
+    own: object = None
+
+
+def own_cadre_first(user, visible):
+    return visible.filter(user=user).first() or visible.first()
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,15 @@ class Unscoped:
     """The `pk` argument is a row of `model` that the page's roles alone guard (no data scope)."""
 
     model: type
+    kwarg: str = "pk"
+
+
+@dataclass(frozen=True)
+class Owned:
+    """The `pk` argument is a row of `model` that only its owner (`owner` field) may act on."""
+
+    model: type
+    owner: str
     kwarg: str = "pk"
 
 
@@ -45,6 +66,17 @@ NO_ARGUMENTS = "no arguments"
 # view name -> how to fill its arguments (for pages the convention does not cover)
 DECLARED = {
     "accounts:user_action": Unscoped(User),
+    "approvals:detail": Scoped(Request),
+    "approvals:withdraw": Scoped(Request),
+    "approvals:decide": Skip(
+        "a step is decided only by the authority it names (approvals.services.step_decide, "
+        "tested in tests/approvals); anyone else gets 403 and learns nothing of the request"
+    ),
+    "approvals:delegation_revoke": Owned(Delegation, owner="principal"),
+    "stationing:roster": Scoped(Team),
+    "stationing:cadre_month": Scoped(Cadre, own=own_cadre_first),
+    "stationing:personnel_change": Scoped(Team),
+    "stationing:handover_create": Scoped(Team),  # the convention would guess Handover
 }
 
 
