@@ -96,7 +96,9 @@ def test_each_role_opens_a_page_only_if_allowed_and_only_within_its_scope(cast, 
                 ok = response.status_code not in (403, 404, 500) and not is_login_redirect(response)
             else:
                 expected, ok = "open", opened(response)
-            assert ok, f"{username} → {name} ({label} {url}): {response.status_code}, expected {expected}"
+            assert ok, (
+                f"{username} → {name} ({label} {url}): {response.status_code}, expected {expected}"
+            )
 
 
 def test_anonymous_visitors_open_only_public_pages(cast):
