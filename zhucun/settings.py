@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "zhucun.households",
     "zhucun.home",
     "zhucun.demo",
+    "zhucun.backups",
 ]
 
 MIDDLEWARE = [
