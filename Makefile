@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 S      ?= 1
 
-.PHONY: run test lint system-deps
+.PHONY: run test lint system-deps backup restore
 
 $(BIN)/.installed: requirements.lock scripts/bootstrap
 	@PYTHON=$(PYTHON) scripts/bootstrap $(VENV)
@@ -27,3 +27,10 @@ test: $(BIN)/.installed system-deps
 
 lint: $(BIN)/.installed
 	@$(BIN)/ruff check .
+
+# Back up / restore the database (SQLite or PostgreSQL, whichever DATABASE_URL names).
+backup: $(BIN)/.installed
+	@scripts/backup $(FILE)
+
+restore: $(BIN)/.installed
+	@scripts/restore $(FILE)

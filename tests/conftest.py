@@ -52,3 +52,18 @@ def client(db):
     from tests.security.login_steps import VerifiedClient
 
     return VerifiedClient()
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, as if it had already chosen its own password.
+
+    An account created with an initial password must change it at first
+    login (tests/security/test_passwords.py); the back-office tests are not
+    about that.
+    """
+    from django.utils import timezone
+
+    admin_user.password_changed_at = timezone.now()
+    admin_user.save(update_fields=["password_changed_at"])
+    return admin_user

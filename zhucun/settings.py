@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "zhucun.worklogs",
     "zhucun.home",
     "zhucun.demo",
+    "zhucun.backups",
 ]
 
 MIDDLEWARE = [
@@ -223,7 +224,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("ZHUCUN_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Uploads live outside the code and static files; no URL serves them
+# (zhucun/uploads.py: served only as attachments after a scope check).
 MEDIA_ROOT = DATA_DIR / "uploads"
+ZHUCUN_UPLOAD_MAX_MB = env_int("ZHUCUN_UPLOAD_MAX_MB", 10)
 
 LOGGING = {
     "version": 1,

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from zhucun.accounts.models import User
 from zhucun.accounts.scope import is_registered
-from zhucun.approvals.models import Request
+from zhucun.approvals.models import Delegation, Request
 from zhucun.households.models import Household
 from zhucun.org.models import Cadre
 from zhucun.stationing.models import Leave, Team
@@ -24,10 +24,19 @@ from zhucun.worklogs.models import RectificationNotice, WorkLog
 
 @dataclass(frozen=True)
 class Scoped:
-    """The `pk` argument is a row of `model`, visible to a user only through the data scope."""
+    """The `pk` argument is a row of `model`, visible to a user only through the data scope.
+
+    `own(user, visible)` picks the user's own record when the page is
+    narrower than the scope (a member sees only their own month).
+    """
 
     model: type
     kwarg: str = "pk"
+    own: object = None
+
+
+def own_cadre_first(user, visible):
+    return visible.filter(user=user).first() or visible.first()
 
 
 @dataclass(frozen=True)
@@ -39,10 +48,11 @@ class Unscoped:
 
 
 @dataclass(frozen=True)
-class OwnCadreRow:
-    """The `pk` argument is a row of `model` that belongs to the user's own cadre (their leave)."""
+class Owned:
+    """The `pk` argument is a row of `model` that only its owner (`owner` field) may act on."""
 
     model: type
+    owner: str
     kwarg: str = "pk"
 
 
@@ -58,30 +68,28 @@ NO_ARGUMENTS = "no arguments"
 # view name -> how to fill its arguments (for pages the convention does not cover)
 DECLARED = {
     "accounts:user_action": Unscoped(User),
+    "approvals:detail": Scoped(Request),
+    "approvals:withdraw": Scoped(Request),
+    "approvals:decide": Skip(
+        "a step is decided only by the authority it names (approvals.services.step_decide, "
+        "tested in tests/approvals); anyone else gets 403 and learns nothing of the request"
+    ),
+    "approvals:delegation_revoke": Owned(Delegation, owner="principal"),
     "stationing:roster": Scoped(Team),
-    "stationing:cadre_month": Scoped(Cadre),
+    "stationing:cadre_month": Scoped(Cadre, own=own_cadre_first),
     "stationing:personnel_change": Scoped(Team),
-    "stationing:handover_create": Scoped(Team),
+    "stationing:handover_create": Scoped(Team),  # the convention would guess Handover
     "stationing:handover_sign": Skip(
         "POST-only signature; only the two cadres and the team leader may sign, tested in "
         "tests/test_teams.py (handover signed by both and the leader)"
     ),
-    "stationing:leave_back": OwnCadreRow(Leave),
+    "stationing:leave_back": Owned(Leave, owner="cadre__user"),
     "households:contact_new": Scoped(Household),
     "households:record_book": Scoped(Household),
     "households:record_book_export": Scoped(Household),
     "worklogs:log_detail": Scoped(WorkLog),
     "worklogs:notice_issue": Scoped(Cadre, kwarg="cadre_id"),
     "worklogs:notice_close": Scoped(RectificationNotice),
-    "approvals:detail": Scoped(Request),
-    "approvals:withdraw": Scoped(Request),
-    "approvals:decide": Skip(
-        "POST-only decision on a step; who may decide is tested in tests/test_approvals.py "
-        "(403 for outsiders, only the step's approver or acting approver decides)"
-    ),
-    "approvals:delegation_revoke": Skip(
-        "POST-only; a delegation is revoked by the approver who made it (approvals services)"
-    ),
 }
 
 
