@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "zhucun.households",
     "zhucun.home",
     "zhucun.demo",
+    "zhucun.api",
+    # django-ninja's API docs page and its (local) Swagger assets.
+    "ninja",
 ]
 
 MIDDLEWARE = [

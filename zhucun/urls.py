@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from zhucun.api.app import api
+
 admin.site.site_header = "驻村联户工作管理系统 · 后台"
 admin.site.site_title = "驻村联户后台"
 admin.site.index_title = "后台管理"
@@ -12,4 +14,6 @@ urlpatterns = [
     path("households/", include("zhucun.households.urls")),
     path("rules/", include("zhucun.rulebook.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("api-tokens/", include("zhucun.api.urls")),
 ]
