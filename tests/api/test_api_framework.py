@@ -4,7 +4,10 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from tests import factories as f
 from zhucun.api.models import ApiToken
 from zhucun.api.services import api_token_create, api_token_revoke, token_digest
 
@@ -169,3 +172,21 @@ def test_cadres_come_with_masked_id_numbers_and_phones(cast, bearer):
     assert item["phone_masked"] == cast.leader.phone_masked
     text = client.get("/api/v1/cadres").content.decode()
     assert cast.leader.id_number not in text and cast.leader.phone not in text
+
+
+@pytest.mark.parametrize("url", ["/api/v1/households", "/api/v1/cadres", "/api/v1/pairings"])
+def test_a_list_costs_the_same_number_of_queries_at_two_data_sizes(cast, bearer, url):
+    client = bearer(cast.users["dora"])
+    client.get(url)  # the token's first use is recorded once
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count_queries()
+    for _ in range(20):
+        cadre = f.CadreFactory(unit=cast.unit)
+        f.AssignmentFactory(team=cast.team, cadre=cadre)
+        f.PairingFactory(household=f.HouseholdFactory(village=cast.village), cadre=cadre)
+    assert count_queries() == small <= 8
