@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "zhucun.home",
     "zhucun.demo",
     "zhucun.api",
+    "zhucun.mobile",
     # django-ninja's API docs page and its (local) Swagger assets.
     "ninja",
 ]

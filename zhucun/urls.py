@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api-tokens/", include("zhucun.api.urls")),
+    path("m/", include("zhucun.mobile.urls")),
 ]
