@@ -18,6 +18,8 @@ _SECTIONS = (
         {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.HOUSEHOLD_CADRE},
     ),
     ("rulebook:parameters", "政策参数", None),
+    ("mobile:today", "手机版", {Role.TEAM_LEADER, Role.MEMBER, Role.HOUSEHOLD_CADRE}),
+    ("api:tokens", "接口令牌", {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER}),
 )
 
 
