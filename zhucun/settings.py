@@ -15,7 +15,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zhucun.accounts",
     "zhucun.rulebook",
     "zhucun.stationing",
+    "zhucun.approvals",
     "zhucun.households",
     "zhucun.home",
     "zhucun.demo",
@@ -82,7 +83,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -195,6 +195,8 @@ CONTENT_SECURITY_POLICY = {
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Chinese first: the interface language is not negotiated from the browser
+# until an English translation exists.
 LOCALE_PATHS = [BASE_DIR / "zhucun" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

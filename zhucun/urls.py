@@ -13,6 +13,7 @@ urlpatterns = [
     path("teams/", include("zhucun.stationing.urls")),
     path("households/", include("zhucun.households.urls")),
     path("rules/", include("zhucun.rulebook.urls")),
+    path("approvals/", include("zhucun.approvals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api-tokens/", include("zhucun.api.urls")),

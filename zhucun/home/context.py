@@ -3,6 +3,8 @@
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import scope_for
 
+_APPROVAL_ROLES = {Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER, Role.CITY}
+
 # (url name, label, roles that see it)
 _SECTIONS = (
     ("home", "首页", None),
@@ -17,6 +19,8 @@ _SECTIONS = (
         "贫困户",
         {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.HOUSEHOLD_CADRE},
     ),
+    ("stationing:my_day", "我的驻村", {Role.TEAM_LEADER, Role.MEMBER}),
+    ("approvals:pending", "审批", _APPROVAL_ROLES),
     ("rulebook:parameters", "政策参数", None),
     ("mobile:today", "手机版", {Role.TEAM_LEADER, Role.MEMBER, Role.HOUSEHOLD_CADRE}),
     ("api:tokens", "接口令牌", {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER}),

@@ -131,4 +131,13 @@ def panels_for(user, scope: Scope) -> list[Panel]:
     for role in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN):
         if role in scope.roles:
             panels.append(_admin_panel(role))
+    panels.extend(extra_panels(user, scope, today))
     return panels
+
+
+def extra_panels(user, scope: Scope, today) -> list[Panel]:
+    """Panels of later features, after the role panels (approvals, stationing)."""
+    from zhucun.approvals.panels import approvals_panel
+
+    found = [approvals_panel(user, scope, today)]
+    return [p for p in found if p is not None]

@@ -1,5 +1,7 @@
 """Work teams (驻村工作队) and the assignments of cadres to them."""
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
 
@@ -91,3 +93,218 @@ class Assignment(models.Model):
 
     def active_on(self, day) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
+
+
+class Leave(models.Model):
+    """请销假 (第十六条): a cadre's leave from the village, approved through the approval engine."""
+
+    cadre = models.ForeignKey(
+        "org.Cadre", models.PROTECT, related_name="leaves", verbose_name="干部"
+    )
+    assignment = models.ForeignKey(
+        Assignment, models.PROTECT, related_name="leaves", verbose_name="驻村任职"
+    )
+    start = models.DateField("离村日期")
+    end = models.DateField("返村前最后一天")
+    reason = models.CharField("事由", max_length=300)
+    approval = models.OneToOneField(
+        "approvals.Request", models.PROTECT, related_name="leave", verbose_name="审批"
+    )
+    returned_on = models.DateField("实际返村日期(销假)", null=True, blank=True)
+    reported_back_at = models.DateTimeField("销假时间", null=True, blank=True)
+    created_at = models.DateTimeField("申请时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "请假"
+        ordering = ["-start"]
+        indexes = [models.Index(fields=["cadre", "start", "end"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="leave_dates")
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} 请假 {self.start}–{self.end}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def leave_end(self):
+        """The last day that counts as leave: an early return ends it; a late one adds nothing."""
+        if self.returned_on is not None:
+            return min(self.end, self.returned_on - timedelta(days=1))
+        return self.end
+
+
+class CheckIn(models.Model):
+    """ "In the village today": one tap, server time; location is optional evidence (DESIGN.md §6)."""
+
+    cadre = models.ForeignKey(
+        "org.Cadre", models.PROTECT, related_name="check_ins", verbose_name="干部"
+    )
+    assignment = models.ForeignKey(
+        Assignment, models.PROTECT, related_name="check_ins", verbose_name="驻村任职"
+    )
+    day = models.DateField("日期")
+    at = models.DateTimeField("签到时间(服务器)")
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    backfilled = models.BooleanField("补签", default=False)
+    reason = models.CharField("补签理由", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "在村签到"
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "day"], name="one_check_in_per_day"),
+            models.CheckConstraint(
+                condition=Q(backfilled=False) | ~Q(reason=""), name="backfill_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} {self.day}"
+
+
+class OfficialKind(models.TextChoices):
+    TRIP = "trip", "因公出差"
+    MEETING = "meeting", "开会"
+    TRAINING = "training", "培训"
+
+
+class OfficialBusiness(models.Model):
+    """Days away on official business, which count as stationed days (第十六条)."""
+
+    cadre = models.ForeignKey(
+        "org.Cadre", models.PROTECT, related_name="official_business", verbose_name="干部"
+    )
+    assignment = models.ForeignKey(
+        Assignment, models.PROTECT, related_name="official_business", verbose_name="驻村任职"
+    )
+    kind = models.CharField("类型", max_length=10, choices=OfficialKind.choices)
+    start = models.DateField("开始")
+    end = models.DateField("结束")
+    what = models.CharField("事项", max_length=200)
+    where = models.CharField("地点", max_length=100)
+    created_at = models.DateTimeField("登记时间")
+    created_by = models.ForeignKey(
+        "accounts.User", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "因公外出"
+        ordering = ["-start"]
+        indexes = [models.Index(fields=["cadre", "start", "end"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="official_business_dates"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} {self.get_kind_display()} {self.start}–{self.end}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class DutyDay(models.Model):
+    """A cadre on duty on a weekend or holiday (第十六条 双休日和法定节假日轮流值班)."""
+
+    team = models.ForeignKey(Team, models.PROTECT, related_name="duty_days", verbose_name="工作队")
+    cadre = models.ForeignKey(
+        "org.Cadre", models.PROTECT, related_name="duty_days", verbose_name="值班干部"
+    )
+    day = models.DateField("日期")
+    assigned_by = models.ForeignKey(
+        "accounts.User", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "值班安排"
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "day", "cadre"], name="one_duty_per_cadre_day")
+        ]
+        indexes = [models.Index(fields=["cadre", "day"]), models.Index(fields=["team", "day"])]
+
+    def __str__(self):
+        return f"{self.team} {self.day} {self.cadre}"
+
+
+class Handover(models.Model):
+    """交接 (第六条 期满压茬轮换): the outgoing cadre leaves only after a handover both sides
+    and the team leader have signed."""
+
+    team = models.ForeignKey(Team, models.PROTECT, related_name="handovers", verbose_name="工作队")
+    predecessor = models.OneToOneField(
+        Assignment, models.PROTECT, related_name="handover_out", verbose_name="交出方任职"
+    )
+    successor = models.ForeignKey(
+        Assignment, models.PROTECT, related_name="handovers_in", verbose_name="接收方任职"
+    )
+    content = models.TextField("交接内容")
+    created_at = models.DateTimeField("登记时间")
+    predecessor_signed_at = models.DateTimeField("交出方签字", null=True, blank=True)
+    successor_signed_at = models.DateTimeField("接收方签字", null=True, blank=True)
+    leader_signed_at = models.DateTimeField("队长签字", null=True, blank=True)
+    leader_signed_by = models.ForeignKey(
+        "accounts.User", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "轮换交接"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.predecessor.cadre} → {self.successor.cadre}"
+
+    @property
+    def complete(self) -> bool:
+        return bool(
+            self.predecessor_signed_at and self.successor_signed_at and self.leader_signed_at
+        )
+
+
+class ChangeReason(models.TextChoices):
+    """第二十二条: the only reasons a stationed cadre may be replaced."""
+
+    ILLNESS = "illness", "因病或家庭有特殊困难不能坚持驻村工作"
+    UNFIT = "unfit", "因本人素质、能力等方面原因不适应在村工作"
+    TRANSFERRED = "transferred", "调离原单位或辞去公职"
+    OTHER = "other", "其他原因不能正常驻村开展工作"
+
+
+class PersonnelChange(models.Model):
+    """人员调整 (第二十二条): the unit applies, the same-level poverty office approves, and the
+    county, town and village are notified (备案, recorded as approval copies)."""
+
+    assignment = models.ForeignKey(
+        Assignment, models.PROTECT, related_name="personnel_changes", verbose_name="被调整任职"
+    )
+    reason = models.CharField("调整原因", max_length=12, choices=ChangeReason.choices)
+    detail = models.CharField("具体情况", max_length=500)
+    successor = models.ForeignKey(
+        "org.Cadre",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="拟接替干部",
+    )
+    approval = models.OneToOneField(
+        "approvals.Request", models.PROTECT, related_name="personnel_change"
+    )
+    created_at = models.DateTimeField("申请时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人员调整"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.assignment.cadre} 调整({self.get_reason_display()})"

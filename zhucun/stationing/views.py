@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
-from zhucun.accounts.scope import get_scoped_or_404, scoped
-from zhucun.stationing.models import NON_COUNTED_ROLES, Team
+from zhucun.accounts.scope import get_scoped_or_404, scope_for, scoped
+from zhucun.stationing.models import NON_COUNTED_ROLES, ChangeReason, Team
+from zhucun.stationing.team_checks import team_findings
 
 TEAM_VIEWERS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER)
 
@@ -40,9 +41,24 @@ def team_list(request):
 def team_detail(request, pk):
     team = get_scoped_or_404(request.user, Team, pk)
     today = timezone.localdate()
-    assignments = (
+    assignments = list(
         team.assignments.filter(_in_post(today)).select_related("cadre__unit").order_by("role")
     )
+    scope = scope_for(request.user)
+    (report,) = team_findings([team], today=today, suggest=True)
+    handovers = team.handovers.select_related(
+        "predecessor__cadre", "successor__cadre", "leader_signed_by"
+    )
     return render(
-        request, "stationing/team_detail.html", {"team": team, "assignments": assignments}
+        request,
+        "stationing/team_detail.html",
+        {
+            "team": team,
+            "assignments": assignments,
+            "report": report,
+            "handovers": handovers,
+            "is_leader": team.pk in scope.led_team_ids,
+            "unit_assignments": [a for a in assignments if a.cadre.unit_id in scope.unit_ids],
+            "reasons": ChangeReason.choices,
+        },
     )
