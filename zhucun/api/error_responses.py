@@ -147,6 +147,9 @@ def install(api) -> None:
         if exc.status_code == 403 and "CSRF" in exc.message:
             message = "页面会话的写操作须带 CSRF 令牌(X-CSRFToken),请刷新页面后重试"
             return respond(request, 403, error_body(ErrorCode.FORBIDDEN, message))
+        if exc.status_code == 400:
+            message = "请求内容无法解析:须为有效的 JSON。"
+            return respond(request, 400, error_body(ErrorCode.INVALID, message, field="body"))
         code = {
             401: ErrorCode.UNAUTHENTICATED,
             403: ErrorCode.FORBIDDEN,
@@ -158,4 +161,4 @@ def install(api) -> None:
 
 # Declared on every operation, so the schema says what a refusal looks like.
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {**READ_ERRORS, 409: ErrorOut}
+WRITE_ERRORS = {**READ_ERRORS, 400: ErrorOut, 409: ErrorOut}
