@@ -21,6 +21,8 @@ from zhucun.accounts.access import PUBLIC, allow
 from zhucun.accounts.roles import CADRE_ROLES, Role
 from zhucun.accounts.scope import scope_for
 from zhucun.households.models import Household
+from zhucun.policy.periods import month_end
+from zhucun.stationing.attendance import WEEKDAYS, cadre_months
 
 STATIONED = (Role.TEAM_LEADER, Role.MEMBER)
 # What the service worker keeps for offline use: every page and its assets.
@@ -35,6 +37,7 @@ def _context(request, **extra):
         "today": timezone.localdate(),
         "stationed": bool(scope.roles & set(STATIONED)),
         "paired": Role.HOUSEHOLD_CADRE in scope.roles,
+        "weekdays": WEEKDAYS,
         **extra,
     }
 
@@ -67,7 +70,16 @@ def leave(request):
 
 @allow(*CADRE_ROLES)
 def calendar(request):
-    return render(request, "mobile/calendar.html", _context(request))
+    context = _context(request)
+    cadre, today = context["cadre"], context["today"]
+    if cadre is not None and context["stationed"]:
+        first = today.replace(day=1)
+        (month,) = cadre_months([cadre], first, month_end(first), today=today)
+        cells = [cell for week in month.weeks for cell in week]
+        missing = [shown.check for shown in month.checks if shown.check.fired]
+        checked_in = any(c.day == today and c.status in ("stationed", "official") for c in cells)
+        context.update(month=month, cells=cells, missing=missing, checked_in=checked_in)
+    return render(request, "mobile/calendar.html", context)
 
 
 def _assets_version() -> str:
