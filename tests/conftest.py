@@ -37,3 +37,18 @@ def _fast_password_hashing(request):
     if request.config.pluginmanager.hasplugin("django"):
         settings = request.getfixturevalue("settings")
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def client(db):
+    """The test client; its force_login also completes the second factor.
+
+    force_login stands for "this person has logged in" without typing the
+    password; for roles that must use a TOTP device that includes the
+    device, so the test client enrols one and marks the session verified,
+    as the login page would after a correct code. Tests of the login steps
+    themselves use tests/security/login_steps.py with real codes.
+    """
+    from tests.security.login_steps import VerifiedClient
+
+    return VerifiedClient()

@@ -4,6 +4,7 @@ import itertools
 from datetime import date, timedelta
 
 import factory
+from django.utils import timezone
 
 from zhucun.accounts.models import Position, User
 from zhucun.households.models import Household, Pairing
@@ -27,6 +28,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"测试用户{n}")
+    # Not a first login: tests of the forced change set it back to None.
+    password_changed_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "zhucun.audit",
     "zhucun.org",
     "zhucun.accounts",
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "zhucun.stationing",
     "zhucun.approvals",
     "zhucun.households",
+    "zhucun.worklogs",
     "zhucun.home",
     "zhucun.demo",
     "zhucun.api",
@@ -86,7 +89,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "zhucun.accounts.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -148,7 +153,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
+    {"NAME": "zhucun.accounts.passwords.NameValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
@@ -166,6 +175,20 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 
 SESSION_COOKIE_AGE = env_int("ZHUCUN_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Sessions carry their user's id in a column, so that logging out or
+# disabling an account deletes every session of it on the server.
+SESSION_ENGINE = "zhucun.accounts.sessions"
+# However active a session is, it ends this long after the login.
+ZHUCUN_SESSION_ABSOLUTE_HOURS = env_int("ZHUCUN_SESSION_ABSOLUTE_HOURS", 12)
+# A password older than this must be changed before anything else.
+ZHUCUN_PASSWORD_MAX_AGE_DAYS = env_int("ZHUCUN_PASSWORD_MAX_AGE_DAYS", 90)
+# Roles that must pass a second factor (TOTP) after the password.
+ZHUCUN_OTP_REQUIRED_ROLES = env_list(
+    "ZHUCUN_OTP_REQUIRED_ROLES", ["city", "county", "sysadmin", "secadmin", "auditadmin"]
+)
+OTP_TOTP_ISSUER = "驻村联户"
+# Audit records are kept this long (at least 180 days), then `audit_purge` removes them.
+ZHUCUN_AUDIT_RETENTION_DAYS = env_int("ZHUCUN_AUDIT_RETENTION_DAYS", 180)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("ZHUCUN_SECURE_COOKIES", not DEBUG)

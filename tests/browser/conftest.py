@@ -58,8 +58,35 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def log_in(page, username: str, password: str):
+def log_in(page, username: str, password: str, second_factor: bool = True):
+    """Log in through the pages; with `second_factor`, also type the TOTP code when asked.
+
+    A role that must use a second factor and has no authenticator yet is
+    sent to the enrolment page: the code is computed from the secret shown
+    there, as an authenticator app would.
+    """
     page.goto("/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if not second_factor:
+        return
+    if "/account/otp/enrol/" in page.url:
+        from base64 import b32decode
+
+        from django_otp.oath import totp
+
+        secret = page.locator("#otp-secret").inner_text().strip()
+        page.fill("#id_token", f"{totp(b32decode(secret)):06d}")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+    elif "/account/otp/" in page.url:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from zhucun.accounts.second_factor import next_token
+
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.fill("#id_token", next_token(device))
+        page.click("button[type=submit]")
+        page.wait_for_load_state()

@@ -11,12 +11,16 @@ from zhucun.accounts.scope import scope_for
 BUSINESS_ROLES = frozenset(Role) - ADMIN_ROLES
 OFFICE_ROLES = frozenset({Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT})
 PUBLIC = "public"
+# Any signed-in account, whatever its roles: the pages that finish a login
+# (second factor, forced password change) must open before roles matter.
+SIGNED_IN = "signed_in"
 
 
 def allow(*roles):
     """Let users holding any of `roles` in; others get 403, anonymous users the login page.
 
-    `allow(PUBLIC)` marks a view anyone may open (the login page).
+    `allow(PUBLIC)` marks a view anyone may open (the login page);
+    `allow(SIGNED_IN)` one any signed-in account may open.
     """
     allowed = frozenset(
         r for group in roles for r in ((group,) if isinstance(group, (str, Role)) else group)
@@ -31,6 +35,8 @@ def allow(*roles):
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            if SIGNED_IN in allowed:
+                return view(request, *args, **kwargs)
             scope = scope_for(request.user)
             if not scope.everything and not (scope.roles & allowed):
                 raise PermissionDenied("您的岗位无权访问此页面。")

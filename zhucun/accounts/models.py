@@ -1,10 +1,13 @@
 """User accounts and the office positions they hold."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 from zhucun.accounts.roles import ADMIN_ROLES, OFFICE_ROLES, REGION_ROLES, Duty, Role
+from zhucun.accounts.separation import separation_error
 
 
 class User(AbstractUser):
@@ -49,6 +52,16 @@ class Position(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "岗位"
         indexes = [models.Index(fields=["user", "active"])]
+        constraints = [
+            # 三员分立 at the database: at most one active administrator
+            # position per account (the rest of the rule is in clean()).
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(role__in=sorted(ADMIN_ROLES), active=True),
+                name="one_admin_role_per_account",
+                violation_error_message="三员分立:一个账号只能担任一种管理员岗位。",
+            )
+        ]
 
     def __str__(self):
         where = self.region or self.unit or ""
@@ -70,3 +83,32 @@ class Position(models.Model):
                 raise ValidationError({"region": "单位岗位不能同时指定区划。"})
         elif role in ADMIN_ROLES and (self.region_id or self.unit_id):
             raise ValidationError({"role": "管理员岗位不绑定区划或单位。"})
+        if self.active and self.user_id is not None:
+            others = (
+                Position.objects.filter(user_id=self.user_id, active=True)
+                .exclude(pk=self.pk)
+                .values_list("role", flat=True)
+            )
+            from zhucun.org.models import Cadre
+
+            is_cadre = Cadre.objects.filter(user_id=self.user_id).exists()
+            problem = separation_error(role, other_roles=set(others), is_cadre=is_cadre)
+            if problem:
+                raise ValidationError({"role": problem})
+
+
+class UserSession(AbstractBaseSession):
+    """A login session that knows its user, so the server can end all of a user's sessions."""
+
+    user = models.ForeignKey(
+        User, models.CASCADE, null=True, blank=True, related_name="+", verbose_name="账号"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "登录会话"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from zhucun.accounts.sessions import SessionStore
+
+        return SessionStore

@@ -60,9 +60,32 @@ class AuditEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """One row holding the newest hash; locking it serialises appends to the chain."""
+    """One row holding the newest hash; locking it serialises appends to the chain.
+
+    `anchor` is where verification starts: the genesis hash, or after a
+    retention purge the hash of the last purged record, so the records kept
+    still verify as an unbroken chain from there.
+    """
 
     hash = models.CharField(max_length=64)
+    anchor = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self):
         return self.hash
+
+
+class Purge(models.Model):
+    """One retention purge: what was removed and the anchor the chain continues from."""
+
+    at = models.DateTimeField("时间")
+    cutoff = models.DateTimeField("删除此时间之前的记录")
+    removed = models.PositiveIntegerField("删除条数")
+    last_removed_pk = models.BigIntegerField("最后删除的记录号")
+    anchor = models.CharField("锚定哈希", max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计记录清理"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d} 删除 {self.removed} 条"

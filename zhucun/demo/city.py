@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhucun.accounts.models import Position, User
 from zhucun.accounts.roles import Duty, Role
+from zhucun.accounts.second_factor import otp_required
 from zhucun.demo import names, xian
 from zhucun.households.codes import Attribute, Cause, Status
 from zhucun.households.models import Household, Pairing
@@ -88,6 +91,7 @@ class _Builder:
         self.rng = random.Random(seed)
         self.ids = _Ids(self.rng)
         self.today = today
+        self.now = timezone.now()
         self.n_teams = max(6, round(300 * scale))
         self.households_per_village = max(20, round(250 * min(scale * 10, 1)))
         self.households_per_cadre = 7.5
@@ -402,10 +406,23 @@ class _Builder:
 
     # -- logins ----------------------------------------------------------------
     def _user(self, username: str, full_name: str) -> User:
-        user = User(username=username, full_name=full_name)
+        # A demo password is not an initial one: no forced change at first login.
+        user = User(username=username, full_name=full_name, password_changed_at=self.now)
         user.set_password(DEMO_PASSWORD)
         user.save()
         return user
+
+    def _authenticators(self, usernames):
+        """The roles that must use a second factor get an authenticator with a known secret.
+
+        `demo_logins` prints the secrets (and `demo_otp_code` the current code);
+        this only ever runs in development (load_demo refuses otherwise).
+        """
+        for user in User.objects.filter(username__in=usernames):
+            if otp_required(user):
+                TOTPDevice.objects.create(
+                    user=user, name="演示身份验证器", key=self.rng.randbytes(20).hex()
+                )
 
     def _logins(self):
         team = next(t for t in self.teams if t.village.county.name == "周至县")
@@ -449,6 +466,7 @@ class _Builder:
         ):
             office(username, role, Duty.STAFF, "系统")
         self.result.logins = logins
+        self._authenticators([login.username for login in logins])
 
     def build(self) -> BuiltCity:
         self._regions()

@@ -22,6 +22,34 @@ _SECTIONS = (
     ("stationing:my_day", "我的驻村", {Role.TEAM_LEADER, Role.MEMBER}),
     ("approvals:pending", "审批", _APPROVAL_ROLES),
     ("rulebook:parameters", "政策参数", None),
+    ("accounts:user_list", "账号管理", {Role.SECADMIN}),
+    ("accounts:lockouts", "登录锁定", {Role.SECADMIN}),
+    ("audit:search", "审计记录", {Role.AUDITADMIN}),
+)
+
+# Households, contacts and work logs (issue 4).
+_SECTIONS += (
+    ("households:my_households", "我的结对户", {Role.HOUSEHOLD_CADRE}),
+    ("worklogs:my_logs", "工作日志", {Role.MEMBER, Role.TEAM_LEADER}),
+    (
+        "worklogs:team_logs",
+        "日志检查",
+        {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER},
+    ),
+    (
+        "households:contact_compliance",
+        "联户落实",
+        {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.HOUSEHOLD_CADRE},
+    ),
+    (
+        "households:pairing_review",
+        "结对核查",
+        {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER},
+    ),
+)
+
+# The phone pages and API tokens (issue 6).
+_SECTIONS += (
     ("mobile:today", "手机版", {Role.TEAM_LEADER, Role.MEMBER, Role.HOUSEHOLD_CADRE}),
     ("api:tokens", "接口令牌", {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER}),
 )

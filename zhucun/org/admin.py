@@ -27,6 +27,10 @@ class CadreAdmin(ScopedAdmin):
     search_fields = ["name"]
     raw_id_fields = ["unit", "user"]
     list_select_related = ["unit"]
+    # PIPL: the back office shows the numbers masked too; full values are
+    # only shown (and audited) through the cadre page's "show" action.
+    exclude = ["id_number", "phone"]
+    readonly_fields = ["id_number_masked", "phone_masked"]
 
     @admin.display(description="身份证号")
     def id_number_masked(self, obj):

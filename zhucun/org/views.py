@@ -1,9 +1,15 @@
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
 from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import get_scoped_or_404, scoped
+from zhucun.audit.log import client_address
+from zhucun.errors import ServiceError
+from zhucun.exports.xlsx import xlsx_response
+from zhucun.org.disclosure import cadre_identity_reveal, may_reveal
 from zhucun.org.models import Cadre
 
 CADRE_VIEWERS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER)
@@ -25,4 +31,62 @@ def cadre_list(request):
 def cadre_detail(request, pk):
     cadre = get_scoped_or_404(request.user, Cadre, pk)
     assignments = cadre.assignments.select_related("team__village__town").order_by("-start")
-    return render(request, "org/cadre_detail.html", {"cadre": cadre, "assignments": assignments})
+    return render(
+        request,
+        "org/cadre_detail.html",
+        {"cadre": cadre, "assignments": assignments, "may_reveal": may_reveal(request.user, cadre)},
+    )
+
+
+# Only these roles' offices may need the full numbers; disclosure.may_reveal narrows it further.
+@allow(Role.UNIT, Role.COUNTY)
+@require_POST
+def cadre_reveal(request, pk):
+    """The explicit "show" action: the same page with the full numbers, audited each time."""
+    cadre = get_scoped_or_404(request.user, Cadre, pk)
+    try:
+        revealed = cadre_identity_reveal(
+            actor=request.user, cadre=cadre, address=client_address(request)
+        )
+    except ServiceError as exc:
+        raise PermissionDenied(exc.message) from None
+    assignments = cadre.assignments.select_related("team__village__town").order_by("-start")
+    response = render(
+        request,
+        "org/cadre_detail.html",
+        {"cadre": cadre, "assignments": assignments, "revealed": revealed},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@allow(*CADRE_VIEWERS)
+def cadre_export(request):
+    """The cadre list as a spreadsheet: personal numbers masked, the export audited."""
+    cadres = scoped(request.user, Cadre.objects.select_related("unit")).order_by(
+        "unit__name", "name"
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        cadres = cadres.filter(name__contains=query)
+    rows = (
+        (
+            c.name,
+            str(c.unit),
+            c.get_gender_display(),
+            c.birth_date.strftime("%Y-%m"),
+            c.id_number_masked,
+            c.phone_masked,
+            c.get_rank_display(),
+            "、".join(c.expertise_labels()),
+        )
+        for c in cadres.iterator(chunk_size=2000)
+    )
+    return xlsx_response(
+        request=request,
+        title="干部名册",
+        headers=["姓名", "单位", "性别", "出生年月", "身份证号", "手机", "职级", "专长"],
+        rows=rows,
+        filters={"q": query} if query else {},
+        personal=True,
+    )

@@ -1,0 +1,99 @@
+"""Every page of zhucun.urls, and how to fill its URL arguments with the cast's objects.
+
+Used by the permission matrix and by the personal-data sweep; pages other
+engineers add are picked up automatically. A page whose URL takes
+arguments needs a way to fill them: either the convention
+`<app>:<model>_<anything>` with a single `pk` of a scope-registered model
+(`org:cadre_detail` -> org.Cadre), or an entry in DECLARED below. A page
+with arguments and neither fails the test that checks it.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from zhucun.accounts.models import User
+from zhucun.accounts.scope import is_registered
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """The `pk` argument is a row of `model`, visible to a user only through the data scope."""
+
+    model: type
+    kwarg: str = "pk"
+
+
+@dataclass(frozen=True)
+class Unscoped:
+    """The `pk` argument is a row of `model` that the page's roles alone guard (no data scope)."""
+
+    model: type
+    kwarg: str = "pk"
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Not walked, and why (say it precisely; the reason shows in the test report)."""
+
+    reason: str
+
+
+NO_ARGUMENTS = "no arguments"
+
+# view name -> how to fill its arguments (for pages the convention does not cover)
+DECLARED = {
+    "accounts:user_action": Unscoped(User),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    route: str
+    view: object
+    kwargs: tuple[str, ...]
+
+    @property
+    def roles(self):
+        return getattr(self.view, "zhucun_roles", None)
+
+
+def _walk(resolvers, namespace="", prefix=""):
+    for entry in resolvers:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # the back office: Django's own permissions, audited in admin.py
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, ns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            kwargs = tuple(entry.pattern.regex.groupindex)
+            yield Page(
+                name=f"{namespace}{entry.name}" if entry.name else "",
+                route=prefix + str(entry.pattern),
+                view=entry.callback,
+                kwargs=kwargs,
+            )
+
+
+def pages() -> list[Page]:
+    return list(_walk(get_resolver("zhucun.urls").url_patterns))
+
+
+def filler(page: Page):
+    """How to fill `page`'s arguments: NO_ARGUMENTS, a Scoped/Unscoped/Skip, or None if nobody said."""
+    if not page.kwargs:
+        return NO_ARGUMENTS
+    if page.name in DECLARED:
+        return DECLARED[page.name]
+    if page.kwargs == ("pk",) and ":" in page.name:
+        app_label, view = page.name.split(":", 1)
+        model_name = view.split("_", 1)[0]
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            return None
+        if is_registered(model):
+            return Scoped(model)
+    return None
