@@ -190,3 +190,15 @@ def test_a_list_costs_the_same_number_of_queries_at_two_data_sizes(cast, bearer,
         f.AssignmentFactory(team=cast.team, cadre=cadre)
         f.PairingFactory(household=f.HouseholdFactory(village=cast.village), cadre=cadre)
     assert count_queries() == small <= 8
+
+
+def test_every_api_operation_declares_who_may_call_it():
+    from zhucun.api.app import api
+
+    undeclared = []
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                if not getattr(operation.view_func, "zhucun_roles", None):
+                    undeclared.append(f"{operation.methods} {prefix}{path}")
+    assert undeclared == []
