@@ -6,9 +6,12 @@ import pytest
 from django.core.signals import request_started
 from django.utils import timezone
 
+from tests import factories as f
 from tests.browser.conftest import PHONE, log_in, screenshot
 from tests.factories import PASSWORD
+from zhucun.households.models import Contact
 from zhucun.stationing.models import CheckIn, Leave
+from zhucun.worklogs.models import WorkLog
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +23,9 @@ def wait_until_controlled(page):
 
 
 def test_entries_made_offline_survive_a_reload_and_are_stored_once_when_back_online(cast, page_at):
-    # Given bob, a team member, on his phone with the phone pages loaded
+    # Given bob, a team member who is also paired with a household, on his phone
+    household = f.HouseholdFactory(village=cast.village, head_name="包家")
+    f.PairingFactory(household=household, cadre=cast.member)
     page = page_at(PHONE)
     log_in(page, "bob", PASSWORD)
     page.wait_for_url("**/")
@@ -38,25 +43,38 @@ def test_entries_made_offline_survive_a_reload_and_are_stored_once_when_back_onl
         # And he checks in
         page.click("text=在村签到")
         page.wait_for_selector("#outbox li.pending")
-        # And asks for leave on the leave page (served by the phone itself)
+        # And writes the day's log (the log page comes from the phone itself)
+        page.click("nav.tabs >> text=日志")
+        page.check("input[name=tasks][value='2']")
+        page.fill("#log-content", "走访三户,核实收入台账")
+        page.click("text=保存日志")
+        wait_for_pending(page, 2)
+        # And records a home visit
+        page.click("nav.tabs >> text=走访")
+        page.select_option("#visit-household", str(household.pk))
+        page.fill("#visit-learned", "家中三口人,小孩按时上学")
+        page.click("text=保存记录")
+        wait_for_pending(page, 3)
+        # And asks for leave
         page.click("nav.tabs >> text=请假")
         start = timezone.localdate() + timedelta(days=5)
         page.fill("#leave-start", start.isoformat())
         page.fill("#leave-end", (start + timedelta(days=1)).isoformat())
         page.fill("#leave-reason", "孩子开家长会")
         page.click("text=提交申请")
-        page.wait_for_function("() => document.querySelectorAll('#outbox li.pending').length === 2")
+        wait_for_pending(page, 4)
         # And the page is reloaded (as after closing the browser)
         page.reload()
-        # Then both entries are still on the phone, marked as not sent
-        page.wait_for_function("() => document.querySelectorAll('#outbox li.pending').length === 2")
+        # Then every entry is still on the phone, marked as not sent
+        wait_for_pending(page, 4)
         states = page.locator("#outbox li .state").all_inner_texts()
-        assert states == ["未发送", "未发送"]
+        assert states == ["未发送"] * 4
         assert page.inner_text("#net") == "离线"
         screenshot(page, "phone-offline-outbox")
         # And nothing reached the server while offline
         assert reached == []
-        assert not CheckIn.objects.exists() and not Leave.objects.exists()
+        for model in (CheckIn, WorkLog, Contact, Leave):
+            assert not model.objects.exists()
     finally:
         request_started.disconnect(count)
 
@@ -64,11 +82,10 @@ def test_entries_made_offline_survive_a_reload_and_are_stored_once_when_back_onl
     page.context.set_offline(False)
     # Then every entry is sent and marked as sent
     page.wait_for_function(
-        "() => document.querySelectorAll('#outbox li.sent').length === 2", timeout=15_000
+        "() => document.querySelectorAll('#outbox li.sent').length === 4", timeout=15_000
     )
     screenshot(page, "phone-back-online")
-    assert CheckIn.objects.filter(cadre=cast.member).count() == 1
-    assert Leave.objects.filter(cadre=cast.member).count() == 1
+    stored_once(cast, household)
 
     # And sending the same entries again (a lost answer, a second tab) stores nothing new
     statuses = page.evaluate(
@@ -80,11 +97,30 @@ def test_entries_made_offline_survive_a_reload_and_are_stored_once_when_back_onl
                 const r = await fetch(e.url, {method: 'POST', body: JSON.stringify(e.body),
                     headers: {'Content-Type': 'application/json', 'X-CSRFToken': me.csrf_token,
                               'Idempotency-Key': e.key}});
-                out.push([r.status, r.headers.get('Idempotent-Replayed')]);
+                out.push([e.kind, r.status, r.headers.get('Idempotent-Replayed')]);
             }
             return out;
         }"""
     )
-    assert statuses == [[201, "true"], [201, "true"]]
+    assert sorted(statuses) == [
+        ["checkin", 201, "true"],
+        ["contact", 201, "true"],
+        ["leave", 201, "true"],
+        ["worklog", 200, "true"],
+    ]
+    stored_once(cast, household)
+
+
+def wait_for_pending(page, n):
+    page.wait_for_function(
+        "n => document.querySelectorAll('#outbox li.pending').length === n", arg=n
+    )
+
+
+def stored_once(cast, household):
     assert CheckIn.objects.filter(cadre=cast.member).count() == 1
+    log = WorkLog.objects.get(cadre=cast.member)
+    assert log.tasks == [2] and log.revisions == 1
+    contact = Contact.objects.get(household=household)
+    assert (contact.kind, contact.channel, contact.cadre_id) == ("visit", "home", cast.member.pk)
     assert Leave.objects.filter(cadre=cast.member).count() == 1

@@ -23,6 +23,7 @@ from zhucun.accounts.scope import scope_for
 from zhucun.households.models import Household
 from zhucun.policy.periods import month_end
 from zhucun.stationing.attendance import WEEKDAYS, cadre_months
+from zhucun.worklogs.tasks import Task
 
 STATIONED = (Role.TEAM_LEADER, Role.MEMBER)
 # What the service worker keeps for offline use: every page and its assets.
@@ -49,7 +50,7 @@ def today(request):
 
 @allow(*STATIONED)
 def log(request):
-    return render(request, "mobile/log.html", _context(request))
+    return render(request, "mobile/log.html", _context(request, tasks=Task.choices))
 
 
 @allow(Role.HOUSEHOLD_CADRE)

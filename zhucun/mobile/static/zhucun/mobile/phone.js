@@ -31,6 +31,20 @@
       if (data[el.name] !== undefined && data[el.name] !== "") { data[el.name] = parseInt(data[el.name], 10); }
     });
     form.querySelectorAll("[data-now]").forEach(function (el) { data[el.name] = new Date().toISOString(); });
+    // A group of checkboxes is a list of numbers.
+    form.querySelectorAll("[data-list]").forEach(function (group) {
+      var name = group.dataset.list;
+      data[name] = Array.prototype.map.call(group.querySelectorAll("input:checked"), function (el) {
+        return parseInt(el.value, 10);
+      });
+    });
+    // One choice that sets two fields ("visit,home" -> kind, channel).
+    form.querySelectorAll("[data-split]").forEach(function (group) {
+      var spec = group.dataset.split.split(":"), names = spec[1].split(",");
+      var values = (data[spec[0]] || "").split(",");
+      names.forEach(function (name, i) { data[name] = values[i] || ""; });
+      delete data[spec[0]];
+    });
     return data;
   }
 
