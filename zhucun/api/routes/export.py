@@ -19,6 +19,9 @@ from zhucun.accounts.scope import scope_for, scoped
 from zhucun.api.access import allow_api
 from zhucun.api.error_responses import READ_ERRORS
 from zhucun.api.listing import overlapping
+from zhucun.api.routes.attendance import CheckInOut, OfficialOut, check_in_out, official_out
+from zhucun.api.routes.fieldwork import ContactOut, WorkLogOut, contact_out, log_out
+from zhucun.api.routes.leave import LeaveOut, leave_out
 from zhucun.api.schemas import (
     AssignmentOut,
     CadreOut,
@@ -32,9 +35,10 @@ from zhucun.api.schemas import (
     team_out,
 )
 from zhucun.errors import ErrorCode, ServiceError
-from zhucun.households.models import Household, Pairing
+from zhucun.households.models import Contact, Household, Pairing
 from zhucun.org.models import Cadre, Level, Region
-from zhucun.stationing.models import Assignment, Team
+from zhucun.stationing.models import Assignment, CheckIn, Leave, OfficialBusiness, Team
+from zhucun.worklogs.models import WorkLog
 
 router = Router(tags=["数据交换"])
 MAX_DAYS = 366
@@ -87,8 +91,43 @@ class PairingLine(Schema):
     data: PairingOut
 
 
+class CheckInLine(Schema):
+    kind: Literal["checkin"]
+    data: CheckInOut
+
+
+class OfficialLine(Schema):
+    kind: Literal["official_business"]
+    data: OfficialOut
+
+
+class LeaveLine(Schema):
+    kind: Literal["leave"]
+    data: LeaveOut
+
+
+class WorkLogLine(Schema):
+    kind: Literal["worklog"]
+    data: WorkLogOut
+
+
+class ContactLine(Schema):
+    kind: Literal["contact"]
+    data: ContactOut
+
+
 ExportLine = Annotated[
-    HeaderLine | TeamLine | AssignmentLine | CadreLine | HouseholdLine | PairingLine,
+    HeaderLine
+    | TeamLine
+    | AssignmentLine
+    | CadreLine
+    | HouseholdLine
+    | PairingLine
+    | CheckInLine
+    | OfficialLine
+    | LeaveLine
+    | WorkLogLine
+    | ContactLine,
     Field(discriminator="kind"),
 ]
 
@@ -168,6 +207,53 @@ def _lines(user, county: Region, start: date, end: date):
     )
     for p in pairings.iterator(chunk_size=CHUNK):
         yield {"kind": "pairing", "data": pairing_out(p)}
+    yield from _events(user, county, start, end)
+
+
+def _events(user, county: Region, start: date, end: date):
+    """What happened in the period: every record the calendar and the record book are made of."""
+    at_county = {"assignment__team__village__county": county}
+    sections = (
+        (
+            "checkin",
+            CheckIn.objects.filter(**at_county, day__range=(start, end)).select_related("cadre"),
+            check_in_out,
+        ),
+        (
+            "official_business",
+            OfficialBusiness.objects.filter(
+                **at_county, start__lte=end, end__gte=start
+            ).select_related("cadre"),
+            official_out,
+        ),
+        (
+            "leave",
+            Leave.objects.filter(**at_county, start__lte=end, end__gte=start)
+            .select_related("cadre", "approval")
+            .prefetch_related("approval__steps"),
+            leave_out,
+        ),
+        (
+            "worklog",
+            WorkLog.objects.filter(
+                cadre__in=Assignment.objects.filter(team__village__county=county).values(
+                    "cadre_id"
+                ),
+                day__range=(start, end),
+            ).select_related("cadre"),
+            log_out,
+        ),
+        (
+            "contact",
+            Contact.objects.filter(
+                household__village__county=county, day__range=(start, end)
+            ).select_related("household", "cadre"),
+            contact_out,
+        ),
+    )
+    for kind, rows, serialize in sections:
+        for row in scoped(user, rows).order_by("pk").iterator(chunk_size=CHUNK):
+            yield {"kind": kind, "data": serialize(row)}
 
 
 _ERRORS = {
