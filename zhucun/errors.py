@@ -25,6 +25,7 @@ class ErrorCode(models.TextChoices):
     LOCKED = "locked", "记录已锁定"
     BAD_UPLOAD = "bad_upload", "上传文件不符合要求"
     IDEMPOTENCY_MISMATCH = "idempotency_mismatch", "同一幂等键对应了不同的请求内容"
+    UNAUTHENTICATED = "unauthenticated", "请先登录,或在 Authorization 头中提供有效的访问令牌"
 
 
 # The HTTP status each code answers with in the API.
@@ -45,6 +46,7 @@ HTTP_STATUS = {
     ErrorCode.LOCKED: 409,
     ErrorCode.BAD_UPLOAD: 422,
     ErrorCode.IDEMPOTENCY_MISMATCH: 409,
+    ErrorCode.UNAUTHENTICATED: 401,
 }
 
 

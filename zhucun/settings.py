@@ -78,6 +78,10 @@ INSTALLED_APPS = [
     "zhucun.home",
     "zhucun.demo",
     "zhucun.backups",
+    "zhucun.api",
+    "zhucun.mobile",
+    # django-ninja's API docs page and its (local) Swagger assets.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from zhucun.api.app import api
+
 admin.site.site_header = "驻村联户工作管理系统 · 后台"
 admin.site.site_title = "驻村联户后台"
 admin.site.index_title = "后台管理"
@@ -16,4 +18,7 @@ urlpatterns = [
     path("audit/", include("zhucun.audit.urls")),
     path("approvals/", include("zhucun.approvals.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("api-tokens/", include("zhucun.api.urls")),
+    path("m/", include("zhucun.mobile.urls")),
 ]

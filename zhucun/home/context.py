@@ -48,6 +48,12 @@ _SECTIONS += (
     ),
 )
 
+# The phone pages and API tokens (issue 6).
+_SECTIONS += (
+    ("mobile:today", "手机版", {Role.TEAM_LEADER, Role.MEMBER, Role.HOUSEHOLD_CADRE}),
+    ("api:tokens", "接口令牌", {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER}),
+)
+
 
 def navigation(request):
     user = getattr(request, "user", None)

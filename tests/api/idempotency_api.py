@@ -1,0 +1,34 @@
+"""A one-endpoint API for the idempotency tests: its write makes an access token
+through the real service (a row and an audit record), so a duplicate would show."""
+
+from django.urls import path
+from ninja import NinjaAPI, Schema
+
+from zhucun.api import error_responses
+from zhucun.api.auth import BearerToken, PageSession
+from zhucun.api.idempotency import IdempotencyKey, once
+from zhucun.api.services import api_token_create
+
+api = NinjaAPI(urls_namespace="idempotency-test", auth=[BearerToken(), PageSession()])
+error_responses.install(api)
+
+
+class ThingIn(Schema):
+    name: str
+
+
+class ThingOut(Schema):
+    id: int
+    name: str
+
+
+@api.post("/things", response={201: ThingOut})
+def make_thing(request, payload: ThingIn, idempotency_key: IdempotencyKey = None):
+    def write():
+        token, _raw = api_token_create(user=request.user, name=payload.name)
+        return 201, {"id": token.pk, "name": token.name}
+
+    return once(request, idempotency_key, write, ThingOut)
+
+
+urlpatterns = [path("t/", api.urls)]

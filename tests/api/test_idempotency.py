@@ -1,0 +1,115 @@
+"""Writes sent with an Idempotency-Key happen once: a resend gets the first answer back."""
+
+import json
+from unittest import mock
+
+import pytest
+
+from zhucun.api import idempotency
+from zhucun.api.models import ApiToken, IdempotencyRecord
+from zhucun.audit.models import AuditEvent
+
+pytestmark = pytest.mark.urls("tests.api.idempotency_api")
+KEY = "0b6f4d0e-8a37-4c1e-9a51-1f0c2d3e4f50"
+
+
+def post(client, body, key=KEY, **extra):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(
+        "/t/things", data=json.dumps(body), content_type="application/json", **headers, **extra
+    )
+
+
+def tokens_named(name):
+    return ApiToken.objects.filter(name=name).count()
+
+
+def test_a_resent_write_with_the_same_key_and_body_returns_the_first_answer(cast, bearer):
+    # Given a client that sent a write with a key
+    client = bearer(cast.users["alice"])
+    first = post(client, {"name": "同步"})
+    assert first.status_code == 201
+    # When it sends the same write again with the same key (even with the keys reordered)
+    again = client.post(
+        "/t/things",
+        data=' {"name":  "同步"} ',
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY=KEY,
+    )
+    # Then it gets the first status and body back, marked as a replay, and one row exists
+    assert again.status_code == 201
+    assert again.content == first.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert tokens_named("同步") == 1
+    assert (
+        AuditEvent.objects.filter(event="api_token.create", actor=cast.users["alice"]).count() == 2
+    )
+
+
+def test_the_same_key_with_a_different_body_is_refused_with_409(cast, bearer):
+    client = bearer(cast.users["alice"])
+    post(client, {"name": "第一次"})
+    # When the key comes back with other content
+    response = post(client, {"name": "第二次"})
+    # Then 409 idempotency_mismatch naming the header, and nothing new is saved
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "idempotency_mismatch"
+    assert body["field"] == "Idempotency-Key"
+    assert "幂等键" in body["message"]
+    assert tokens_named("第二次") == 0
+
+
+def test_keys_belong_to_their_user(cast, bearer, client):
+    # Given alice used a key
+    post(bearer(cast.users["alice"]), {"name": "甲"})
+    # When bob happens to send the same key with other content
+    response = post(bearer(cast.users["bob"]), {"name": "乙"})
+    # Then bob's write is his own, not a mismatch with alice's
+    assert response.status_code == 201
+    assert IdempotencyRecord.objects.filter(key=KEY).count() == 2
+
+
+def test_writes_without_a_key_are_not_deduplicated(cast, bearer):
+    client = bearer(cast.users["alice"])
+    post(client, {"name": "无键"}, key=None)
+    post(client, {"name": "无键"}, key=None)
+    assert tokens_named("无键") == 2
+    assert not IdempotencyRecord.objects.exists()
+
+
+def test_a_refused_write_stores_no_key_so_the_corrected_write_can_use_it(cast, bearer):
+    client = bearer(cast.users["alice"])
+    refused = post(client, {"name": "   "})
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "name"
+    assert not IdempotencyRecord.objects.exists()
+    accepted = post(client, {"name": "改正后"})
+    assert accepted.status_code == 201
+
+
+def test_a_malformed_key_is_a_422_naming_the_header(cast, bearer):
+    response = post(bearer(cast.users["alice"]), {"name": "x"}, key="短")
+    assert response.status_code == 422
+    assert response.json()["field"] == "Idempotency-Key"
+
+
+def test_two_requests_racing_with_one_key_end_in_one_write(cast, bearer):
+    """The second request checked for the key before the first committed: the unique
+    constraint stops its insert, its write is rolled back, and it answers as the first."""
+    client = bearer(cast.users["alice"])
+    first = post(client, {"name": "并发"})
+    real_replay = idempotency._replay
+    calls = []
+
+    def replay_that_looked_too_early(user, key, fingerprint):
+        calls.append(key)
+        return None if len(calls) == 1 else real_replay(user, key, fingerprint)
+
+    with mock.patch.object(idempotency, "_replay", replay_that_looked_too_early):
+        second = post(client, {"name": "并发"})
+    assert len(calls) == 2
+    assert second.status_code == 201
+    assert second.content == first.content
+    assert tokens_named("并发") == 1
+    assert IdempotencyRecord.objects.count() == 1

@@ -1,0 +1,108 @@
+"""Exactly-once writes: the Idempotency-Key header.
+
+A phone on a weak signal resends a check-in it never heard back about; the
+second request must not make a second check-in. Each write sent with a key
+stores (user, key, request hash, status, body) in the write's own
+transaction. A later request with the same key and the same content gets the
+stored answer back, byte for byte; with other content it is refused (409).
+
+Only successful writes are stored: a refused write saved nothing, so the
+client may correct it and send again under the same key.
+"""
+
+import hashlib
+import json
+from typing import Annotated
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from ninja import Header
+
+from zhucun.api.models import IdempotencyRecord
+from zhucun.errors import ErrorCode, ServiceError
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9._:\-]+$",
+        description="客户端生成的唯一键(如 UUID);重发同一请求时使用同一键",
+    ),
+]
+
+CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+def request_fingerprint(request) -> str:
+    """What 'the same request' means: method, path and content, not its encoding."""
+    digest = hashlib.sha256()
+    digest.update(f"{request.method} {request.path}\n".encode())
+    content_type = request.content_type or ""
+    if content_type.startswith("multipart/") or content_type.endswith("x-www-form-urlencoded"):
+        for name in sorted(request.POST):
+            for value in request.POST.getlist(name):
+                digest.update(f"{name}={value}\n".encode())
+        for name in sorted(request.FILES):
+            for upload in request.FILES.getlist(name):
+                file_hash = hashlib.sha256()
+                for chunk in upload.chunks():
+                    file_hash.update(chunk)
+                upload.seek(0)
+                digest.update(f"{name}@{upload.name}:{file_hash.hexdigest()}\n".encode())
+    else:
+        try:
+            canonical = json.dumps(json.loads(request.body or b"null"), sort_keys=True)
+        except ValueError:
+            canonical = request.body.decode("utf-8", "replace")
+        digest.update(canonical.encode())
+    return digest.hexdigest()
+
+
+def _render(status: int, text: str, replayed: bool = False) -> HttpResponse:
+    response = HttpResponse(text, status=status, content_type=CONTENT_TYPE)
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _replay(user, key: str, fingerprint: str) -> HttpResponse | None:
+    record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    if record is None:
+        return None
+    if record.request_hash != fingerprint:
+        raise ServiceError(
+            ErrorCode.IDEMPOTENCY_MISMATCH,
+            "该幂等键已用于另一项内容不同的请求;新的请求请使用新的键。",
+            field="Idempotency-Key",
+        )
+    return _render(record.status, record.body, replayed=True)
+
+
+def once(request, key: str | None, write, schema) -> HttpResponse:
+    """Run `write()` -> (status, data) at most once per (user, key); answer as `schema`."""
+    fingerprint = request_fingerprint(request) if key else ""
+    try:
+        with transaction.atomic():
+            if key:
+                replay = _replay(request.user, key, fingerprint)
+                if replay is not None:
+                    return replay
+            status, data = write()
+            body = schema.model_validate(data).model_dump(mode="json", by_alias=True)
+            text = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False)
+            if key:
+                IdempotencyRecord.objects.create(
+                    user=request.user, key=key, request_hash=fingerprint, status=status, body=text
+                )
+    except (IntegrityError, ServiceError):
+        # A concurrent request with this key committed first; our write was rolled
+        # back with the failed insert, and the first answer is the answer.
+        if key:
+            replay = _replay(request.user, key, fingerprint)
+            if replay is not None:
+                return replay
+        raise
+    return _render(status, text)
