@@ -11,8 +11,13 @@ WHOLE_YEAR = (Assignment(date(2024, 3, 1), None),)
 
 
 def cadre(n, annual=80, ordinary=(80,), **facts):
-    return AssessmentInput(subject=f"cadre:{n}", assignments=facts.pop("assignments", WHOLE_YEAR),
-                           annual_score=annual, ordinary_scores=tuple(ordinary), **facts)
+    return AssessmentInput(
+        subject=f"cadre:{n}",
+        assignments=facts.pop("assignments", WHOLE_YEAR),
+        annual_score=annual,
+        ordinary_scores=tuple(ordinary),
+        **facts,
+    )
 
 
 def assess(people, city):
@@ -20,8 +25,12 @@ def assess(people, city):
 
 
 def eligible(city, *periods):
-    check = eligibility_check([Assignment(a, b) for a, b in periods], subject="cadre:1",
-                              year=2025, params=city.on(date(2025, 12, 31)))
+    check = eligibility_check(
+        [Assignment(a, b) for a, b in periods],
+        subject="cadre:1",
+        year=2025,
+        params=city.on(date(2025, 12, 31)),
+    )
     return check.passed
 
 
@@ -39,10 +48,12 @@ def test_six_months_from_mid_month_count_by_calendar(city):
 
 
 def test_split_stays_need_the_days_of_the_longest_six_months(city):
-    assert not eligible(city, (date(2025, 1, 1), date(2025, 3, 31)),
-                        (date(2025, 6, 1), date(2025, 8, 31)))  # 90 + 92 = 182
-    assert eligible(city, (date(2025, 1, 1), date(2025, 3, 31)),
-                    (date(2025, 6, 1), date(2025, 9, 2)))  # 90 + 94 = 184
+    assert not eligible(
+        city, (date(2025, 1, 1), date(2025, 3, 31)), (date(2025, 6, 1), date(2025, 8, 31))
+    )  # 90 + 92 = 182
+    assert eligible(
+        city, (date(2025, 1, 1), date(2025, 3, 31)), (date(2025, 6, 1), date(2025, 9, 2))
+    )  # 90 + 94 = 184
 
 
 def test_the_total_is_forty_percent_annual_and_sixty_percent_mean_ordinary(city):
@@ -53,10 +64,14 @@ def test_the_total_is_forty_percent_annual_and_sixty_percent_mean_ordinary(city)
 
 
 def test_the_annual_score_can_be_weighted_from_the_five_contents(city):
-    contents = {"daily_management": 100, "attendance_logs": 90, "results": 80,
-                "villagers_evaluation": 70, "village_cadres_evaluation": 60}
-    person = AssessmentInput("cadre:1", WHOLE_YEAR, annual_contents=contents,
-                             ordinary_scores=(80,))
+    contents = {
+        "daily_management": 100,
+        "attendance_logs": 90,
+        "results": 80,
+        "villagers_evaluation": 70,
+        "village_cadres_evaluation": 60,
+    }
+    person = AssessmentInput("cadre:1", WHOLE_YEAR, annual_contents=contents, ordinary_scores=(80,))
 
     [result] = assess([person], city)
 
@@ -64,8 +79,16 @@ def test_the_annual_score_can_be_weighted_from_the_five_contents(city):
 
 
 def test_grades_follow_the_score_thresholds(city):
-    results = assess([cadre(1, 90, (90,)), cadre(2, 89.9, (89.9,)), cadre(3, 70, (70,)),
-                      cadre(4, 60, (60,)), cadre(5, 59.9, (59.9,))], city)
+    results = assess(
+        [
+            cadre(1, 90, (90,)),
+            cadre(2, 89.9, (89.9,)),
+            cadre(3, 70, (70,)),
+            cadre(4, 60, (60,)),
+            cadre(5, 59.9, (59.9,)),
+        ],
+        city,
+    )
 
     assert [r.score_grade for r in results] == ["优秀", "称职", "称职", "基本称职", "不称职"]
 
@@ -82,11 +105,18 @@ def test_a_missed_poverty_task_caps_the_grade_at_competent(city):
 
 
 def test_any_item_of_article_35_makes_the_cadre_unfit_whatever_the_score(city):
-    absent = Check("absence_total", "第三十五条(四)", "cadre:2", "2025", False,
-                   {"count": 31}, "累计31天")
+    absent = Check(
+        "absence_total", "第三十五条(四)", "cadre:2", "2025", False, {"count": 31}, "累计31天"
+    )
 
-    results = assess([cadre(1, 99, (99,), disciplined=True),
-                      cadre(2, 99, (99,), checks=(absent,)), cadre(3, 99, (99,))], city)
+    results = assess(
+        [
+            cadre(1, 99, (99,), disciplined=True),
+            cadre(2, 99, (99,), checks=(absent,)),
+            cadre(3, 99, (99,)),
+        ],
+        city,
+    )
 
     assert [r.grade for r in results] == ["不称职", "不称职", "称职"]
     fired = [c.article for c in results[0].checks if c.fired and c.severity == "violation"]
@@ -94,8 +124,9 @@ def test_any_item_of_article_35_makes_the_cadre_unfit_whatever_the_score(city):
 
 
 def test_a_warning_about_a_partial_year_does_not_make_the_cadre_unfit(city):
-    warning = Check("year_stationed_days", "第三十五条(三)", "cadre:1", "2025", False, {}, "",
-                    "warning")
+    warning = Check(
+        "year_stationed_days", "第三十五条(三)", "cadre:1", "2025", False, {}, "", "warning"
+    )
 
     [result] = assess([cadre(1, 80, (80,), checks=(warning,))], city)
 
@@ -128,10 +159,18 @@ def test_eleven_assessed_leave_two_places_for_excellent(city):
 
 
 def test_excellent_goes_by_score_then_by_subject_number(city):
-    people = [cadre(10, 95, (95,)), cadre(9, 95, (95,)), cadre(3, 92, (92,)),
-              cadre(4, 80, (80,)), cadre(5, 80, (80,)), cadre(6, 80, (80,)),
-              cadre(7, 80, (80,)), cadre(8, 80, (80,)), cadre(11, 80, (80,)),
-              cadre(12, 80, (80,))]
+    people = [
+        cadre(10, 95, (95,)),
+        cadre(9, 95, (95,)),
+        cadre(3, 92, (92,)),
+        cadre(4, 80, (80,)),
+        cadre(5, 80, (80,)),
+        cadre(6, 80, (80,)),
+        cadre(7, 80, (80,)),
+        cadre(8, 80, (80,)),
+        cadre(11, 80, (80,)),
+        cadre(12, 80, (80,)),
+    ]
 
     results = {r.subject: r.grade for r in assess(people, city)}
 
@@ -152,14 +191,16 @@ def test_cadres_not_assessed_get_no_grade_and_do_not_count_for_the_quota(city):
 scores = st.integers(50, 100)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None)
 @given(st.lists(st.tuples(scores, scores, st.booleans()), min_size=1, max_size=25))
 def test_excellent_never_exceeds_the_quota_and_recomputing_changes_nothing(rows):
     from zhucun.policy.parameters import ParameterBook
 
     city = ParameterBook()
-    people = [cadre(n, a, (o,), poverty_task_missed=missed)
-              for n, (a, o, missed) in enumerate(rows, start=1)]
+    people = [
+        cadre(n, a, (o,), poverty_task_missed=missed)
+        for n, (a, o, missed) in enumerate(rows, start=1)
+    ]
 
     first = assess(people, city)
 

@@ -10,8 +10,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "zhucun.policy", *args], input=stdin,
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "zhucun.policy", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
 
 
 def evaluate_example():
@@ -25,15 +31,23 @@ def test_the_documented_example_runs_through_the_cli():
 
     assert set(output) >= {"parameters", "leave_routes", "cadres", "assessment", "findings"}
     for finding in output["findings"]:
-        assert set(finding) == {"article", "rule", "subject", "period", "evidence", "message",
-                                "severity"}
+        assert set(finding) == {
+            "article",
+            "rule",
+            "subject",
+            "period",
+            "evidence",
+            "message",
+            "severity",
+        }
 
 
 def test_the_example_shows_the_absence_spell_and_refused_rectification_of_cadre_13():
     output = evaluate_example()
 
-    fired = {(f["subject"], f["article"]) for f in output["findings"]
-             if f["severity"] == "violation"}
+    fired = {
+        (f["subject"], f["article"]) for f in output["findings"] if f["severity"] == "violation"
+    }
     assert ("cadre:13", "第三十五条(四)") in fired
     assert ("cadre:13", "第三十五条(五)") in fired
     grades = {a["subject"]: a["grade"] for a in output["assessment"]}
@@ -48,24 +62,42 @@ def test_the_example_applies_the_county_override():
 
 
 def test_the_example_routes_leave_by_length():
-    routes = {r["id"]: [s["approver"] for s in r["steps"]] for r in evaluate_example()["leave_routes"]}
+    routes = {
+        r["id"]: [s["approver"] for s in r["steps"]] for r in evaluate_example()["leave_routes"]
+    }
 
-    assert routes == {"leave:1": ["team_leader"], "leave:2": ["team_leader", "town"],
-                      "leave:3": ["town", "county"]}
+    assert routes == {
+        "leave:1": ["team_leader"],
+        "leave:2": ["team_leader", "town"],
+        "leave:3": ["town", "county"],
+    }
 
 
 def test_facts_can_come_from_stdin():
-    result = run("evaluate", "-", stdin=json.dumps(
-        {"leave_requests": [{"role": "member", "start": "2026-05-01", "end": "2026-05-03"}]}))
+    result = run(
+        "evaluate",
+        "-",
+        stdin=json.dumps(
+            {"leave_requests": [{"role": "member", "start": "2026-05-01", "end": "2026-05-03"}]}
+        ),
+    )
 
     assert result.returncode == 0
     assert json.loads(result.stdout)["leave_routes"][0]["days"] == 3
 
 
 def test_bad_input_exits_2_with_a_chinese_message_naming_the_field():
-    result = run("evaluate", "-", stdin=json.dumps(
-        {"year": 2025, "today": "2026-01-10",
-         "cadres": [{"id": 1, "assignments": [{"start": "2025-13-01"}]}]}))
+    result = run(
+        "evaluate",
+        "-",
+        stdin=json.dumps(
+            {
+                "year": 2025,
+                "today": "2026-01-10",
+                "cadres": [{"id": 1, "assignments": [{"start": "2025-13-01"}]}],
+            }
+        ),
+    )
 
     assert result.returncode == 2
     assert "cadres[0].assignments[0].start" in result.stderr and "日期格式不正确" in result.stderr
@@ -90,3 +122,44 @@ def test_the_parameters_command_refuses_a_date_before_the_rules():
     result = run("parameters", "--on", "2017-01-01")
 
     assert result.returncode == 2 and "早于最早的参数版本" in result.stderr
+
+
+def test_the_example_judges_household_contacts_by_iso_week_and_month():
+    output = evaluate_example()
+
+    household = sorted(
+        (f["subject"], f["rule"], f["period"])
+        for f in output["findings"]
+        if f["article"] == "第二十条"
+    )
+    assert household == [
+        ("household:8", "monthly_visits", "2025-12"),
+        ("household:8", "weekly_inquiry", "2025-W51"),
+        ("household:8", "weekly_inquiry", "2025-W52"),
+    ]
+
+
+def test_the_example_checks_team_composition():
+    output = evaluate_example()
+
+    team_5 = {
+        c["rule"]: c["passed"]
+        for c in output["teams"]
+        if c["subject"] == "team:5" and c["rule"] != "term_length"
+    }
+    assert team_5 == {
+        "team_size": False,
+        "team_leader_rank": True,
+        "team_expertise": False,
+        "joint_team": True,
+    }
+    team_3 = {c["rule"]: c["passed"] for c in output["teams"] if c["subject"] == "team:3"}
+    assert team_3["team_size"] is True, "the 包村干部 is not counted, three others are"
+
+
+def test_the_example_in_the_docs_is_the_shipped_example():
+    docs = (ROOT / "docs" / "policy.md").read_text(encoding="utf-8")
+    block = docs.split("<!-- example:facts-2025.json -->", 1)[1].split("```json", 1)[1]
+    documented = block.split("```", 1)[0]
+
+    assert json.loads(documented) == json.loads(EXAMPLE.read_text(encoding="utf-8"))

@@ -13,8 +13,9 @@ PAIRED_2025 = Pairing(household=7, start=date(2025, 1, 1), cadre=12)
 
 
 def checks(rows, today, pairings=(PAIRED_2025,), **window):
-    return contact_checks(list(pairings), iter(rows), today=today, book=CITY,
-                          include_passed=True, **window)
+    return contact_checks(
+        list(pairings), iter(rows), today=today, book=CITY, include_passed=True, **window
+    )
 
 
 def week(results, label):
@@ -26,8 +27,10 @@ def test_the_week_across_new_year_is_the_first_iso_week_of_the_new_year():
 
     [first] = week(results, "2026-W01")
     assert first.passed is True
-    assert (first.evidence["week_start"], first.evidence["week_end"]) == ("2025-12-29",
-                                                                         "2026-01-04")
+    assert (first.evidence["week_start"], first.evidence["week_end"]) == (
+        "2025-12-29",
+        "2026-01-04",
+    )
 
 
 def test_a_week_without_contact_is_a_finding_naming_the_iso_week():
@@ -75,24 +78,30 @@ def test_two_home_visits_in_a_month_pass_and_one_fails():
     one = checks(visits(date(2025, 2, 3)), today=date(2025, 3, 1))
 
     assert [(c.period, c.passed) for c in two if c.rule == "monthly_visits"] == [
-        ("2025-01", False), ("2025-02", True)]
+        ("2025-01", False),
+        ("2025-02", True),
+    ]
     [january, february] = [c for c in one if c.rule == "monthly_visits"]
     assert january.passed is False and january.evidence["visits"] == 0
     assert february.passed is False and february.evidence["visit_days"] == ["2025-02-03"]
-    assert "少于每月至少2次" in february.message
+    assert "未达到每月至少2次" in february.message
 
 
 def test_inquiries_do_not_count_as_home_visits():
-    results = checks([(7, date(2025, 1, 6), "inquiry"), (7, date(2025, 1, 7), "inquiry")],
-                     today=date(2025, 2, 1))
+    results = checks(
+        [(7, date(2025, 1, 6), "inquiry"), (7, date(2025, 1, 7), "inquiry")], today=date(2025, 2, 1)
+    )
 
     assert [c.passed for c in results if c.rule == "monthly_visits"] == [False]
 
 
 def test_a_whole_county_is_judged_from_one_stream_in_one_pass(city):
     pairings = [Pairing(n, date(2025, 1, 1)) for n in range(1, 4)]
-    rows = [(1, date(2025, 1, 6), "visit"), (2, date(2025, 1, 6), "inquiry"),
-            (1, date(2025, 1, 20), "visit")]
+    rows = [
+        (1, date(2025, 1, 6), "visit"),
+        (2, date(2025, 1, 6), "inquiry"),
+        (1, date(2025, 1, 20), "visit"),
+    ]
 
     failed = contact_checks(pairings, iter(rows), today=date(2025, 1, 13), book=city)
 
@@ -116,8 +125,11 @@ def test_a_county_year_of_contacts_is_judged_quickly(city):
     households = 2000
     pairings = [Pairing(n, date(2025, 1, 1)) for n in range(households)]
     days = [date(2025, 1, 1) + timedelta(days=d) for d in range(0, 365, 5)]  # 73 a year
-    rows = [(n, day, "visit" if i % 2 else "inquiry")
-            for n in range(households) for i, day in enumerate(days)]
+    rows = [
+        (n, day, "visit" if i % 2 else "inquiry")
+        for n in range(households)
+        for i, day in enumerate(days)
+    ]
 
     started = time.perf_counter()
     failed = contact_checks(pairings, rows, today=date(2026, 1, 1), book=city)

@@ -23,8 +23,14 @@ def test_findings_are_exactly_the_checks_that_failed():
     findings = findings_of(checks)
 
     assert findings == [
-        Finding("第十六条", "monthly_stationed_days", "cadre:12", "2026-05",
-                {"stationed_days": 19, "days": ["2026-05-04"]}, "2026年5月驻村19天,少于20天")
+        Finding(
+            "第十六条",
+            "monthly_stationed_days",
+            "cadre:12",
+            "2026-05",
+            {"stationed_days": 19, "days": ["2026-05-04"]},
+            "2026年5月驻村19天,少于20天",
+        )
     ]
 
 

@@ -52,15 +52,22 @@ def write_version(directory, name, text):
 @pytest.fixture
 def versions_with_2021_opinion(tmp_path):
     """The shipped city rules plus a test-only version mirroring the 2021 national opinion."""
-    write_version(tmp_path, "2018-06-25-xian.toml",
-                  (VERSIONS_DIR / "2018-06-25-xian.toml").read_text(encoding="utf-8"))
-    write_version(tmp_path, "2021-05-01-national-opinion.toml", """
+    write_version(
+        tmp_path,
+        "2018-06-25-xian.toml",
+        (VERSIONS_DIR / "2018-06-25-xian.toml").read_text(encoding="utf-8"),
+    )
+    write_version(
+        tmp_path,
+        "2021-05-01-national-opinion.toml",
+        """
 effective_from = 2021-05-01
 title = "测试用:2021年继续选派驻村工作队意见"
 document = "测试"
 [values]
 team_counted_members_min = 2
-""")
+""",
+    )
     return load_versions(tmp_path)
 
 
@@ -93,18 +100,27 @@ def test_a_new_version_file_changes_the_value_from_its_date_on(versions_with_202
     assert book.value("team_counted_members_min", date(2021, 4, 30)) == 3
     assert book.value("team_counted_members_min", date(2021, 5, 1)) == 2
     assert book.value("monthly_stationed_days_min", date(2021, 5, 1)) == 20, "inherited"
-    assert book.on(date(2021, 5, 1)).resolved["team_counted_members_min"].source.startswith("测试用")
+    assert (
+        book.on(date(2021, 5, 1)).resolved["team_counted_members_min"].source.startswith("测试用")
+    )
 
 
 def test_a_partial_early_version_leaves_unstated_keys_undefined(tmp_path):
-    write_version(tmp_path, "2017-09-15-trial.toml", """
+    write_version(
+        tmp_path,
+        "2017-09-15-trial.toml",
+        """
 effective_from = 2017-09-15
 title = "试行细则"
 [values]
 training_days_min = 4
-""")
-    write_version(tmp_path, "2018-06-25-xian.toml",
-                  (VERSIONS_DIR / "2018-06-25-xian.toml").read_text(encoding="utf-8"))
+""",
+    )
+    write_version(
+        tmp_path,
+        "2018-06-25-xian.toml",
+        (VERSIONS_DIR / "2018-06-25-xian.toml").read_text(encoding="utf-8"),
+    )
     book = ParameterBook(load_versions(tmp_path))
 
     assert book.value("training_days_min", date(2018, 1, 1)) == 4
@@ -114,20 +130,27 @@ training_days_min = 4
 
 
 def test_a_version_file_with_a_wrongly_typed_value_is_refused(tmp_path):
-    write_version(tmp_path, "2019-01-01-bad.toml", """
+    write_version(
+        tmp_path,
+        "2019-01-01-bad.toml",
+        """
 effective_from = 2019-01-01
 title = "坏版本"
 [values]
 monthly_stationed_days_min = "二十"
-""")
+""",
+    )
     with pytest.raises(PolicyError, match="应为整数"):
         load_versions(tmp_path)
 
 
 def test_a_county_override_applies_from_its_date_and_the_rest_inherits_the_city():
-    book = ParameterBook(county="周至县", overrides=[
-        Override("monthly_stationed_days_min", 22, date(2019, 3, 1), "周至县"),
-    ])
+    book = ParameterBook(
+        county="周至县",
+        overrides=[
+            Override("monthly_stationed_days_min", 22, date(2019, 3, 1), "周至县"),
+        ],
+    )
 
     assert book.value("monthly_stationed_days_min", date(2019, 2, 28)) == 20
     assert book.value("monthly_stationed_days_min", date(2019, 3, 1)) == 22
@@ -138,19 +161,26 @@ def test_a_county_override_applies_from_its_date_and_the_rest_inherits_the_city(
 
 
 def test_the_later_county_override_wins():
-    book = ParameterBook(county="周至县", overrides=[
-        Override("training_days_min", 8, date(2020, 1, 1), "周至县"),
-        Override("training_days_min", 6, date(2019, 1, 1), "周至县"),
-    ])
+    book = ParameterBook(
+        county="周至县",
+        overrides=[
+            Override("training_days_min", 8, date(2020, 1, 1), "周至县"),
+            Override("training_days_min", 6, date(2019, 1, 1), "周至县"),
+        ],
+    )
 
     assert book.value("training_days_min", date(2019, 6, 1)) == 6
     assert book.value("training_days_min", date(2020, 6, 1)) == 8
 
 
 def test_a_county_override_stays_in_force_over_a_later_city_version(versions_with_2021_opinion):
-    book = ParameterBook(versions_with_2021_opinion, county="蓝田县", overrides=[
-        Override("team_counted_members_min", 4, date(2019, 1, 1), "蓝田县"),
-    ])
+    book = ParameterBook(
+        versions_with_2021_opinion,
+        county="蓝田县",
+        overrides=[
+            Override("team_counted_members_min", 4, date(2019, 1, 1), "蓝田县"),
+        ],
+    )
 
     assert book.value("team_counted_members_min", date(2022, 1, 1)) == 4
 
@@ -162,24 +192,32 @@ def test_an_override_of_an_unknown_key_is_refused_in_chinese():
 
 def test_an_override_of_the_wrong_type_is_refused_in_chinese():
     with pytest.raises(PolicyError, match="应为整数"):
-        ParameterBook(county="周至县", overrides=[
-            Override("monthly_stationed_days_min", "22", date(2019, 1, 1), "周至县")])
+        ParameterBook(
+            county="周至县",
+            overrides=[Override("monthly_stationed_days_min", "22", date(2019, 1, 1), "周至县")],
+        )
     with pytest.raises(PolicyError, match="应为整数"):
-        ParameterBook(county="周至县", overrides=[
-            Override("monthly_stationed_days_min", True, date(2019, 1, 1), "周至县")])
+        ParameterBook(
+            county="周至县",
+            overrides=[Override("monthly_stationed_days_min", True, date(2019, 1, 1), "周至县")],
+        )
 
 
 def test_a_date_override_accepts_an_iso_string():
-    book = ParameterBook(county="周至县", overrides=[
-        Override("no_withdrawal_before", "2021-06-30", date(2019, 1, 1), "周至县")])
+    book = ParameterBook(
+        county="周至县",
+        overrides=[Override("no_withdrawal_before", "2021-06-30", date(2019, 1, 1), "周至县")],
+    )
 
     assert book.value("no_withdrawal_before", date(2020, 1, 1)) == date(2021, 6, 30)
 
 
 def test_another_countys_override_is_refused():
     with pytest.raises(PolicyError):
-        ParameterBook(county="周至县", overrides=[
-            Override("training_days_min", 6, date(2019, 1, 1), "蓝田县")])
+        ParameterBook(
+            county="周至县",
+            overrides=[Override("training_days_min", 6, date(2019, 1, 1), "蓝田县")],
+        )
 
 
 def test_a_snapshot_is_read_only(params):

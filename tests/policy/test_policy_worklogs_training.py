@@ -14,8 +14,13 @@ MAY_4, MAY_5, MAY_6 = date(2026, 5, 4), date(2026, 5, 5), date(2026, 5, 6)
 
 
 def test_logs_are_due_on_worked_and_unjustified_days_but_not_on_leave_or_rest():
-    statuses = {MAY_4: DayStatus.STATIONED, MAY_5: DayStatus.LEAVE, MAY_6: DayStatus.ABSENT,
-                date(2026, 5, 9): DayStatus.REST, date(2026, 5, 10): DayStatus.OFFICIAL}
+    statuses = {
+        MAY_4: DayStatus.STATIONED,
+        MAY_5: DayStatus.LEAVE,
+        MAY_6: DayStatus.ABSENT,
+        date(2026, 5, 9): DayStatus.REST,
+        date(2026, 5, 10): DayStatus.OFFICIAL,
+    }
 
     assert log_due_days(statuses) == {MAY_4, MAY_6, date(2026, 5, 10)}
 
@@ -47,21 +52,29 @@ def test_a_month_with_late_or_missing_logs_is_a_warning_listing_the_days():
 
 
 def notices(refused, accepted=0):
-    return ([RectificationNotice(date(2025, 3, n + 1), True, (date(2025, 3, n + 1),))
-             for n in range(refused)]
-            + [RectificationNotice(date(2025, 4, n + 1), False) for n in range(accepted)])
+    return [
+        RectificationNotice(date(2025, 3, n + 1), True, (date(2025, 3, n + 1),))
+        for n in range(refused)
+    ] + [RectificationNotice(date(2025, 4, n + 1), False) for n in range(accepted)]
 
 
 def test_two_refused_rectifications_are_not_enough_for_unfit(city):
-    check = refused_rectification_check(notices(2, accepted=5), subject="cadre:1", year=2025,
-                                        today=date(2026, 1, 5), book=city)
+    check = refused_rectification_check(
+        notices(2, accepted=5), subject="cadre:1", year=2025, today=date(2026, 1, 5), book=city
+    )
 
     assert check.passed is True and check.evidence["notices"] == 7
 
 
 def test_three_refused_rectifications_make_the_cadre_unfit(city):
-    check = refused_rectification_check(notices(3), subject="cadre:1", year=2025,
-                                        today=date(2025, 6, 1), book=city, late_or_missing=9)
+    check = refused_rectification_check(
+        notices(3),
+        subject="cadre:1",
+        year=2025,
+        today=date(2025, 6, 1),
+        book=city,
+        late_or_missing=9,
+    )
 
     assert check.passed is False and check.article == "第三十五条(五)"
     assert check.evidence["refused_notice_days"] == ["2025-03-01", "2025-03-02", "2025-03-03"]
@@ -90,8 +103,13 @@ def test_one_training_of_four_days_fails(city):
 
 
 def test_overlapping_trainings_count_their_days_once(city):
-    check = training([Training(date(2025, 4, 7), date(2025, 4, 9)),
-                      Training(date(2025, 4, 9), date(2025, 4, 10))], city)
+    check = training(
+        [
+            Training(date(2025, 4, 7), date(2025, 4, 9)),
+            Training(date(2025, 4, 9), date(2025, 4, 10)),
+        ],
+        city,
+    )
 
     assert check.evidence == check.evidence | {"sessions": 2, "training_days": 4}
 

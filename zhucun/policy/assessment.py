@@ -45,11 +45,19 @@ COMPUTED_UNFIT_RULES = {
     "refused_log_rectification": "第三十五条(五)",
 }
 PARAMETERS_USED = (
-    "assessment_min_months", "annual_weight_pct", "ordinary_weight_pct",
+    "assessment_min_months",
+    "annual_weight_pct",
+    "ordinary_weight_pct",
     *(f"content_weight_{key}" for key in CONTENTS),
-    "excellent_score_min", "competent_score_min", "basic_score_min",
-    "poverty_task_missed_grade_cap", "assessment_grades", "excellent_quota_pct",
-    "unfit_stationed_days_below", "unfit_absence_spell_over", "unfit_absence_total_over",
+    "excellent_score_min",
+    "competent_score_min",
+    "basic_score_min",
+    "poverty_task_missed_grade_cap",
+    "assessment_grades",
+    "excellent_quota_pct",
+    "unfit_stationed_days_below",
+    "unfit_absence_spell_over",
+    "unfit_absence_total_over",
     "unfit_refused_log_notices_min",
 )
 
@@ -108,21 +116,24 @@ def _shown(value: Fraction | None) -> float | None:
 
 
 def _subject_key(subject: str) -> tuple:
-    """"cadre:9" before "cadre:10": numeric parts compare as numbers."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
-                 for part in subject.split(":"))
+    """ "cadre:9" before "cadre:10": numeric parts compare as numbers."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in subject.split(":")
+    )
 
 
 def _longest_months_in_days(year: int, months: int) -> int:
     return max(
-        inclusive_days(date(year, month, 1), add_months(date(year, month, 1), months)
-                       - timedelta(days=1))
+        inclusive_days(
+            date(year, month, 1), add_months(date(year, month, 1), months) - timedelta(days=1)
+        )
         for month in range(1, 13)
     )
 
 
-def eligibility_check(assignments: Iterable[Assignment], *, subject: str, year: int,
-                      params: ParamsOnDate) -> Check:
+def eligibility_check(
+    assignments: Iterable[Assignment], *, subject: str, year: int, params: ParamsOnDate
+) -> Check:
     """驻村半年以上的驻村干部应当参加考核 (第三十二条); see the module docstring for the count."""
     first, last = year_bounds(year)
     months = params.assessment_min_months
@@ -131,14 +142,26 @@ def eligibility_check(assignments: Iterable[Assignment], *, subject: str, year: 
     continuous = any(add_months(a, months) - timedelta(days=1) <= b for a, b in periods)
     needed_days = _longest_months_in_days(year, months)
     eligible = continuous or at_least(days, needed_days)
-    evidence = {"periods": [[a.isoformat(), b.isoformat()] for a, b in periods],
-                "assignment_days": days, "months_required": months,
-                "continuous_months_met": continuous}
+    evidence = {
+        "periods": [[a.isoformat(), b.isoformat()] for a, b in periods],
+        "assignment_days": days,
+        "months_required": months,
+        "continuous_months_met": continuous,
+    }
     spans = "、".join(f"{a.isoformat()}至{b.isoformat()}" for a, b in periods) or "无"
-    message = (f"{year}年驻村期间{spans},共{days}天,"
-               + (f"满{months}个月,参加年度考核" if eligible else f"不满{months}个月,不参加年度考核"))
-    return Check("assessment_eligibility", "第三十二条", subject, str(year), eligible, evidence,
-                 message, WARNING)
+    message = f"{year}年驻村期间{spans},共{days}天," + (
+        f"满{months}个月,参加年度考核" if eligible else f"不满{months}个月,不参加年度考核"
+    )
+    return Check(
+        "assessment_eligibility",
+        "第三十二条",
+        subject,
+        str(year),
+        eligible,
+        evidence,
+        message,
+        WARNING,
+    )
 
 
 def annual_score(person: AssessmentInput, params: ParamsOnDate) -> tuple[Fraction | None, dict]:
@@ -147,13 +170,17 @@ def annual_score(person: AssessmentInput, params: ParamsOnDate) -> tuple[Fractio
         return _exact(person.annual_score), {"annual_score": person.annual_score}
     contents = person.annual_contents or {}
     if set(contents) != set(CONTENTS):
-        return None, {"annual_contents": dict(contents),
-                      "missing_contents": [CONTENTS[k] for k in CONTENTS if k not in contents]}
+        return None, {
+            "annual_contents": dict(contents),
+            "missing_contents": [CONTENTS[k] for k in CONTENTS if k not in contents],
+        }
     weights = {key: getattr(params, f"content_weight_{key}") for key in CONTENTS}
     total_weight = sum(weights.values())
     score = sum(_exact(contents[key]) * weights[key] for key in CONTENTS) / total_weight
-    return score, {"annual_contents": {CONTENTS[k]: contents[k] for k in CONTENTS},
-                   "content_weights": {CONTENTS[k]: weights[k] for k in CONTENTS}}
+    return score, {
+        "annual_contents": {CONTENTS[k]: contents[k] for k in CONTENTS},
+        "content_weights": {CONTENTS[k]: weights[k] for k in CONTENTS},
+    }
 
 
 def score_grade(total: Fraction, params: ParamsOnDate) -> str:
@@ -171,13 +198,26 @@ def unfit_checks(person: AssessmentInput, *, year: int) -> list[Check]:
     """第三十五条 (一)–(五), fired or not: (一)(二) recorded facts, (三)–(五) computed checks."""
     period = str(year)
     checks = [
-        Check("unfit_disciplined", "第三十五条(一)", person.subject, period, not person.disciplined,
-              {"disciplined": person.disciplined},
-              "出现违纪违规行为并受到党纪政纪处分" if person.disciplined else "无党纪政纪处分记录"),
-        Check("unfit_disobedience", "第三十五条(二)", person.subject, period,
-              not person.disobedience_serious, {"disobedience_serious": person.disobedience_serious},
-              "不服从管理、不认真履行职责,造成严重不良影响" if person.disobedience_serious
-              else "无不服从管理造成严重不良影响的记录"),
+        Check(
+            "unfit_disciplined",
+            "第三十五条(一)",
+            person.subject,
+            period,
+            not person.disciplined,
+            {"disciplined": person.disciplined},
+            "出现违纪违规行为并受到党纪政纪处分" if person.disciplined else "无党纪政纪处分记录",
+        ),
+        Check(
+            "unfit_disobedience",
+            "第三十五条(二)",
+            person.subject,
+            period,
+            not person.disobedience_serious,
+            {"disobedience_serious": person.disobedience_serious},
+            "不服从管理、不认真履行职责,造成严重不良影响"
+            if person.disobedience_serious
+            else "无不服从管理造成严重不良影响的记录",
+        ),
     ]
     seen = set()
     for check in person.checks:
@@ -186,8 +226,18 @@ def unfit_checks(person: AssessmentInput, *, year: int) -> list[Check]:
             seen.add(check.rule)
     for rule, article in COMPUTED_UNFIT_RULES.items():
         if rule not in seen:
-            checks.append(Check(rule, article, person.subject, period, None, {},
-                                "未提供计算所需的考勤或日志数据", WARNING))
+            checks.append(
+                Check(
+                    rule,
+                    article,
+                    person.subject,
+                    period,
+                    None,
+                    {},
+                    "未提供计算所需的考勤或日志数据",
+                    WARNING,
+                )
+            )
     return checks
 
 
@@ -209,32 +259,49 @@ class _Draft:
 def _draft(person: AssessmentInput, *, year: int, params: ParamsOnDate) -> _Draft:
     """Everything but the quota, which needs the whole cohort."""
     grades = params.assessment_grades
-    draft = _Draft(person, eligibility_check(person.assignments, subject=person.subject,
-                                             year=year, params=params))
+    draft = _Draft(
+        person,
+        eligibility_check(person.assignments, subject=person.subject, year=year, params=params),
+    )
     if not draft.eligibility.passed:
         return draft
     annual, components = annual_score(person, params)
     ordinary = [_exact(score) for score in person.ordinary_scores]
     ordinary_mean = sum(ordinary) / len(ordinary) if ordinary else None
     if annual is not None and ordinary_mean is not None:
-        draft.total = (annual * params.annual_weight_pct
-                       + ordinary_mean * params.ordinary_weight_pct) / 100
+        draft.total = (
+            annual * params.annual_weight_pct + ordinary_mean * params.ordinary_weight_pct
+        ) / 100
     components.update(
-        annual=_shown(annual), ordinary_scores=list(person.ordinary_scores),
-        ordinary_mean=_shown(ordinary_mean), annual_weight_pct=params.annual_weight_pct,
-        ordinary_weight_pct=params.ordinary_weight_pct, total=_shown(draft.total))
+        annual=_shown(annual),
+        ordinary_scores=list(person.ordinary_scores),
+        ordinary_mean=_shown(ordinary_mean),
+        annual_weight_pct=params.annual_weight_pct,
+        ordinary_weight_pct=params.ordinary_weight_pct,
+        total=_shown(draft.total),
+    )
     draft.components = components
     draft.checks = unfit_checks(person, year=year)
     draft.by_score = score_grade(draft.total, params) if draft.total is not None else None
     cap = params.poverty_task_missed_grade_cap
-    capped = (person.poverty_task_missed and draft.by_score is not None
-              and grades.index(draft.by_score) < grades.index(cap))
-    draft.checks.append(Check(
-        "poverty_task_cap", "第三十一条", person.subject, str(year),
-        not person.poverty_task_missed,
-        {"poverty_task_missed": person.poverty_task_missed, "cap": cap, "applied": capped},
-        f"村减贫任务未完成,等次最高为{cap}" if person.poverty_task_missed
-        else "村减贫任务已完成,等次不受限制"))
+    capped = (
+        person.poverty_task_missed
+        and draft.by_score is not None
+        and grades.index(draft.by_score) < grades.index(cap)
+    )
+    draft.checks.append(
+        Check(
+            "poverty_task_cap",
+            "第三十一条",
+            person.subject,
+            str(year),
+            not person.poverty_task_missed,
+            {"poverty_task_missed": person.poverty_task_missed, "cap": cap, "applied": capped},
+            f"村减贫任务未完成,等次最高为{cap}"
+            if person.poverty_task_missed
+            else "村减贫任务已完成,等次不受限制",
+        )
+    )
     if any(_is_unfit(check) for check in draft.checks):
         draft.proposed = grades[-1]
     else:
@@ -242,8 +309,9 @@ def _draft(person: AssessmentInput, *, year: int, params: ParamsOnDate) -> _Draf
     return draft
 
 
-def assess_cohort(people: Sequence[AssessmentInput], *, year: int,
-                  book: ParameterBook) -> list[AssessmentResult]:
+def assess_cohort(
+    people: Sequence[AssessmentInput], *, year: int, book: ParameterBook
+) -> list[AssessmentResult]:
     """Grades for everyone assessed together (one county's cohort), in input order.
 
     Judged with the parameters in force on 12-31 of the year. Re-running on the
@@ -256,28 +324,58 @@ def assess_cohort(people: Sequence[AssessmentInput], *, year: int,
     drafts = [_draft(person, year=year, params=params) for person in people]
     assessed = [draft for draft in drafts if draft.eligibility.passed]
     quota = len(assessed) * params.excellent_quota_pct // 100
-    candidates = sorted((draft for draft in assessed if draft.proposed == excellent),
-                        key=lambda draft: (-draft.total, _subject_key(draft.person.subject)))
+    candidates = sorted(
+        (draft for draft in assessed if draft.proposed == excellent),
+        key=lambda draft: (-draft.total, _subject_key(draft.person.subject)),
+    )
     ranks = {id(draft): rank for rank, draft in enumerate(candidates, start=1)}
     results = []
     for draft in drafts:
         subject = draft.person.subject
         if not draft.eligibility.passed:
-            results.append(AssessmentResult(subject, year, False, None, None, None, {},
-                                            (draft.eligibility,), used))
+            results.append(
+                AssessmentResult(
+                    subject, year, False, None, None, None, {}, (draft.eligibility,), used
+                )
+            )
             continue
         grade, checks = draft.proposed, draft.checks
         if grade == excellent:
             rank = ranks[id(draft)]
             within = rank <= quota
             grade = excellent if within else competent
-            checks = [*checks, Check(
-                "excellent_quota", "第三十二条", subject, str(year), within,
-                {"assessed": len(assessed), "quota": quota, "rank": rank,
-                 "candidates": len(candidates), "quota_pct": params.excellent_quota_pct},
-                f"拟优秀{len(candidates)}人,考核对象{len(assessed)}人,优秀名额{quota}个,"
-                f"本人按总分排第{rank}名," + ("评为优秀" if within else f"超出名额,评为{competent}"),
-                WARNING)]
-        results.append(AssessmentResult(subject, year, True, grade, draft.by_score, draft.total,
-                                        draft.components, (draft.eligibility, *checks), used))
+            checks = [
+                *checks,
+                Check(
+                    "excellent_quota",
+                    "第三十二条",
+                    subject,
+                    str(year),
+                    within,
+                    {
+                        "assessed": len(assessed),
+                        "quota": quota,
+                        "rank": rank,
+                        "candidates": len(candidates),
+                        "quota_pct": params.excellent_quota_pct,
+                    },
+                    f"拟优秀{len(candidates)}人,考核对象{len(assessed)}人,优秀名额{quota}个,"
+                    f"本人按总分排第{rank}名,"
+                    + ("评为优秀" if within else f"超出名额,评为{competent}"),
+                    WARNING,
+                ),
+            ]
+        results.append(
+            AssessmentResult(
+                subject,
+                year,
+                True,
+                grade,
+                draft.by_score,
+                draft.total,
+                draft.components,
+                (draft.eligibility, *checks),
+                used,
+            )
+        )
     return results

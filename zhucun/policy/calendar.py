@@ -24,6 +24,7 @@ from zhucun.policy.periods import (
     inclusive_days,
     iso,
     month_label,
+    month_name,
     months_between,
     range_label,
     year_bounds,
@@ -70,8 +71,9 @@ class AttendanceFacts:
     duty: frozenset[date] = frozenset()
 
 
-def merged_periods(assignments: Iterable[Assignment], start: date, end: date
-                   ) -> list[tuple[date, date]]:
+def merged_periods(
+    assignments: Iterable[Assignment], start: date, end: date
+) -> list[tuple[date, date]]:
     """The assignments clipped to [start, end], overlapping or touching ones merged, sorted."""
     clipped = sorted(
         (max(a.start, start), min(a.end or end, end))
@@ -117,13 +119,13 @@ def day_statuses(
 
 
 def attendance_window(year: int) -> tuple[date, date]:
-    """The dates whose facts `attendance_checks` needs for a year: the year and a month each side."""
+    """The dates whose facts `attendance_checks` needs: the year and a month on each side."""
     first, last = year_bounds(year)
     return first - WINDOW_MARGIN, last + WINDOW_MARGIN
 
 
 def _walk(statuses: dict[date, DayStatus], first: date, last: date):
-    """(day, status) for the calendar's days in [first, last]: a walk over the dates, not the dict."""
+    """(day, status) for the calendar's days in [first, last], walking dates, not the dict."""
     day = first
     while day <= last:
         status = statuses.get(day)
@@ -137,15 +139,25 @@ def status_counts(statuses: dict[date, DayStatus], start: date, end: date) -> di
     return {status.value: counts.get(status, 0) for status in DayStatus}
 
 
-def _days_with(statuses, first, last, wanted) -> list[date]:
-    return [day for day, status in _walk(statuses, first, last) if status in wanted]
-
-
-def _by_status(statuses, first, last) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {status.value: [] for status in DayStatus}
+def days_by_status(
+    statuses: dict[date, DayStatus], first: date, last: date
+) -> dict[DayStatus, list[date]]:
+    """The calendar's days in [first, last] grouped by status, in one walk."""
+    grouped: dict[DayStatus, list[date]] = {status: [] for status in DayStatus}
     for day, status in _walk(statuses, first, last):
-        grouped[status.value].append(day.isoformat())
+        grouped[status].append(day)
     return grouped
+
+
+def _evidence_days(grouped: dict[DayStatus, list[date]]) -> dict[str, Any]:
+    # Stationed and rest days are many and unremarkable: counted, not listed.
+    return {
+        "counts": {status.value: len(days) for status, days in grouped.items()},
+        **{
+            f"{status.value}_days": iso(grouped[status])
+            for status in (DayStatus.OFFICIAL, DayStatus.LEAVE, DayStatus.ABSENT, DayStatus.UNKNOWN)
+        },
+    }
 
 
 def _ceil_share(minimum: int, part: int, whole: int) -> int:
@@ -180,12 +192,16 @@ def monthly_stationed_days_checks(
         month_days = inclusive_days(month_first, month_last)
         base = book.on(month_last).monthly_stationed_days_min
         required = _ceil_share(base, assigned, month_days)
-        stationed = len(_days_with(statuses, month_first, month_last, STATIONED_STATUSES))
-        open_days = len(_days_with(statuses, month_first, month_last, {DayStatus.UNKNOWN}))
-        label = month_label(month_first)
+        grouped = days_by_status(statuses, month_first, month_last)
+        stationed = len(grouped[DayStatus.STATIONED]) + len(grouped[DayStatus.OFFICIAL])
+        open_days = len(grouped[DayStatus.UNKNOWN])
+        label, name = month_label(month_first), month_name(month_first)
         prorated = assigned < month_days
-        share = (f"本月驻村任务期{assigned}天(全月{month_days}天),按比例要求不少于{required}天"
-                 if prorated else f"要求不少于{required}天")
+        share = (
+            f"本月驻村任务期{assigned}天(全月{month_days}天),按比例要求不少于{required}天"
+            if prorated
+            else f"要求不少于{required}天"
+        )
         evidence: dict[str, Any] = {
             "stationed_days": stationed,
             "required_days": required,
@@ -194,22 +210,34 @@ def monthly_stationed_days_checks(
             "days_in_month": month_days,
             "prorated": prorated,
             "month_finished": today > month_last,
-            "days": _by_status(statuses, month_first, month_last),
+            "days": _evidence_days(grouped),
         }
         severity = VIOLATION
         if today > month_last:
             passed = at_least(stationed, required)
             verdict = "达到要求" if passed else "未达到要求"
-            message = f"{label}驻村{stationed}天(含因公出差、开会和培训),{share},{verdict}"
+            message = f"{name}驻村{stationed}天(含因公出差、开会和培训),{share},{verdict}"
         elif stationed + open_days < required:
             passed, severity = False, WARNING
-            message = (f"{label}尚未结束:已驻村{stationed}天,剩余{open_days}天全部驻村也达不到"
-                       f"{required}天,{share}")
+            message = (
+                f"{name}尚未结束:已驻村{stationed}天,剩余{open_days}天全部驻村也达不到"
+                f"{required}天,{share}"
+            )
         else:
             passed = None
-            message = f"{label}尚未结束:已驻村{stationed}天,{share}"
-        checks.append(Check("monthly_stationed_days", "第十六条", subject, label, passed,
-                            evidence, message, severity))
+            message = f"{name}尚未结束:已驻村{stationed}天,{share}"
+        checks.append(
+            Check(
+                "monthly_stationed_days",
+                "第十六条",
+                subject,
+                label,
+                passed,
+                evidence,
+                message,
+                severity,
+            )
+        )
     return checks
 
 
@@ -236,10 +264,11 @@ def year_stationed_days_check(
     base = book.on(last).unfit_stationed_days_below
     full_year = assigned == year_days
     required = base if full_year else _ceil_share(base, assigned, year_days)
-    stationed_days = _days_with(statuses, first, last, STATIONED_STATUSES)
+    grouped = days_by_status(statuses, first, last)
+    stationed_days = grouped[DayStatus.STATIONED] + grouped[DayStatus.OFFICIAL]
     stationed = len(stationed_days)
-    open_days = len(_days_with(statuses, first, last, {DayStatus.UNKNOWN}))
-    by_month = Counter(month_label(day) for day in stationed_days)
+    open_days = len(grouped[DayStatus.UNKNOWN])
+    by_month = Counter(day.month for day in stationed_days)
     evidence = {
         "stationed_days": stationed,
         "threshold_days": base,
@@ -247,15 +276,27 @@ def year_stationed_days_check(
         "assignment_days": assigned,
         "full_year": full_year,
         "year_finished": today > last,
-        "by_month": {month_label(m): by_month.get(month_label(m), 0)
-                     for m, _ in months_between(first, last)},
+        "by_month": {
+            month_label(date(year, month, 1)): by_month.get(month, 0) for month in range(1, 13)
+        },
     }
     severity = VIOLATION if full_year else WARNING
-    scope = (f"全年驻村{stationed}天" if full_year
-             else f"本年驻村任务期{assigned}天,驻村{stationed}天(按比例相当于{required}天)")
+    scope = (
+        f"全年驻村{stationed}天"
+        if full_year
+        else f"本年驻村任务期{assigned}天,驻村{stationed}天(按比例相当于{required}天)"
+    )
     if not assigned:
-        return Check("year_stationed_days", "第三十五条(三)", subject, str(year), None, evidence,
-                     f"{year}年无驻村任务期", WARNING)
+        return Check(
+            "year_stationed_days",
+            "第三十五条(三)",
+            subject,
+            str(year),
+            None,
+            evidence,
+            f"{year}年无驻村任务期",
+            WARNING,
+        )
     if today > last:
         passed = not under(stationed, required)
         if passed:
@@ -263,16 +304,26 @@ def year_stationed_days_check(
         elif full_year:
             message = f"{year}年全年驻村{stationed}天,不足{base}天,年度考核应评定为不称职"
         else:
-            message = (f"{year}年{scope},少于按比例折算的{required}天;"
-                       "任务期不满全年,不自动评定为不称职,供考核参考")
+            message = (
+                f"{year}年{scope},少于按比例折算的{required}天;"
+                "任务期不满全年,不自动评定为不称职,供考核参考"
+            )
     elif stationed + open_days < required:
         passed, severity = False, WARNING
         message = f"{year}年尚未结束:{scope},剩余{open_days}天全部驻村也不足{required}天"
     else:
         passed = None
         message = f"{year}年尚未结束:{scope},要求不少于{required}天"
-    return Check("year_stationed_days", "第三十五条(三)", subject, str(year), passed, evidence,
-                 message, severity)
+    return Check(
+        "year_stationed_days",
+        "第三十五条(三)",
+        subject,
+        str(year),
+        passed,
+        evidence,
+        message,
+        severity,
+    )
 
 
 @dataclass(frozen=True)
@@ -289,7 +340,7 @@ class Spell:
 
 
 def absence_spells(statuses: dict[date, DayStatus]) -> list[Spell]:
-    """Runs of rest/absent days; an unknown day, a stationed/official/leave day or a gap ends one."""
+    """Runs of rest/absent days; unknown, stationed, official or leave days and gaps end one."""
     spells = []
     start = previous = None
     unjustified: list[date] = []
@@ -342,35 +393,70 @@ def absence_checks(
             "unjustified_days": iso(spell.unjustified),
             "may_start_earlier": spell.start <= window_start,
         }
-        checks.append(Check(
-            "absence_spell", "第三十五条(四)", subject, range_label(spell.start, spell.end), False,
-            evidence,
-            f"{spell.start.isoformat()}至{spell.end.isoformat()}连续{spell.length}天不在村"
-            f"(无签到、公务或请假),超过{spell_limit}天,其中无正当理由缺勤{len(spell.unjustified)}天,"
-            "年度考核应评定为不称职",
-        ))
+        checks.append(
+            Check(
+                "absence_spell",
+                "第三十五条(四)",
+                subject,
+                range_label(spell.start, spell.end),
+                False,
+                evidence,
+                f"{spell.start.isoformat()}至{spell.end.isoformat()}连续{spell.length}天不在村"
+                f"(无签到、公务或请假),超过{spell_limit}天,其中无正当理由缺勤{len(spell.unjustified)}天,"
+                "年度考核应评定为不称职",
+            )
+        )
     if not checks:
         evidence = {"limit_days": spell_limit, "longest_spell": None}
         message = f"{year}年无连续超过{spell_limit}天的无正当理由离村"
         if longest is not None:
-            evidence["longest_spell"] = {"start": longest.start.isoformat(),
-                                         "end": longest.end.isoformat(),
-                                         "length_days": longest.length}
+            evidence["longest_spell"] = {
+                "start": longest.start.isoformat(),
+                "end": longest.end.isoformat(),
+                "length_days": longest.length,
+            }
             message += f"(最长连续离村{longest.length}天)"
-        checks.append(Check("absence_spell", "第三十五条(四)", subject, str(year),
-                            True if today > last else None, evidence, message))
-    absent = _days_with(statuses, first, last, {DayStatus.ABSENT})
-    total_evidence = {"unjustified_days": iso(absent), "count": len(absent),
-                      "limit_days": total_limit}
+        checks.append(
+            Check(
+                "absence_spell",
+                "第三十五条(四)",
+                subject,
+                str(year),
+                True if today > last else None,
+                evidence,
+                message,
+            )
+        )
+    absent = days_by_status(statuses, first, last)[DayStatus.ABSENT]
+    total_evidence = {
+        "unjustified_days": iso(absent),
+        "count": len(absent),
+        "limit_days": total_limit,
+    }
     if over(len(absent), total_limit):
-        checks.append(Check(
-            "absence_total", "第三十五条(四)", subject, str(year), False, total_evidence,
-            f"{year}年无正当理由离村累计{len(absent)}天,超过{total_limit}天,年度考核应评定为不称职"))
+        checks.append(
+            Check(
+                "absence_total",
+                "第三十五条(四)",
+                subject,
+                str(year),
+                False,
+                total_evidence,
+                f"{year}年无正当理由离村累计{len(absent)}天,超过{total_limit}天,年度考核应评定为不称职",
+            )
+        )
     else:
-        checks.append(Check(
-            "absence_total", "第三十五条(四)", subject, str(year),
-            True if today > last else None, total_evidence,
-            f"{year}年无正当理由离村累计{len(absent)}天,未超过{total_limit}天"))
+        checks.append(
+            Check(
+                "absence_total",
+                "第三十五条(四)",
+                subject,
+                str(year),
+                True if today > last else None,
+                total_evidence,
+                f"{year}年无正当理由离村累计{len(absent)}天,未超过{total_limit}天",
+            )
+        )
     return checks
 
 
@@ -383,8 +469,10 @@ class AttendanceResult:
         return status_counts(self.statuses, *year_bounds(year))
 
     def month_counts(self, year: int) -> dict[str, dict[str, int]]:
-        return {month_label(a): status_counts(self.statuses, a, b)
-                for a, b in months_between(*year_bounds(year))}
+        return {
+            month_label(a): status_counts(self.statuses, a, b)
+            for a, b in months_between(*year_bounds(year))
+        }
 
 
 def attendance_checks(
@@ -402,13 +490,28 @@ def attendance_checks(
     are seen whole.
     """
     window_start, window_end = attendance_window(year)
-    statuses = day_statuses(facts, start=window_start, end=window_end, today=today,
-                            is_workday=is_workday)
+    statuses = day_statuses(
+        facts, start=window_start, end=window_end, today=today, is_workday=is_workday
+    )
     first, last = year_bounds(year)
-    checks = monthly_stationed_days_checks(statuses, assignments=facts.assignments,
-                                           subject=subject, first=first, last=last,
-                                           today=today, book=book)
-    checks.append(year_stationed_days_check(statuses, assignments=facts.assignments,
-                                            subject=subject, year=year, today=today, book=book))
+    checks = monthly_stationed_days_checks(
+        statuses,
+        assignments=facts.assignments,
+        subject=subject,
+        first=first,
+        last=last,
+        today=today,
+        book=book,
+    )
+    checks.append(
+        year_stationed_days_check(
+            statuses,
+            assignments=facts.assignments,
+            subject=subject,
+            year=year,
+            today=today,
+            book=book,
+        )
+    )
     checks.extend(absence_checks(statuses, subject=subject, year=year, today=today, book=book))
     return AttendanceResult(statuses, checks)

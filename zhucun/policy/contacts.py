@@ -1,4 +1,4 @@
-"""Household cadres' contacts (第二十条): ≥1 inquiry per ISO week, ≥2 home visits per calendar month.
+"""Household cadres' contacts (第二十条): ≥1 inquiry per ISO week, ≥2 home visits a month.
 
 A home visit (入户) is also a contact. Only weeks (Monday–Sunday) and months
 lying wholly inside a pairing period and already over by `today` are judged.
@@ -9,7 +9,6 @@ and month number, then each pairing walks its weeks and months.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,7 +16,15 @@ from datetime import date, timedelta
 from zhucun.policy.errors import PolicyError
 from zhucun.policy.findings import VIOLATION, Check
 from zhucun.policy.parameters import ParameterBook
-from zhucun.policy.periods import ONE_DAY, iso, iso_week_label, month_end, month_label, range_label
+from zhucun.policy.periods import (
+    ONE_DAY,
+    iso,
+    iso_week_label,
+    month_end,
+    month_label,
+    month_name,
+    range_label,
+)
 from zhucun.policy.reading import at_least
 
 INQUIRY, VISIT = "inquiry", "visit"
@@ -53,31 +60,72 @@ def _month_first(month: int) -> date:
 
 @dataclass
 class _HouseholdContacts:
-    per_week: dict[int, int]
-    contact_days_per_week: dict[int, list[date]]
+    contacts_per_week: dict[int, int]
     visits_per_month: dict[int, list[date]]
 
 
-def index_contacts(rows: Iterable[tuple[Hashable, date, str]], *, since: date | None = None,
-                   until: date | None = None) -> dict[Hashable, _HouseholdContacts]:
-    """One pass over the rows, in any order; rows outside [since, until] are dropped."""
+def index_contacts(
+    rows: Iterable[tuple[Hashable, date, str]],
+    *,
+    since: date | None = None,
+    until: date | None = None,
+) -> dict[Hashable, _HouseholdContacts]:
+    """One pass over the rows; rows outside [since, until] are dropped.
+
+    Any order works; rows grouped by household (ORDER BY household, date) save a
+    dict lookup per row. This loop runs millions of times a year: keep it lean.
+    """
+    low = since.toordinal() if since is not None else 0
+    high = until.toordinal() if until is not None else date.max.toordinal()
     index: dict[Hashable, _HouseholdContacts] = {}
+    current: object = object()
+    weeks: dict[int, int] = {}
+    visits: dict[int, list[date]] = {}
     for household, day, kind in rows:
-        if (since is not None and day < since) or (until is not None and day > until):
+        ordinal = day.toordinal()
+        if ordinal < low or ordinal > high:
             continue
-        if kind not in KINDS:
-            raise PolicyError(f"户 {household} 在 {day.isoformat()} 的联系方式应为 inquiry(询问)"
-                              f"或 visit(入户),收到 {kind!r}")
-        entry = index.get(household)
-        if entry is None:
-            entry = index[household] = _HouseholdContacts(defaultdict(int), defaultdict(list),
-                                                          defaultdict(list))
-        week = _week(day)
-        entry.per_week[week] += 1
-        entry.contact_days_per_week[week].append(day)
+        if household != current:
+            entry = index.get(household)
+            if entry is None:
+                entry = index[household] = _HouseholdContacts({}, {})
+            weeks, visits, current = entry.contacts_per_week, entry.visits_per_month, household
+        week = (ordinal - 1) // 7  # as _week(day)
+        weeks[week] = weeks.get(week, 0) + 1
         if kind == VISIT:
-            entry.visits_per_month[_month(day)].append(day)
+            month = day.year * 12 + day.month - 1
+            if month in visits:
+                visits[month].append(day)
+            else:
+                visits[month] = [day]
+        elif kind != INQUIRY:
+            raise PolicyError(
+                f"户 {household} 在 {day.isoformat()} 的联系方式应为 inquiry(询问)"
+                f"或 visit(入户),收到 {kind!r}"
+            )
     return index
+
+
+class _Minimums:
+    """The weekly and monthly minimums by week and month number, resolved once each."""
+
+    def __init__(self, book: ParameterBook):
+        self.book = book
+        self.weekly: dict[int, int] = {}
+        self.monthly: dict[int, int] = {}
+        # When no version or override asks for more than one contact a week, only weeks
+        # without any contact can fail.
+        self.weekly_max = max(value for _, value in book.history("weekly_inquiries_min"))
+
+    def week(self, week: int) -> int:
+        if week not in self.weekly:
+            self.weekly[week] = self.book.on(_week_bounds(week)[1]).weekly_inquiries_min
+        return self.weekly[week]
+
+    def month(self, month: int) -> int:
+        if month not in self.monthly:
+            self.monthly[month] = self.book.on(month_end(_month_first(month))).monthly_visits_min
+        return self.monthly[month]
 
 
 def contact_checks(
@@ -90,60 +138,97 @@ def contact_checks(
     until: date | None = None,
     include_passed: bool = False,
 ) -> list[Check]:
-    """Weekly inquiry and monthly visit checks of every pairing, for weeks and months ending in
-    [since, until]. Only failed checks unless `include_passed` (a city has millions of weeks)."""
+    """Weekly inquiry and monthly visit checks of every pairing, for the weeks and months ending
+    in [since, until]. Only failed checks unless `include_passed` (a city has millions of weeks).
+    Each week and month is judged with the parameters in force on its last day."""
     # The weeks and months ending on or after `since` begin up to a month earlier.
     earliest = None if since is None else min(since.replace(day=1), since - timedelta(days=6))
     index = index_contacts(rows, since=earliest, until=until)
-    empty = _HouseholdContacts({}, {}, {})
-    weekly_min: dict[int, int] = {}
-    monthly_min: dict[int, int] = {}
+    minimums = _Minimums(book)
+    empty = _HouseholdContacts({}, {})
     checks: list[Check] = []
     for pairing in pairings:
         contacts = index.get(pairing.household, empty)
-        subject = f"household:{pairing.household}"
         # A week or month is judged once it is over: its last day is before today.
         last_day = min(pairing.end or today, today - ONE_DAY)
         if until is not None:
             last_day = min(last_day, until)
-        first_week = -(-(pairing.start.toordinal() - 1) // 7)
-        for week in range(first_week, (last_day.toordinal() - 7) // 7 + 1):
-            monday, sunday = _week_bounds(week)
-            if since is not None and sunday < since:
-                continue
-            if week not in weekly_min:
-                weekly_min[week] = book.on(sunday).weekly_inquiries_min
-            count = contacts.per_week.get(week, 0)
-            passed = at_least(count, weekly_min[week])
-            if passed and not include_passed:
-                continue
-            label = iso_week_label(monday)
-            checks.append(Check(
-                "weekly_inquiry", "第二十条", subject, label, passed,
-                {"week_start": monday.isoformat(), "week_end": sunday.isoformat(),
-                 "contacts": count, "required": weekly_min[week],
-                 "contact_days": iso(contacts.contact_days_per_week.get(week, ())),
-                 "cadre": pairing.cadre},
-                f"{label}({range_label(monday, sunday)})询问了解结对户{count}次,"
-                + ("达到" if passed else "少于") + f"每周至少{weekly_min[week]}次的要求",
-                VIOLATION))
+        first_day = pairing.start if since is None else max(pairing.start, since - timedelta(6))
+        first_week = -(-(first_day.toordinal() - 1) // 7)
+        last_week = (last_day.toordinal() - 7) // 7
+        for week in _weeks_to_report(contacts, first_week, last_week, minimums, include_passed):
+            checks.append(_week_check(pairing, contacts, week, minimums.week(week)))
         first_month = _month(pairing.start) + (pairing.start.day != 1)
-        for month in range(first_month, _month(last_day) + 1):
-            first = _month_first(month)
-            last = month_end(first)
-            if last > last_day or (since is not None and last < since):
-                continue
-            if month not in monthly_min:
-                monthly_min[month] = book.on(last).monthly_visits_min
+        if since is not None:
+            first_month = max(first_month, _month(since))
+        last_month = _month(last_day) - (last_day != month_end(last_day))
+        for month in range(first_month, last_month + 1):
             visits = contacts.visits_per_month.get(month, ())
-            passed = at_least(len(visits), monthly_min[month])
-            if passed and not include_passed:
-                continue
-            label = month_label(first)
-            checks.append(Check(
-                "monthly_visits", "第二十条", subject, label, passed,
-                {"visits": len(visits), "required": monthly_min[month],
-                 "visit_days": iso(visits), "cadre": pairing.cadre},
-                f"{label}入户帮扶{len(visits)}次," + ("达到" if passed else "少于")
-                + f"每月至少{monthly_min[month]}次的要求", VIOLATION))
+            if include_passed or not at_least(len(visits), minimums.month(month)):
+                checks.append(_month_check(pairing, month, visits, minimums.month(month)))
     return checks
+
+
+def _weeks_to_report(
+    contacts: _HouseholdContacts, first: int, last: int, minimums: _Minimums, include_passed: bool
+) -> list[int]:
+    if first > last:
+        return []
+    if include_passed:
+        return list(range(first, last + 1))
+    # Weeks with no contact at all, found by set difference rather than a loop over weeks.
+    failing = set(range(first, last + 1)).difference(contacts.contacts_per_week)
+    if minimums.weekly_max > 1:
+        failing.update(
+            week
+            for week, count in contacts.contacts_per_week.items()
+            if first <= week <= last and not at_least(count, minimums.week(week))
+        )
+    return sorted(failing)
+
+
+def _week_check(pairing: Pairing, contacts: _HouseholdContacts, week: int, minimum: int) -> Check:
+    monday, sunday = _week_bounds(week)
+    count = contacts.contacts_per_week.get(week, 0)
+    passed = at_least(count, minimum)
+    label = iso_week_label(monday)
+    return Check(
+        "weekly_inquiry",
+        "第二十条",
+        f"household:{pairing.household}",
+        label,
+        passed,
+        {
+            "week_start": monday.isoformat(),
+            "week_end": sunday.isoformat(),
+            "contacts": count,
+            "required": minimum,
+            "cadre": pairing.cadre,
+        },
+        f"{label}({range_label(monday, sunday)})询问了解结对户{count}次,"
+        + ("达到" if passed else "未达到")
+        + f"每周至少{minimum}次的要求",
+        VIOLATION,
+    )
+
+
+def _month_check(pairing: Pairing, month: int, visits, minimum: int) -> Check:
+    passed = at_least(len(visits), minimum)
+    label = month_label(_month_first(month))
+    return Check(
+        "monthly_visits",
+        "第二十条",
+        f"household:{pairing.household}",
+        label,
+        passed,
+        {
+            "visits": len(visits),
+            "required": minimum,
+            "visit_days": iso(visits),
+            "cadre": pairing.cadre,
+        },
+        f"{month_name(_month_first(month))}入户帮扶{len(visits)}次,"
+        + ("达到" if passed else "未达到")
+        + f"每月至少{minimum}次的要求",
+        VIOLATION,
+    )

@@ -2,4 +2,4 @@
 
 
 class PolicyError(ValueError):
-    """Input the rules cannot judge: an unknown parameter, a date before any version, end < start."""
+    """Input the rules cannot judge: unknown parameter, date before any version, end < start."""

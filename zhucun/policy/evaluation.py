@@ -48,7 +48,7 @@ class AssessmentFacts:
 
 @dataclass(frozen=True)
 class CadreYearFacts:
-    """Everything recorded for one cadre. `logs` None means logs were not provided (rule skipped)."""
+    """Everything recorded for one cadre; `logs` None: not provided, the log rule is skipped."""
 
     subject: str
     attendance: AttendanceFacts
@@ -80,8 +80,10 @@ class CadreYearReport:
             "year": self.year,
             "calendar": {
                 "year": status_counts(self.statuses, first, last),
-                "months": {month_label(a): status_counts(self.statuses, a, b)
-                           for a, b in months_between(first, last)},
+                "months": {
+                    month_label(a): status_counts(self.statuses, a, b)
+                    for a, b in months_between(first, last)
+                },
             },
             "logs": log_counts,
             "checks": [check.to_dict() for check in self.checks],
@@ -89,11 +91,19 @@ class CadreYearReport:
         }
 
 
-def evaluate_cadre_year(facts: CadreYearFacts, *, year: int, today: date,
-                        is_workday: IsWorkday, book: ParameterBook) -> CadreYearReport:
-    """Attendance (第十六条, 第三十五条(三)(四)), logs (第十二条, 第三十五条(五)), training (第十八条)."""
-    attendance = attendance_checks(facts.attendance, subject=facts.subject, year=year,
-                                   today=today, is_workday=is_workday, book=book)
+def evaluate_cadre_year(
+    facts: CadreYearFacts, *, year: int, today: date, is_workday: IsWorkday, book: ParameterBook
+) -> CadreYearReport:
+    """Attendance (第十六条, 第三十五条(三)(四)), logs (第十二条, 第三十五条(五)),
+    training (第十八条)."""
+    attendance = attendance_checks(
+        facts.attendance,
+        subject=facts.subject,
+        year=year,
+        today=today,
+        is_workday=is_workday,
+        book=book,
+    )
     checks = list(attendance.checks)
     first, last = year_bounds(year)
     logs: dict[date, str] = {}
@@ -103,17 +113,28 @@ def evaluate_cadre_year(facts: CadreYearFacts, *, year: int, today: date,
         logs = log_statuses(due, facts.logs, today=today, deadline_days=deadline)
         checks.extend(monthly_log_checks(logs, subject=facts.subject))
     late_or_missing = sum(1 for status in logs.values() if status in (LATE, MISSING))
-    checks.append(refused_rectification_check(
-        facts.notices, subject=facts.subject, year=year, today=today, book=book,
-        late_or_missing=late_or_missing if facts.logs is not None else None))
+    checks.append(
+        refused_rectification_check(
+            facts.notices,
+            subject=facts.subject,
+            year=year,
+            today=today,
+            book=book,
+            late_or_missing=late_or_missing if facts.logs is not None else None,
+        )
+    )
     if facts.trainings is not None:
-        checks.append(training_check(facts.trainings, subject=facts.subject, year=year,
-                                     today=today, book=book))
+        checks.append(
+            training_check(
+                facts.trainings, subject=facts.subject, year=year, today=today, book=book
+            )
+        )
     return CadreYearReport(facts.subject, year, attendance.statuses, checks, logs)
 
 
-def assess_reports(pairs: Iterable[tuple[CadreYearFacts, CadreYearReport]], *, year: int,
-                   book: ParameterBook) -> list[AssessmentResult]:
+def assess_reports(
+    pairs: Iterable[tuple[CadreYearFacts, CadreYearReport]], *, year: int, book: ParameterBook
+) -> list[AssessmentResult]:
     """The cohort's assessment, from each cadre's facts and the report computed from them."""
     people: Sequence[AssessmentInput] = [
         AssessmentInput(

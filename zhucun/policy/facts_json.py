@@ -11,10 +11,12 @@ from typing import Any
 
 from zhucun.policy.assessment import CONTENTS
 from zhucun.policy.calendar import Assignment, AttendanceFacts
+from zhucun.policy.contacts import Pairing
 from zhucun.policy.errors import PolicyError
 from zhucun.policy.evaluation import AssessmentFacts, CadreYearFacts
 from zhucun.policy.parameters import Override
 from zhucun.policy.periods import days_between, parse_date
+from zhucun.policy.teams import Team, TeamMember, Unit
 from zhucun.policy.training import Training
 from zhucun.policy.worklogs import RectificationNotice
 
@@ -90,12 +92,16 @@ def overrides(data: dict, county: str | None, where: str) -> list[Override]:
     for index, item in enumerate(items(data.get("overrides"), f"{where}.overrides")):
         here = f"{where}.overrides[{index}]"
         item = obj(item, here)
-        result.append(Override(
-            key=required(item, "key", here),
-            value=required(item, "value", here),
-            effective_from=day(required(item, "effective_from", here), f"{here}.effective_from"),
-            county=item.get("county", county),
-        ))
+        result.append(
+            Override(
+                key=required(item, "key", here),
+                value=required(item, "value", here),
+                effective_from=day(
+                    required(item, "effective_from", here), f"{here}.effective_from"
+                ),
+                county=item.get("county", county),
+            )
+        )
     return result
 
 
@@ -128,8 +134,9 @@ def logs(value: Any, where: str) -> dict[date, date | datetime] | None:
         logged = day(required(item, "date", here), f"{here}.date")
         saved = required(item, "first_saved", here)
         try:
-            result[logged] = (datetime.fromisoformat(saved) if "T" in str(saved)
-                              else day(saved, here))
+            result[logged] = (
+                datetime.fromisoformat(saved) if "T" in str(saved) else day(saved, here)
+            )
         except ValueError:
             raise _fail(f"{here}.first_saved", f"时间格式不正确:{saved!r}") from None
     return result
@@ -148,9 +155,13 @@ def cadre(data: Any, where: str) -> CadreYearFacts:
     for index, item in enumerate(items(data.get("notices"), f"{where}.notices")):
         here = f"{where}.notices[{index}]"
         item = obj(item, here)
-        notices.append(RectificationNotice(
-            day(required(item, "date", here), f"{here}.date"), flag(item, "refused", here),
-            tuple(sorted(dates(item.get("log_dates"), f"{here}.log_dates")))))
+        notices.append(
+            RectificationNotice(
+                day(required(item, "date", here), f"{here}.date"),
+                flag(item, "refused", here),
+                tuple(sorted(dates(item.get("log_dates"), f"{here}.log_dates"))),
+            )
+        )
     trainings = None
     if data.get("trainings") is not None:
         trainings = []
@@ -182,17 +193,98 @@ def assessment(value: Any, where: str) -> AssessmentFacts | None:
         raw = obj(data["annual_contents"], f"{where}.annual_contents")
         unknown = set(raw) - set(CONTENTS)
         if unknown:
-            raise _fail(f"{where}.annual_contents",
-                        f"未知考核内容 {sorted(unknown)},应为 {list(CONTENTS)}")
+            raise _fail(
+                f"{where}.annual_contents", f"未知考核内容 {sorted(unknown)},应为 {list(CONTENTS)}"
+            )
         contents = {key: number(v, f"{where}.annual_contents.{key}") for key, v in raw.items()}
     annual = data.get("annual_score")
     return AssessmentFacts(
         annual_score=None if annual is None else number(annual, f"{where}.annual_score"),
         annual_contents=contents,
-        ordinary_scores=tuple(number(v, f"{where}.ordinary_scores[{i}]") for i, v in
-                              enumerate(items(data.get("ordinary_scores"),
-                                              f"{where}.ordinary_scores"))),
+        ordinary_scores=tuple(
+            number(v, f"{where}.ordinary_scores[{i}]")
+            for i, v in enumerate(items(data.get("ordinary_scores"), f"{where}.ordinary_scores"))
+        ),
         poverty_task_missed=flag(data, "poverty_task_missed", where),
         disciplined=flag(data, "disciplined", where),
         disobedience_serious=flag(data, "disobedience_serious", where),
     )
+
+
+def pairings(value: Any, where: str) -> list[Pairing]:
+    result = []
+    for index, item in enumerate(items(value, where)):
+        here = f"{where}[{index}]"
+        item = obj(item, here)
+        start = day(required(item, "start", here), f"{here}.start")
+        end = optional_day(item, "end", here)
+        if end is not None and end < start:
+            raise _fail(here, "结束日期早于开始日期")
+        result.append(Pairing(required(item, "household", here), start, end, item.get("cadre")))
+    return result
+
+
+def contact_rows(value: Any, where: str) -> list[tuple[Any, date, str]]:
+    """Objects {"household", "date", "kind"} or compact rows [household, date, kind]."""
+    rows = []
+    for index, item in enumerate(items(value, where)):
+        here = f"{where}[{index}]"
+        if isinstance(item, list) and len(item) == 3:
+            household, when, kind = item
+        else:
+            item = obj(item, here)
+            household = required(item, "household", here)
+            when, kind = required(item, "date", here), required(item, "kind", here)
+        rows.append((household, day(when, here), kind))
+    return rows
+
+
+def units(value: Any, where: str) -> dict[Any, Unit]:
+    result = {}
+    for index, item in enumerate(items(value, where)):
+        here = f"{where}[{index}]"
+        item = obj(item, here)
+        staff = item.get("staff")
+        if staff is not None and (isinstance(staff, bool) or not isinstance(staff, int)):
+            raise _fail(f"{here}.staff", "应为整数")
+        unit = Unit(
+            required(item, "id", here),
+            str(item.get("name", "")),
+            required(item, "level", here),
+            item.get("area_kind"),
+            staff,
+        )
+        result[unit.id] = unit
+    return result
+
+
+def teams(value: Any, where: str) -> list[Team]:
+    result = []
+    for index, item in enumerate(items(value, where)):
+        here = f"{where}[{index}]"
+        item = obj(item, here)
+        members = []
+        for number_, raw in enumerate(items(item.get("members"), f"{here}.members")):
+            there = f"{here}.members[{number_}]"
+            raw = obj(raw, there)
+            members.append(
+                TeamMember(
+                    cadre=required(raw, "cadre", there),
+                    role=raw.get("role", "member"),
+                    kind=raw.get("kind", "stationed"),
+                    unit=raw.get("unit"),
+                    rank=raw.get("rank"),
+                    expertise=frozenset(items(raw.get("expertise"), f"{there}.expertise")),
+                    start=optional_day(raw, "start", there),
+                    planned_end=optional_day(raw, "planned_end", there),
+                )
+            )
+        result.append(
+            Team(
+                required(item, "id", here),
+                required(item, "village", here),
+                frozenset(items(item.get("weaknesses"), f"{here}.weaknesses")),
+                tuple(members),
+            )
+        )
+    return result

@@ -1,4 +1,4 @@
-"""Outcomes of the rules: a `Check` for every rule that was looked at, a `Finding` for each that failed.
+"""Outcomes of the rules: a `Check` for every rule looked at, a `Finding` for each that failed.
 
 Explanation pages show both fired and not-fired rules, so every rule function
 returns `Check`s; the findings are derived from them (`findings_of`), never

@@ -234,5 +234,11 @@ class ParameterBook:
     def in_force(self, on: date) -> list[ResolvedParameter]:
         return self.on(on).in_force()
 
-    def change_dates(self) -> list[date]:
-        return list(self._dates)
+    def history(self, key: str) -> list[tuple[date, Any]]:
+        """(from date, value) for each change date at which the key is defined."""
+        spec_for(key, where="查询参数")
+        return [
+            (day, snapshot.resolved[key].value)
+            for day, snapshot in zip(self._dates, self._snapshots, strict=True)
+            if key in snapshot.resolved
+        ]

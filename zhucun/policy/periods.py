@@ -65,6 +65,11 @@ def month_label(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def month_name(day: date) -> str:
+    """The month as messages name it: "2026年5月"."""
+    return f"{day.year}年{day.month}月"
+
+
 def iso_week_label(day: date) -> str:
     """ISO week of the day, e.g. 2026-01-01 → "2026-W01", 2027-01-01 → "2026-W53"."""
     year, week, _ = day.isocalendar()

@@ -47,18 +47,41 @@ def training_check(
     summary = f"{year}年参加培训{len(sessions)}次、累计{len(days)}天"
     rule = f"每年至少轮训{sessions_min}次、累计不少于{days_min}天"
     if met:
-        return Check("training", "第十八条", subject, str(year), True, evidence,
-                     f"{summary},达到{rule}的要求")
+        return Check(
+            "training",
+            "第十八条",
+            subject,
+            str(year),
+            True,
+            evidence,
+            f"{summary},达到{rule}的要求",
+        )
     if today > last:
-        return Check("training", "第十八条", subject, str(year), False, evidence,
-                     f"{summary},未达到{rule}的要求", VIOLATION)
+        return Check(
+            "training",
+            "第十八条",
+            subject,
+            str(year),
+            False,
+            evidence,
+            f"{summary},未达到{rule}的要求",
+            VIOLATION,
+        )
     days_left = inclusive_days(max(today, first), last)
     needed = max(0, days_min - len(days))
     margin = params.training_warning_margin_days
     evidence.update(days_left_in_year=days_left, days_still_needed=needed, margin_days=margin)
     if days_left < needed + margin:
-        return Check("training", "第十八条", subject, str(year), False, evidence,
-                     f"{summary};本年仅剩{days_left}天,尚需培训{needed}天,请尽快安排({rule})",
-                     WARNING)
-    return Check("training", "第十八条", subject, str(year), None, evidence,
-                 f"{summary};年度尚未结束,{rule}")
+        return Check(
+            "training",
+            "第十八条",
+            subject,
+            str(year),
+            False,
+            evidence,
+            f"{summary};本年仅剩{days_left}天,尚需培训{needed}天,请尽快安排({rule})",
+            WARNING,
+        )
+    return Check(
+        "training", "第十八条", subject, str(year), None, evidence, f"{summary};年度尚未结束,{rule}"
+    )

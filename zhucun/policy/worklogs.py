@@ -1,4 +1,4 @@
-"""Work logs on time (第十条(十一), 第十二条(四), 第十六条) and refused rectification (第三十五条(五)).
+"""Work logs on time (第十条(十一), 第十二条(四), 第十六条), refused rectification (第三十五条(五)).
 
 A log is due for every day the cadre worked or was due to work: stationed
 and official days, and unjustified absence days (a working or duty day is
@@ -56,24 +56,41 @@ def log_statuses(
 
 def monthly_log_checks(statuses: Mapping[date, str], *, subject: str) -> list[Check]:
     """One check per month with due logs: late or missing logs are a warning listing the days."""
-    months: dict[str, dict[str, list[date]]] = {}
+    months: dict[tuple[int, int], dict[str, list[date]]] = {}
     for day, status in statuses.items():
-        months.setdefault(month_label(day), {ON_TIME: [], LATE: [], MISSING: [], NOT_DUE: []}
-                          )[status].append(day)
+        key = (day.year, day.month)
+        if key not in months:
+            months[key] = {ON_TIME: [], LATE: [], MISSING: [], NOT_DUE: []}
+        months[key][status].append(day)
     checks = []
-    for label, days in months.items():
+    for (year, month), days in months.items():
+        label, name = month_label(date(year, month, 1)), f"{year}年{month}月"
         late, missing = days[LATE], days[MISSING]
-        evidence = {"on_time": len(days[ON_TIME]), "late_days": iso(late),
-                    "missing_days": iso(missing), "not_due_days": iso(days[NOT_DUE])}
+        evidence = {
+            "on_time": len(days[ON_TIME]),
+            "late_days": iso(late),
+            "missing_days": iso(missing),
+            "not_due_days": iso(days[NOT_DUE]),
+        }
         counts = f"按时{len(days[ON_TIME])}天,迟报{len(late)}天,缺报{len(missing)}天"
         if late or missing:
-            passed, message = False, f"{label}工作日志{counts},应及时准确记录每日扶贫工作情况"
+            passed, message = False, f"{name}工作日志{counts},应及时准确记录每日扶贫工作情况"
         elif days[NOT_DUE]:
-            passed, message = None, f"{label}工作日志{counts},另有{len(days[NOT_DUE])}天尚未到期"
+            passed, message = None, f"{name}工作日志{counts},另有{len(days[NOT_DUE])}天尚未到期"
         else:
-            passed, message = True, f"{label}工作日志{counts}"
-        checks.append(Check("work_logs_on_time", "第十二条(四)", subject, label, passed, evidence,
-                            message, WARNING))
+            passed, message = True, f"{name}工作日志{counts}"
+        checks.append(
+            Check(
+                "work_logs_on_time",
+                "第十二条(四)",
+                subject,
+                label,
+                passed,
+                evidence,
+                message,
+                WARNING,
+            )
+        )
     return checks
 
 
@@ -95,7 +112,8 @@ def refused_rectification_check(
     book: ParameterBook,
     late_or_missing: int | None = None,
 ) -> Check:
-    """未按规定及时准确记录工作日志3次以上并拒绝整改 → 不称职 (第三十五条(五)): ≥3 refused notices."""
+    """未按规定及时准确记录工作日志3次以上并拒绝整改 → 不称职 (第三十五条(五)):
+    ≥3 refused notices."""
     first, last = year_bounds(year)
     minimum = book.on(last).unfit_refused_log_notices_min
     in_year = sorted((n for n in notices if first <= n.day <= last), key=lambda n: n.day)
@@ -109,11 +127,23 @@ def refused_rectification_check(
     if late_or_missing is not None:
         evidence["late_or_missing_logs"] = late_or_missing
     if at_least(len(refused), minimum):
-        return Check("refused_log_rectification", "第三十五条(五)", subject, str(year), False,
-                     evidence,
-                     f"{year}年未按规定及时准确记录工作日志且拒绝整改{len(refused)}次,"
-                     f"达到{minimum}次以上,年度考核应评定为不称职", VIOLATION)
-    return Check("refused_log_rectification", "第三十五条(五)", subject, str(year),
-                 True if today > last else None, evidence,
-                 f"{year}年收到日志整改通知{len(in_year)}次,拒绝整改{len(refused)}次,"
-                 f"未达到{minimum}次")
+        return Check(
+            "refused_log_rectification",
+            "第三十五条(五)",
+            subject,
+            str(year),
+            False,
+            evidence,
+            f"{year}年未按规定及时准确记录工作日志且拒绝整改{len(refused)}次,"
+            f"达到{minimum}次以上,年度考核应评定为不称职",
+            VIOLATION,
+        )
+    return Check(
+        "refused_log_rectification",
+        "第三十五条(五)",
+        subject,
+        str(year),
+        True if today > last else None,
+        evidence,
+        f"{year}年收到日志整改通知{len(in_year)}次,拒绝整改{len(refused)}次,未达到{minimum}次",
+    )

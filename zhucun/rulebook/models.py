@@ -30,6 +30,23 @@ class ParameterOverride(models.Model):
     def __str__(self):
         return f"{self.county} {self.key}={self.value} ({self.effective_from}起)"
 
+    def clean(self):
+        """The key must be a parameter of the 细则 and the value of its kind."""
+        from django.core.exceptions import ValidationError
+
+        from zhucun.policy.errors import PolicyError
+        from zhucun.policy.parameters import Override, ParameterBook
+
+        if self.county_id is None or self.effective_from is None:
+            return
+        try:
+            ParameterBook(
+                county=self.county.code,
+                overrides=[Override(self.key, self.value, self.effective_from, self.county.code)],
+            )
+        except PolicyError as exc:
+            raise ValidationError({"value": str(exc)}) from exc
+
 
 class DayKind(models.TextChoices):
     HOLIDAY = "holiday", "放假"

@@ -1,0 +1,47 @@
+"""Each role's home page: what to do next, in a bounded number of queries."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories as f
+
+
+def test_the_county_home_flags_a_poor_village_without_a_team(cast, client):
+    client.force_login(cast.users["dora"])
+    html = client.get(reverse("home")).content.decode()
+    assert cast.uncovered_village.name in html
+    assert "第三条" in html
+
+
+def test_an_outsider_county_does_not_see_the_flag_of_another_county(cast, client):
+    client.force_login(cast.users["oscar"])
+    html = client.get(reverse("home")).content.decode()
+    assert cast.uncovered_village.name not in html
+
+
+@pytest.mark.parametrize("username", ["gus", "dora", "ed", "fay", "alice", "bob", "carol"])
+def test_home_queries_do_not_grow_with_the_data(
+    cast, client, django_assert_max_num_queries, username
+):
+    client.force_login(cast.users[username])
+    with django_assert_max_num_queries(25) as small:
+        client.get(reverse("home"))
+    for _ in range(10):
+        team = f.TeamFactory(
+            village=f.RegionFactory(
+                code=f"610124100{300 + _:03d}",
+                name=f"新村{_}",
+                level="village",
+                parent=cast.town,
+                city=cast.city,
+                county=cast.county,
+                town=cast.town,
+                is_poor=True,
+            ),
+            lead_unit=cast.unit,
+        )
+        team.units.add(cast.unit)
+        f.AssignmentFactory(team=team, cadre=f.CadreFactory(unit=cast.unit))
+    client.force_login(cast.users[username])
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("home"))
