@@ -12,5 +12,6 @@ urlpatterns = [
     path("households/", include("zhucun.households.urls")),
     path("rules/", include("zhucun.rulebook.urls")),
     path("approvals/", include("zhucun.approvals.urls")),
+    path("funds/", include("zhucun.funds.urls")),
     path("admin/", admin.site.urls),
 ]

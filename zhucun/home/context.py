@@ -20,6 +20,11 @@ _SECTIONS = (
         {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.HOUSEHOLD_CADRE},
     ),
     ("approvals:pending", "审批", _APPROVAL_ROLES),
+    (
+        "funds:ledger_list",
+        "工作经费",
+        {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER},
+    ),
     ("rulebook:parameters", "政策参数", None),
 )
 
