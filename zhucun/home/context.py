@@ -19,6 +19,7 @@ _SECTIONS = (
         "贫困户",
         {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.HOUSEHOLD_CADRE},
     ),
+    ("stationing:my_day", "我的驻村", {Role.TEAM_LEADER, Role.MEMBER}),
     ("approvals:pending", "审批", _APPROVAL_ROLES),
     (
         "funds:ledger_list",

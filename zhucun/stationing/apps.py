@@ -17,3 +17,15 @@ class StationingConfig(AppConfig):
             cadre=("cadre",),
         )
         register("stationing.Leave", per_cadre_day)
+        register("stationing.CheckIn", per_cadre_day)
+        register("stationing.OfficialBusiness", per_cadre_day)
+        register(
+            "stationing.DutyDay",
+            Paths(
+                region=("team__village",),
+                unit=("cadre__unit", "team__units"),
+                team=("team",),
+                member_team=("team",),
+                cadre=("cadre",),
+            ),
+        )

@@ -135,3 +135,103 @@ class Leave(models.Model):
         if self.returned_on is not None:
             return min(self.end, self.returned_on - timedelta(days=1))
         return self.end
+
+
+class CheckIn(models.Model):
+    """ "In the village today": one tap, server time; location is optional evidence (DESIGN.md §6)."""
+
+    cadre = models.ForeignKey(
+        "org.Cadre", models.PROTECT, related_name="check_ins", verbose_name="干部"
+    )
+    assignment = models.ForeignKey(
+        Assignment, models.PROTECT, related_name="check_ins", verbose_name="驻村任职"
+    )
+    day = models.DateField("日期")
+    at = models.DateTimeField("签到时间(服务器)")
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    backfilled = models.BooleanField("补签", default=False)
+    reason = models.CharField("补签理由", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "在村签到"
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "day"], name="one_check_in_per_day"),
+            models.CheckConstraint(
+                condition=Q(backfilled=False) | ~Q(reason=""), name="backfill_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} {self.day}"
+
+
+class OfficialKind(models.TextChoices):
+    TRIP = "trip", "因公出差"
+    MEETING = "meeting", "开会"
+    TRAINING = "training", "培训"
+
+
+class OfficialBusiness(models.Model):
+    """Days away on official business, which count as stationed days (第十六条)."""
+
+    cadre = models.ForeignKey(
+        "org.Cadre", models.PROTECT, related_name="official_business", verbose_name="干部"
+    )
+    assignment = models.ForeignKey(
+        Assignment, models.PROTECT, related_name="official_business", verbose_name="驻村任职"
+    )
+    kind = models.CharField("类型", max_length=10, choices=OfficialKind.choices)
+    start = models.DateField("开始")
+    end = models.DateField("结束")
+    what = models.CharField("事项", max_length=200)
+    where = models.CharField("地点", max_length=100)
+    created_at = models.DateTimeField("登记时间")
+    created_by = models.ForeignKey(
+        "accounts.User", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "因公外出"
+        ordering = ["-start"]
+        indexes = [models.Index(fields=["cadre", "start", "end"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="official_business_dates"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} {self.get_kind_display()} {self.start}–{self.end}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class DutyDay(models.Model):
+    """A cadre on duty on a weekend or holiday (第十六条 双休日和法定节假日轮流值班)."""
+
+    team = models.ForeignKey(Team, models.PROTECT, related_name="duty_days", verbose_name="工作队")
+    cadre = models.ForeignKey(
+        "org.Cadre", models.PROTECT, related_name="duty_days", verbose_name="值班干部"
+    )
+    day = models.DateField("日期")
+    assigned_by = models.ForeignKey(
+        "accounts.User", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "值班安排"
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "day", "cadre"], name="one_duty_per_cadre_day")
+        ]
+        indexes = [models.Index(fields=["cadre", "day"]), models.Index(fields=["team", "day"])]
+
+    def __str__(self):
+        return f"{self.team} {self.day} {self.cadre}"

@@ -6,6 +6,7 @@ article) for anything the 细则 or the system refuses; nothing is half-saved.
 """
 
 from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Q
@@ -17,8 +18,20 @@ from zhucun.audit import log
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.org.models import Cadre
 from zhucun.policy.leave import leave_route
+from zhucun.policy.periods import month_end
 from zhucun.rulebook.book import book_for
-from zhucun.stationing.models import LEADER_ROLES, Assignment, Leave
+from zhucun.rulebook.workdays import non_working_days
+from zhucun.stationing.models import (
+    LEADER_ROLES,
+    NON_COUNTED_ROLES,
+    Assignment,
+    CheckIn,
+    DutyDay,
+    Leave,
+    OfficialBusiness,
+    OfficialKind,
+    Team,
+)
 
 LEAVE_ARTICLE = "第十六条"
 # The states of a leave request that hold the dates (a rejected or withdrawn one frees them).
@@ -182,3 +195,265 @@ def leave_report_back(
         )
     leave.refresh_from_db()
     return leave
+
+
+# -- check-in and official business -------------------------------------------------
+
+
+def _assignment_on(cadre: Cadre, day: date, field: str = "day") -> Assignment:
+    assignment = assignment_covering(cadre, day, day)
+    if assignment is None:
+        raise ServiceError(
+            ErrorCode.OUTSIDE_ASSIGNMENT, f"{day} 不在您的驻村任职期间内。", field=field
+        )
+    return assignment
+
+
+def _coordinate(value, low, high, label):
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        raise ServiceError(ErrorCode.INVALID, f"{label}格式不正确。", field="location") from None
+    if not low <= number <= high:
+        raise ServiceError(ErrorCode.INVALID, f"{label}超出范围。", field="location")
+    return number
+
+
+def check_in(
+    *, user, cadre: Cadre, latitude=None, longitude=None, now=None, address: str | None = None
+) -> tuple[CheckIn, bool]:
+    """Record "in the village today" at server time; a second tap the same day changes nothing.
+
+    Returns (check-in, created). Location is optional evidence, never required.
+    """
+    _own_cadre(user, cadre)
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    lat = _coordinate(latitude, Decimal(-90), Decimal(90), "纬度")
+    lon = _coordinate(longitude, Decimal(-180), Decimal(180), "经度")
+    if (lat is None) != (lon is None):
+        raise ServiceError(ErrorCode.INVALID, "位置须同时包含经度和纬度。", field="location")
+    assignment = _assignment_on(cadre, day)
+    with transaction.atomic():
+        existing = CheckIn.objects.filter(cadre=cadre, day=day).first()
+        if existing is not None:
+            return existing, False
+        record = CheckIn.objects.create(
+            cadre=cadre,
+            assignment=assignment,
+            day=day,
+            at=now,
+            latitude=lat,
+            longitude=lon,
+            created_by=user,
+        )
+        log.record(
+            actor=user,
+            event="checkin.today",
+            obj=record,
+            address=address,
+            detail={"day": str(day), "location": lat is not None},
+        )
+    return record, True
+
+
+def check_in_backfill(
+    *,
+    user,
+    cadre: Cadre,
+    day: date,
+    reason: str,
+    today: date | None = None,
+    address: str | None = None,
+) -> CheckIn:
+    """补签 a past day: a reason is required and the check-in stays marked as backfilled."""
+    _own_cadre(user, cadre)
+    today = today or timezone.localdate()
+    reason = (reason or "").strip()
+    if day >= today:
+        raise ServiceError(
+            ErrorCode.FUTURE_DATE, "补签只能补今天以前的日期;今天请直接签到。", field="day"
+        )
+    if not reason:
+        raise ServiceError(ErrorCode.INVALID, "补签须填写理由。", field="reason")
+    if len(reason) > 300:
+        raise ServiceError(ErrorCode.INVALID, "补签理由不能超过300字。", field="reason")
+    assignment = _assignment_on(cadre, day)
+    with transaction.atomic():
+        _lock_cadre(cadre)
+        if CheckIn.objects.filter(cadre=cadre, day=day).exists():
+            raise ServiceError(ErrorCode.CONFLICT, f"{day} 已有签到记录。", field="day")
+        record = CheckIn.objects.create(
+            cadre=cadre,
+            assignment=assignment,
+            day=day,
+            at=timezone.now(),
+            backfilled=True,
+            reason=reason,
+            created_by=user,
+        )
+        log.record(
+            actor=user,
+            event="checkin.backfill",
+            obj=record,
+            address=address,
+            detail={"day": str(day), "reason": reason},
+        )
+    return record
+
+
+def official_business_record(
+    *,
+    user,
+    cadre: Cadre,
+    kind: str,
+    start: date,
+    end: date,
+    what: str,
+    where: str,
+    today: date | None = None,
+    address: str | None = None,
+) -> OfficialBusiness:
+    """因公出差、开会、培训: days that count as stationed days (第十六条), with what and where."""
+    _own_cadre(user, cadre)
+    today = today or timezone.localdate()
+    what, where = (what or "").strip(), (where or "").strip()
+    if kind not in OfficialKind.values:
+        raise ServiceError(ErrorCode.INVALID, "请选择出差、开会或培训。", field="kind")
+    if not what:
+        raise ServiceError(ErrorCode.INVALID, "请填写事项。", field="what")
+    if not where:
+        raise ServiceError(ErrorCode.INVALID, "请填写地点。", field="where")
+    if end < start:
+        raise ServiceError(ErrorCode.INVALID, "结束日期不能早于开始日期。", field="end")
+    if start > today:
+        raise ServiceError(ErrorCode.FUTURE_DATE, "因公外出在出发当天或之后登记。", field="start")
+    assignment = assignment_covering(cadre, start, end)
+    if assignment is None:
+        raise ServiceError(
+            ErrorCode.OUTSIDE_ASSIGNMENT, "因公外出日期须在驻村任职期间内。", field="start"
+        )
+    with transaction.atomic():
+        _lock_cadre(cadre)
+        clash = OfficialBusiness.objects.filter(cadre=cadre, start__lte=end, end__gte=start).first()
+        if clash is not None:
+            raise ServiceError(
+                ErrorCode.OVERLAP,
+                f"与已登记的{clash.get_kind_display()}({clash.start}至{clash.end})时间重叠。",
+                field="start",
+            )
+        record = OfficialBusiness.objects.create(
+            cadre=cadre,
+            assignment=assignment,
+            kind=kind,
+            start=start,
+            end=end,
+            what=what[:200],
+            where=where[:100],
+            created_at=timezone.now(),
+            created_by=user,
+        )
+        log.record(
+            actor=user,
+            event="official_business.record",
+            obj=record,
+            address=address,
+            detail={"kind": kind, "start": str(start), "end": str(end)},
+        )
+    return record
+
+
+# -- duty roster ---------------------------------------------------------------------
+
+
+def leads_team(user, team: Team, today: date) -> bool:
+    cadre = getattr(user, "cadre", None)
+    if cadre is None:
+        return False
+    return (
+        Assignment.objects.filter(team=team, cadre=cadre, role__in=LEADER_ROLES, start__lte=today)
+        .filter(Q(end__isnull=True) | Q(end__gte=today))
+        .exists()
+    )
+
+
+def roster_members(team: Team, first: date, last: date) -> list[Assignment]:
+    """Counted members whose assignment touches the month, leader first."""
+    return list(
+        Assignment.objects.filter(team=team, start__lte=last)
+        .filter(Q(end__isnull=True) | Q(end__gte=first))
+        .exclude(role__in=NON_COUNTED_ROLES)
+        .select_related("cadre")
+        .order_by("role", "cadre__name", "pk")
+    )
+
+
+def duty_roster_set(
+    *,
+    user,
+    team: Team,
+    year: int,
+    month: int,
+    plan: dict[date, set[int]],
+    today: date | None = None,
+    address: str | None = None,
+) -> list[DutyDay]:
+    """Replace a month's roster: weekend/holiday days → the cadres on duty (team leader only)."""
+    today = today or timezone.localdate()
+    if not leads_team(user, team, today):
+        raise ServiceError(ErrorCode.FORBIDDEN, "值班由驻村工作队队长安排。", article=LEAVE_ARTICLE)
+    first = date(year, month, 1)
+    last = month_end(first)
+    off_days = non_working_days(first, last)
+    members = {a.cadre_id: a for a in roster_members(team, first, last)}
+    for day, cadre_ids in plan.items():
+        if day not in off_days:
+            raise ServiceError(
+                ErrorCode.INVALID, f"{day} 不是双休日或法定节假日,无需排班。", field="plan"
+            )
+        for cadre_id in cadre_ids:
+            assignment = members.get(cadre_id)
+            if assignment is None or not assignment.active_on(day):
+                raise ServiceError(
+                    ErrorCode.INVALID, f"{day} 所排人员不是本队在岗队员。", field="plan"
+                )
+    with transaction.atomic():
+        DutyDay.objects.filter(team=team, day__range=(first, last)).delete()
+        rows = DutyDay.objects.bulk_create(
+            [
+                DutyDay(team=team, cadre_id=cadre_id, day=day, assigned_by=user)
+                for day, cadre_ids in sorted(plan.items())
+                for cadre_id in sorted(cadre_ids)
+            ]
+        )
+        log.record(
+            actor=user,
+            event="duty.roster",
+            obj=team,
+            address=address,
+            detail={
+                "month": f"{year}-{month:02d}",
+                "plan": {str(d): sorted(c) for d, c in sorted(plan.items())},
+            },
+        )
+    return rows
+
+
+def duty_roster_rotate(
+    *, user, team: Team, year: int, month: int, today=None, address=None
+) -> list[DutyDay]:
+    """Fill a month's weekends and holidays in turn, continuing the team's earlier rotation."""
+    first = date(year, month, 1)
+    last = month_end(first)
+    members = roster_members(team, first, last)
+    earlier = DutyDay.objects.filter(team=team, day__lt=first).count()
+    plan: dict[date, set[int]] = {}
+    for day in sorted(non_working_days(first, last)):
+        on_post = [a.cadre_id for a in members if a.active_on(day)]
+        if on_post:
+            plan[day] = {on_post[(earlier + len(plan)) % len(on_post)]}
+    return duty_roster_set(
+        user=user, team=team, year=year, month=month, plan=plan, today=today, address=address
+    )

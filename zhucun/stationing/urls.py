@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zhucun.stationing import leave_views, views
+from zhucun.stationing import calendar_views, day_views, leave_views, roster_views, views
 
 app_name = "stationing"
 urlpatterns = [
@@ -9,4 +9,11 @@ urlpatterns = [
     path("leave/", leave_views.my_leave, name="my_leave"),
     path("leave/<int:pk>/back/", leave_views.leave_back, name="leave_back"),
     path("leave/register/", leave_views.leave_register, name="leave_register"),
+    path("me/", day_views.my_day, name="my_day"),
+    path("me/check-in/", day_views.check_in, name="check_in"),
+    path("me/backfill/", day_views.backfill, name="backfill"),
+    path("me/official-business/", day_views.official_business, name="official_business"),
+    path("<int:pk>/roster/", roster_views.roster, name="roster"),
+    path("<int:pk>/month/", calendar_views.team_month, name="team_month"),
+    path("cadres/<int:pk>/month/", calendar_views.cadre_month, name="cadre_month"),
 ]

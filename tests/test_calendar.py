@@ -1,0 +1,266 @@
+"""The cadre-day calendar: one status per day from the records, and the attendance thresholds.
+
+Boundaries: 19/20 stationed days a month (第十六条), absence spells of 15/16
+calendar days and 30/31 unjustified days a year (第三十五条(四)).
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests import factories as f
+from zhucun.approvals.models import Request, RequestState
+from zhucun.policy.calendar import DayStatus
+from zhucun.rulebook.workdays import non_working_days
+from zhucun.stationing.calendar import attendance_for, statuses_for
+from zhucun.stationing.models import CheckIn, DutyDay, Leave, OfficialBusiness
+
+AFTER_2025 = date(2026, 3, 1)  # "today" for judging the year 2025
+
+
+def _days(first, last):
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def _check_in(cadre, days, assignment=None):
+    assignment = assignment or cadre.assignments.get()
+    CheckIn.objects.bulk_create(
+        CheckIn(cadre=cadre, assignment=assignment, day=d, at=f"{d}T01:00:00Z") for d in days
+    )
+
+
+def _approved_leave(cast, cadre, start, end, returned_on=None):
+    # Written directly: these tests are about the calendar, not about how leave is approved.
+    approval = Request.objects.create(
+        kind="leave",
+        title="假",
+        requester=cast.users["bob"],
+        cadre=cadre,
+        state=RequestState.APPROVED,
+        submitted_at="2025-01-01T00:00:00Z",
+    )
+    return Leave.objects.create(
+        cadre=cadre,
+        assignment=cadre.assignments.get(),
+        start=start,
+        end=end,
+        reason="事",
+        approval=approval,
+        returned_on=returned_on,
+        created_at="2025-01-01T00:00:00Z",
+    )
+
+
+def _workdays(first, last):
+    off = non_working_days(first, last)
+    return [d for d in _days(first, last) if d not in off]
+
+
+def _checks(cast, rule, period=None):
+    result = attendance_for([cast.member.pk], 2025, today=AFTER_2025)[cast.member.pk]
+    return [c for c in result.checks if c.rule == rule and (period is None or c.period == period)]
+
+
+@pytest.mark.parametrize("stationed, fired", [(19, True), (20, False)])
+def test_a_month_needs_twenty_stationed_days(cast, stationed, fired):
+    # Given bob checked in on the first N working days of September 2025
+    _check_in(cast.member, _workdays(date(2025, 9, 1), date(2025, 9, 30))[:stationed])
+    # Then the month's 第十六条 check fires below 20
+    (check,) = _checks(cast, "monthly_stationed_days", "2025-09")
+    assert check.fired is fired and check.article == "第十六条"
+    assert check.evidence["stationed_days"] == stationed
+    if fired:
+        assert check.evidence["days"]["absent_days"]  # the evidence lists the absent days
+
+
+def test_official_business_counts_as_stationed_and_leave_as_neither(cast):
+    workdays = _workdays(date(2025, 9, 1), date(2025, 9, 30))
+    _check_in(cast.member, workdays[:18])
+    OfficialBusiness.objects.create(
+        cadre=cast.member,
+        assignment=cast.member.assignments.get(),
+        kind="training",
+        start=workdays[18],
+        end=workdays[19],
+        what="轮训",
+        where="党校",
+        created_at="2025-09-01T00:00:00Z",
+    )
+    _approved_leave(cast, cast.member, workdays[20], workdays[-1])
+    (check,) = _checks(cast, "monthly_stationed_days", "2025-09")
+    assert check.evidence["stationed_days"] == 20 and not check.fired
+    assert check.evidence["days"]["absent_days"] == []
+
+
+def _everything_but(cast, gap):
+    _check_in(cast.member, [d for d in _days(date(2025, 6, 1), date(2025, 12, 31)) if d not in gap])
+
+
+@pytest.mark.parametrize("length, fired", [(15, False), (16, True)])
+def test_an_absence_spell_of_sixteen_calendar_days_makes_a_cadre_unfit(cast, length, fired):
+    # Given bob away (no check-in, business or leave) for N consecutive days from a Monday
+    start = date(2025, 11, 3)
+    _everything_but(cast, set(_days(start, start + timedelta(days=length - 1))))
+    # Then a spell longer than 15 days fires 第三十五条(四)
+    spells = _checks(cast, "absence_spell")
+    assert any(c.fired for c in spells) is fired
+    if fired:
+        (spell,) = [c for c in spells if c.fired]
+        assert spell.evidence["length_days"] == 16 and spell.article == "第三十五条(四)"
+
+
+@pytest.mark.parametrize("absent, fired", [(30, False), (31, True)])
+def test_more_than_thirty_unjustified_days_in_a_year_make_a_cadre_unfit(cast, absent, fired):
+    # Given N single working days missed, each between two stationed days
+    missed = _workdays(date(2025, 6, 2), date(2025, 12, 31))[::3][:absent]
+    _everything_but(cast, set(missed))
+    (total,) = _checks(cast, "absence_total")
+    assert total.evidence["count"] == absent and total.fired is fired
+
+
+def test_an_early_report_back_ends_the_leave_and_a_duty_weekend_is_due(cast):
+    # Given a leave 2025-09-01..09-05 reported back on 09-04, and bob on duty on Sat 09-06
+    _approved_leave(cast, cast.member, date(2025, 9, 1), date(2025, 9, 5), date(2025, 9, 4))
+    DutyDay.objects.create(team=cast.team, cadre=cast.member, day=date(2025, 9, 6))
+    statuses = statuses_for([cast.member.pk], date(2025, 9, 1), date(2025, 9, 7), today=AFTER_2025)
+    days = statuses[cast.member.pk]
+    assert days[date(2025, 9, 3)] == DayStatus.LEAVE
+    assert days[date(2025, 9, 4)] == DayStatus.ABSENT  # back from leave, but no check-in
+    assert days[date(2025, 9, 6)] == DayStatus.ABSENT  # duty Saturday missed
+    assert days[date(2025, 9, 7)] == DayStatus.REST
+
+
+def test_today_and_later_are_not_yet_known_and_days_outside_the_assignment_have_no_status(cast):
+    today = date(2025, 6, 5)
+    days = statuses_for([cast.member.pk], date(2025, 5, 30), date(2025, 6, 7), today=today)[
+        cast.member.pk
+    ]
+    assert date(2025, 5, 31) not in days  # before the assignment
+    assert days[today] == DayStatus.UNKNOWN and days[date(2025, 6, 7)] == DayStatus.UNKNOWN
+    assert days[date(2025, 6, 2)] == DayStatus.REST  # 端午节
+    assert days[date(2025, 6, 3)] == DayStatus.ABSENT
+
+
+def test_the_calendar_takes_the_same_number_of_queries_for_two_or_twenty_cadres(
+    cast, django_assert_num_queries
+):
+    cadres = [cast.member, cast.leader]
+    with django_assert_num_queries(6):
+        statuses_for([c.pk for c in cadres], date(2025, 9, 1), date(2025, 9, 30), today=AFTER_2025)
+    for _ in range(18):
+        cadre = f.CadreFactory(unit=cast.unit)
+        f.AssignmentFactory(team=cast.team, cadre=cadre)
+        _check_in(cadre, [date(2025, 9, 1), date(2025, 9, 2)])
+        cadres.append(cadre)
+    with django_assert_num_queries(6):
+        result = statuses_for(
+            [c.pk for c in cadres], date(2025, 9, 1), date(2025, 9, 30), today=AFTER_2025
+        )
+    assert len(result) == 20
+
+
+class _Rollback(Exception):
+    pass
+
+
+DAY = st.integers(min_value=0, max_value=29)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    check_ins=st.sets(DAY),
+    official=st.lists(st.tuples(DAY, st.integers(0, 4)), max_size=3),
+    leaves=st.lists(st.tuples(DAY, st.integers(0, 6), st.booleans()), max_size=3),
+    duty=st.sets(DAY),
+    today_offset=st.integers(min_value=-5, max_value=40),
+)
+def test_every_assignment_day_has_exactly_one_status_matching_its_records(
+    cast, check_ins, official, leaves, duty, today_offset
+):
+    first = date(2025, 9, 1)
+    at = [first + timedelta(days=n) for n in range(30)]
+    today = first + timedelta(days=today_offset)
+    try:
+        with transaction.atomic():
+            _check_in(cast.member, [at[n] for n in check_ins])
+            official_days, leave_days = set(), set()
+            for start, length in official:
+                if any(start <= s <= start + length for s, _ in official if s != start):
+                    continue  # keep official business free of overlaps, as the service does
+                end = min(start + length, 29)
+                OfficialBusiness.objects.create(
+                    cadre=cast.member,
+                    assignment=cast.member.assignments.get(),
+                    kind="meeting",
+                    start=at[start],
+                    end=at[end],
+                    what="会",
+                    where="县",
+                    created_at="2025-09-01T00:00:00Z",
+                )
+                official_days.update(at[start : end + 1])
+            for start, length, approved in leaves:
+                end = min(start + length, 29)
+                leave = _approved_leave(cast, cast.member, at[start], at[end])
+                if not approved:
+                    leave.approval.state = RequestState.REJECTED
+                    leave.approval.save()
+                else:
+                    leave_days.update(at[start : end + 1])
+            DutyDay.objects.bulk_create(
+                DutyDay(team=cast.team, cadre=cast.member, day=at[n]) for n in duty
+            )
+            days = statuses_for([cast.member.pk], at[0], at[-1], today=today)[cast.member.pk]
+            off = non_working_days(at[0], at[-1])
+            # Exactly the assignment's days, each once
+            assert list(days) == at
+            checked = {at[n] for n in check_ins}
+            on_duty = {at[n] for n in duty}
+            for day, status in days.items():
+                if day > today:
+                    expected = DayStatus.UNKNOWN
+                elif day in checked:
+                    expected = DayStatus.STATIONED
+                elif day in official_days:
+                    expected = DayStatus.OFFICIAL
+                elif day in leave_days:
+                    expected = DayStatus.LEAVE
+                elif day == today:
+                    expected = DayStatus.UNKNOWN  # the day is not over yet
+                elif day in on_duty or day not in off:
+                    expected = DayStatus.ABSENT
+                else:
+                    expected = DayStatus.REST
+                assert status == expected, day
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def test_a_member_opens_their_own_month_and_not_the_leaders(cast, client):
+    client.force_login(cast.users["bob"])
+    own = client.get(reverse("stationing:cadre_month", args=[cast.member.pk]) + "?month=2025-09")
+    assert own.status_code == 200
+    page = own.content.decode()
+    assert "第十六条" in page and "第三十五条(四)" in page and "无故缺勤日" in page
+    other = client.get(reverse("stationing:cadre_month", args=[cast.leader.pk]))
+    assert other.status_code == 404
+
+
+def test_the_team_month_lists_each_counted_member_with_findings(cast, client):
+    _check_in(cast.member, _workdays(date(2025, 9, 1), date(2025, 9, 30))[:19])
+    client.force_login(cast.users["alice"])
+    response = client.get(reverse("stationing:team_month", args=[cast.team.pk]) + "?month=2025-09")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert cast.member.name in page and cast.leader.name in page
+    assert "19/20" in page and "第十六条" in page

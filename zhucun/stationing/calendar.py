@@ -1,0 +1,195 @@
+"""The cadre-day calendar: the one source of truth for every cadre's days (DESIGN.md §3).
+
+Everything that counts days — attendance pages, work logs, assessment,
+allowances — calls this module; nothing recounts days on its own.
+
+    statuses_for(cadre_ids, start, end, *, today)
+        -> dict[cadre_id, dict[date, DayStatus]]
+
+    One status (zhucun.policy.calendar.DayStatus: stationed / official /
+    leave / rest / absent / unknown) for every day of [start, end] that lies
+    in one of the cadre's assignments, in date order; days outside every
+    assignment are absent from the inner dict, and a cadre with no
+    assignment in the range maps to {}. `today` is passed, never read from
+    the clock: today without evidence and all later days are "unknown".
+
+    facts_for(cadre_ids, start, end) -> dict[cadre_id, AttendanceFacts]
+        The plain data the statuses are computed from (for callers that feed
+        other zhucun.policy rules).
+
+    attendance_for(cadre_ids, year, *, today) -> dict[cadre_id, AttendanceResult]
+        zhucun.policy.calendar.attendance_checks for the year, with the
+        parameters of the county the cadre is stationed in (第十六条 ≥20 days a
+        month, 第三十五条(三) ≤199 days a year, 第三十五条(四) absence spells and
+        the unjustified total), statuses covering the year ± 31 days.
+
+Query budget, whatever the number of cadres: one query each for
+assignments, check-ins, official business, approved leave, duty days and the
+calendar corrections (`attendance_for` adds one for county parameter
+overrides). Reads on (cadre, day) / (cadre, start, end) indexes.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db.models import Q
+
+from zhucun.approvals.models import RequestState
+from zhucun.policy.calendar import (
+    Assignment as AssignmentPeriod,
+)
+from zhucun.policy.calendar import (
+    AttendanceFacts,
+    AttendanceResult,
+    DayStatus,
+    attendance_checks,
+    attendance_window,
+    day_statuses,
+)
+from zhucun.policy.parameters import Override, ParameterBook
+from zhucun.rulebook.models import ParameterOverride
+from zhucun.rulebook.workdays import non_working_days
+from zhucun.stationing.models import Assignment, CheckIn, DutyDay, Leave, OfficialBusiness
+
+ONE_DAY = timedelta(days=1)
+
+
+def _days(first: date, last: date, lo: date, hi: date) -> Iterable[date]:
+    day = max(first, lo)
+    while day <= min(last, hi):
+        yield day
+        day += ONE_DAY
+
+
+def facts_for(cadre_ids, start: date, end: date) -> dict[int, AttendanceFacts]:
+    """The recorded facts of each cadre touching [start, end] (five queries)."""
+    ids = sorted(set(cadre_ids))
+    periods: dict[int, list[AssignmentPeriod]] = defaultdict(list)
+    for cadre_id, a_start, a_end in (
+        Assignment.objects.filter(cadre_id__in=ids, start__lte=end)
+        .filter(Q(end__isnull=True) | Q(end__gte=start))
+        .values_list("cadre_id", "start", "end")
+    ):
+        periods[cadre_id].append(AssignmentPeriod(a_start, a_end))
+    check_ins: dict[int, set[date]] = defaultdict(set)
+    for cadre_id, day in CheckIn.objects.filter(
+        cadre_id__in=ids, day__range=(start, end)
+    ).values_list("cadre_id", "day"):
+        check_ins[cadre_id].add(day)
+    official: dict[int, set[date]] = defaultdict(set)
+    for cadre_id, first, last in OfficialBusiness.objects.filter(
+        cadre_id__in=ids, start__lte=end, end__gte=start
+    ).values_list("cadre_id", "start", "end"):
+        official[cadre_id].update(_days(first, last, start, end))
+    leave: dict[int, set[date]] = defaultdict(set)
+    for cadre_id, first, last, returned_on in Leave.objects.filter(
+        cadre_id__in=ids, approval__state=RequestState.APPROVED, start__lte=end, end__gte=start
+    ).values_list("cadre_id", "start", "end", "returned_on"):
+        if returned_on is not None:  # 销假: the day back in the village ends the leave
+            last = min(last, returned_on - ONE_DAY)
+        leave[cadre_id].update(_days(first, last, start, end))
+    duty: dict[int, set[date]] = defaultdict(set)
+    for cadre_id, day in DutyDay.objects.filter(
+        cadre_id__in=ids, day__range=(start, end)
+    ).values_list("cadre_id", "day"):
+        duty[cadre_id].add(day)
+    return {
+        cadre_id: AttendanceFacts(
+            assignments=tuple(periods.get(cadre_id, ())),
+            check_ins=frozenset(check_ins.get(cadre_id, ())),
+            official=frozenset(official.get(cadre_id, ())),
+            leave=frozenset(leave.get(cadre_id, ())),
+            duty=frozenset(duty.get(cadre_id, ())),
+        )
+        for cadre_id in ids
+    }
+
+
+def workday_test(start: date, end: date):
+    """is_workday(day) for [start, end]: China's calendar with the city's corrections (one query)."""
+    off = non_working_days(start, end)
+
+    def is_workday(day: date) -> bool:
+        if not start <= day <= end:
+            raise ValueError(f"{day} is outside the calendar loaded ({start}–{end})")
+        return day not in off
+
+    return is_workday
+
+
+def statuses_for(
+    cadre_ids, start: date, end: date, *, today: date
+) -> dict[int, dict[date, DayStatus]]:
+    """One DayStatus per assignment day in [start, end], per cadre (see the module docstring)."""
+    facts = facts_for(cadre_ids, start, end)
+    is_workday = workday_test(start, end)
+    return {
+        cadre_id: day_statuses(f, start=start, end=end, today=today, is_workday=is_workday)
+        for cadre_id, f in facts.items()
+    }
+
+
+def county_of_cadres(cadre_ids, on: date) -> dict[int, int]:
+    """cadre id → county id of the team they were (last) stationed with up to `on` (one query)."""
+    found: dict[int, int] = {}
+    for cadre_id, county_id in (
+        Assignment.objects.filter(cadre_id__in=list(cadre_ids), start__lte=on)
+        .order_by("start", "pk")
+        .values_list("cadre_id", "team__village__county_id")
+    ):
+        found[cadre_id] = county_id
+    return found
+
+
+def books_for(county_ids) -> dict[int | None, ParameterBook]:
+    """The parameter book of each county, with its overrides (第三十八条), in one query."""
+    ids = sorted({c for c in county_ids if c is not None})
+    overrides: dict[int, list] = defaultdict(list)
+    codes: dict[int, str] = {}
+    for row in (
+        ParameterOverride.objects.filter(county_id__in=ids)
+        .select_related("county")
+        .order_by("effective_from", "pk")
+    ):
+        codes[row.county_id] = row.county.code
+        overrides[row.county_id].append(
+            Override(
+                key=row.key,
+                value=row.value,
+                effective_from=row.effective_from,
+                county=row.county.code,
+            )
+        )
+    city = ParameterBook()
+    books: dict[int | None, ParameterBook] = {None: city}
+    for county_id in ids:
+        if county_id in overrides:
+            books[county_id] = ParameterBook(
+                county=codes[county_id], overrides=overrides[county_id]
+            )
+        else:
+            books[county_id] = city
+    return books
+
+
+def attendance_for(
+    cadre_ids, year: int, *, today: date, subjects: dict[int, str] | None = None
+) -> dict[int, AttendanceResult]:
+    """The policy's attendance checks for `year` for each cadre (see the module docstring)."""
+    start, end = attendance_window(year)
+    facts = facts_for(cadre_ids, start, end)
+    is_workday = workday_test(start, end)
+    counties = county_of_cadres(facts, end)
+    books = books_for(counties.values())
+    return {
+        cadre_id: attendance_checks(
+            f,
+            subject=(subjects or {}).get(cadre_id, f"cadre:{cadre_id}"),
+            year=year,
+            today=today,
+            is_workday=is_workday,
+            book=books[counties.get(cadre_id)],
+        )
+        for cadre_id, f in facts.items()
+    }
