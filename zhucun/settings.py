@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "zhucun.approvals",
     "zhucun.households",
     "zhucun.funds",
+    "zhucun.allowances",
     "zhucun.home",
     "zhucun.demo",
 ]

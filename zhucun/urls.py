@@ -13,5 +13,6 @@ urlpatterns = [
     path("rules/", include("zhucun.rulebook.urls")),
     path("approvals/", include("zhucun.approvals.urls")),
     path("funds/", include("zhucun.funds.urls")),
+    path("allowances/", include("zhucun.allowances.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -26,6 +26,7 @@ _SECTIONS = (
         "工作经费",
         {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER},
     ),
+    ("allowances:index", "驻村待遇", {Role.UNIT}),
     ("rulebook:parameters", "政策参数", None),
 )
 
