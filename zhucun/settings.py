@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "zhucun.households",
     "zhucun.funds",
     "zhucun.allowances",
+    "zhucun.training",
     "zhucun.home",
     "zhucun.demo",
 ]

@@ -14,5 +14,6 @@ urlpatterns = [
     path("approvals/", include("zhucun.approvals.urls")),
     path("funds/", include("zhucun.funds.urls")),
     path("allowances/", include("zhucun.allowances.urls")),
+    path("training/", include("zhucun.training.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,11 @@ _SECTIONS = (
         {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER},
     ),
     ("allowances:index", "驻村待遇", {Role.UNIT}),
+    (
+        "training:event_list",
+        "培训",
+        {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER},
+    ),
     ("rulebook:parameters", "政策参数", None),
 )
 
