@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "zhucun.funds",
     "zhucun.allowances",
     "zhucun.training",
+    "zhucun.care",
     "zhucun.home",
     "zhucun.demo",
 ]

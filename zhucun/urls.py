@@ -15,5 +15,6 @@ urlpatterns = [
     path("funds/", include("zhucun.funds.urls")),
     path("allowances/", include("zhucun.allowances.urls")),
     path("training/", include("zhucun.training.urls")),
+    path("care/", include("zhucun.care.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -32,6 +32,9 @@ _SECTIONS = (
         "培训",
         {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER},
     ),
+    ("care:talks", "谈心谈话", {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT}),
+    ("care:visits", "到村指导", {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT}),
+    ("care:cases", "典型案例", None),
     ("rulebook:parameters", "政策参数", None),
 )
 
