@@ -456,4 +456,11 @@ class _Builder:
         self._teams()
         self._households()
         self._logins()
+        self._cadre_support()
         return self.result
+
+    def _cadre_support(self):
+        """Funds, allowances, trainings, talks, visits and cases (第十八、二十四至二十九条)."""
+        from zhucun.demo.cadre_support import CadreSupport
+
+        CadreSupport(self).build()
