@@ -4,6 +4,7 @@ An authority is (approver kind, body id). It comes from what the user is:
 
 - team leader of a team (derived from an active leader assignment) → team_leader/team;
 - town office position with duty 党委书记 or 镇长 (第十六条) → town/region;
+- town office position with duty 镇长 → also town_mayor/region (第二十五条 镇长核签);
 - county office position (the leading group's office) → county/region;
 - city or county position with duty 扶贫办 → poverty_office/region (第二十二条 同级扶贫办);
 - unit position with duty 单位主要负责人 or 组织人事 → unit/unit;
@@ -42,6 +43,8 @@ def own_authorities(user, today: date | None = None) -> set[Authority]:
     for role, duty, region_id, unit_id in positions:
         if role == Role.TOWN and duty in TOWN_DECIDERS:
             found.add(Authority(ApproverKind.TOWN, region_id))
+        if role == Role.TOWN and duty == Duty.MAYOR:
+            found.add(Authority(ApproverKind.TOWN_MAYOR, region_id))
         elif role == Role.COUNTY:
             found.add(Authority(ApproverKind.COUNTY, region_id))
         if role in (Role.CITY, Role.COUNTY) and duty == Duty.POVERTY_OFFICE:

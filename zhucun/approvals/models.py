@@ -20,6 +20,8 @@ class ApproverKind(models.TextChoices):
     COUNTY = "county", "县级驻村工作领导小组"
     POVERTY_OFFICE = "poverty_office", "同级扶贫办"
     UNIT = "unit", "参扶单位"
+    # 第二十五条 names the mayor alone for the fund's countersign (镇长核签).
+    TOWN_MAYOR = "town_mayor", "镇长"
 
 
 # Which body column a step of each kind fills.
@@ -29,12 +31,15 @@ BODY_FIELD = {
     ApproverKind.COUNTY: "region",
     ApproverKind.POVERTY_OFFICE: "region",
     ApproverKind.UNIT: "unit",
+    ApproverKind.TOWN_MAYOR: "region",
 }
 
 
 class Action(models.TextChoices):
     CONSENT = "consent", "同意"
     APPROVE = "approve", "批准"
+    SIGN = "sign", "签字"
+    COUNTERSIGN = "cosign", "核签"
 
 
 class RequestState(models.TextChoices):

@@ -153,7 +153,8 @@ def step_decide(
     """Approve (or consent) or reject one pending step.
 
     Refused: a user without the step's authority (FORBIDDEN), the person the
-    request concerns (SELF_APPROVAL), a step not pending (ALREADY_DECIDED).
+    request concerns (SELF_APPROVAL), a step whose predecessors are not yet
+    decided (OUT_OF_ORDER), a step already decided (ALREADY_DECIDED).
     A rejection ends the request; the last approval completes it.
     """
     comment = (comment or "").strip()
@@ -173,6 +174,12 @@ def step_decide(
     request = step.request
     if _is_self(user, request) or (principal is not None and _is_self(principal, request)):
         raise ServiceError(ErrorCode.SELF_APPROVAL)
+    if step.state == StepState.WAITING:
+        raise ServiceError(
+            ErrorCode.OUT_OF_ORDER,
+            "前序步骤尚未完成,此步骤还不能审批。",
+            article=step.request.article,
+        )
     if step.state != StepState.PENDING:
         raise ServiceError(ErrorCode.ALREADY_DECIDED)
     now = timezone.now()

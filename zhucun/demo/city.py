@@ -476,6 +476,7 @@ class _Builder:
         self._logins()
         self._stationing()
         self._activity()
+        self._cadre_support()
         return self.result
 
     def _stationing(self):
@@ -501,3 +502,9 @@ class _Builder:
         team = next(t for t in self.teams if t.village.county.name == "周至县")
         counts = build_activity(self.rng, self.today, team.village.county_id, team.village.town_id)
         self.result.counts.update(counts)
+
+    def _cadre_support(self):
+        """Funds, allowances, trainings, talks, visits and cases (第十八、二十四至二十九条)."""
+        from zhucun.demo.cadre_support import CadreSupport
+
+        CadreSupport(self).build()
