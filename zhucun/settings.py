@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "zhucun.stationing",
     "zhucun.approvals",
     "zhucun.households",
+    "zhucun.worklogs",
     "zhucun.home",
     "zhucun.demo",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("org/", include("zhucun.org.urls")),
     path("teams/", include("zhucun.stationing.urls")),
     path("households/", include("zhucun.households.urls")),
+    path("worklogs/", include("zhucun.worklogs.urls")),
     path("rules/", include("zhucun.rulebook.urls")),
     path("approvals/", include("zhucun.approvals.urls")),
     path("admin/", admin.site.urls),

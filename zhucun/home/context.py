@@ -24,6 +24,27 @@ _SECTIONS = (
     ("rulebook:parameters", "政策参数", None),
 )
 
+# Households, contacts and work logs (issue 4).
+_SECTIONS += (
+    ("households:my_households", "我的结对户", {Role.HOUSEHOLD_CADRE}),
+    ("worklogs:my_logs", "工作日志", {Role.MEMBER, Role.TEAM_LEADER}),
+    (
+        "worklogs:team_logs",
+        "日志检查",
+        {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER},
+    ),
+    (
+        "households:contact_compliance",
+        "联户落实",
+        {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.HOUSEHOLD_CADRE},
+    ),
+    (
+        "households:pairing_review",
+        "结对核查",
+        {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER},
+    ),
+)
+
 
 def navigation(request):
     user = getattr(request, "user", None)

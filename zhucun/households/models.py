@@ -28,10 +28,18 @@ class Household(models.Model):
     schooling_ok = models.BooleanField("义务教育无辍学", default=True)
     medical_insured = models.BooleanField("基本医疗保险参保", default=True)
     water_safe = models.BooleanField("饮水安全有保障", default=True)
+    # 第十三条(三): the household cadre analyses the causes and makes a plan.
+    causes_analysis = models.TextField("致贫原因分析", blank=True, max_length=2000)
+    help_plan = models.TextField("帮扶计划和措施", blank=True, max_length=2000)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "贫困户"
         ordering = ["code"]
+        indexes = [
+            models.Index(fields=["village", "status"]),
+            models.Index(fields=["village", "main_cause"]),
+        ]
 
     def __str__(self):
         return f"{self.head_name}户"
@@ -63,3 +71,145 @@ class Pairing(models.Model):
 
     def __str__(self):
         return f"{self.cadre} ↔ {self.household}"
+
+
+class ChangeReason(models.TextChoices):
+    """第二十三条: the only reasons a pairing may be changed."""
+
+    ILLNESS = "illness", "(一)因病或家庭有特殊困难不能正常开展帮扶工作"
+    LEFT = "left", "(二)因退休离岗、调离本市(区县)、辞去公职或被开除公职"
+    OTHER = "other", "(三)其他原因不能承担联户帮扶任务"
+    # Not a change: a household not yet paired gets its first cadre (第九条).
+    INITIAL = "initial", "首次结对(第九条)"
+
+
+CHANGE_REASONS = frozenset({ChangeReason.ILLNESS, ChangeReason.LEFT, ChangeReason.OTHER})
+
+
+class PairingChange(models.Model):
+    """A change of a household's paired cadre (第二十三条), by the selecting unit, filed
+    (备案) with the household's county, town and village: those three are recorded and
+    see the change in their scope."""
+
+    household = models.ForeignKey(
+        Household, models.PROTECT, related_name="pairing_changes", verbose_name="贫困户"
+    )
+    old_pairing = models.ForeignKey(
+        Pairing, models.PROTECT, related_name="+", verbose_name="原结对", null=True, blank=True
+    )
+    new_pairing = models.ForeignKey(
+        Pairing, models.PROTECT, related_name="+", verbose_name="新结对"
+    )
+    reason = models.CharField("调整原因", max_length=10, choices=ChangeReason.choices)
+    detail = models.TextField("具体情况", max_length=1000)
+    changed_on = models.DateField("调整日期")
+    by_unit = models.ForeignKey(
+        "org.Unit", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="选派单位"
+    )
+    by_office = models.ForeignKey(
+        "org.Region",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="选派区县/镇街",
+    )
+    actor = models.ForeignKey(
+        "accounts.User", models.PROTECT, related_name="+", verbose_name="经办人"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+    filed_county = models.ForeignKey(
+        "org.Region", models.PROTECT, related_name="+", verbose_name="备案区县"
+    )
+    filed_town = models.ForeignKey(
+        "org.Region", models.PROTECT, related_name="+", verbose_name="备案镇(街办)"
+    )
+    filed_village = models.ForeignKey(
+        "org.Region", models.PROTECT, related_name="+", verbose_name="备案村"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "联户调整"
+        ordering = ["-changed_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.household} {self.changed_on} {self.get_reason_display()}"
+
+
+class ContactKind(models.TextChoices):
+    """第二十条: weekly inquiries (any contact counts) and monthly home visits."""
+
+    INQUIRY = "inquiry", "询问了解"
+    VISIT = "visit", "入户帮扶"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "电话询问"
+    IN_PERSON = "in_person", "当面询问"
+    HOME = "home", "入户"
+
+
+class Contact(models.Model):
+    """One entry of the household's record book (纪实资料簿, 第二十一条)."""
+
+    household = models.ForeignKey(
+        Household, models.PROTECT, related_name="contacts", verbose_name="贫困户"
+    )
+    cadre = models.ForeignKey(
+        "org.Cadre", models.PROTECT, related_name="contacts", verbose_name="联户干部"
+    )
+    pairing = models.ForeignKey(
+        Pairing, models.PROTECT, related_name="contacts", verbose_name="结对"
+    )
+    day = models.DateField("日期")
+    kind = models.CharField("方式", max_length=10, choices=ContactKind.choices)
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    learned = models.TextField("了解情况", max_length=2000)
+    problems = models.TextField("存在问题", max_length=2000, blank=True)
+    help_given = models.TextField("帮扶措施", max_length=2000, blank=True)
+    escalated = models.TextField(
+        "报村“两委”和工作队的问题", max_length=2000, blank=True, help_text="第十三条(三)"
+    )
+    recorded_by = models.ForeignKey(
+        "accounts.User", models.PROTECT, related_name="+", verbose_name="填报人"
+    )
+    recorded_at = models.DateTimeField("填报时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "帮扶记录"
+        ordering = ["day", "pk"]
+        indexes = [
+            models.Index(fields=["household", "day"]),
+            models.Index(fields=["cadre", "day"]),
+        ]
+
+    def __str__(self):
+        return f"{self.household} {self.day} {self.get_channel_display()}"
+
+
+class CheckedBy(models.TextChoices):
+    TOWN = "town", "镇(街办)扶贫办"
+    TEAM = "team", "驻村工作队"
+
+
+class RecordBookCheck(models.Model):
+    """第二十一条: the town's poverty office and the team check the record book periodically."""
+
+    household = models.ForeignKey(
+        Household, models.PROTECT, related_name="book_checks", verbose_name="贫困户"
+    )
+    day = models.DateField("检查日期")
+    by = models.CharField("检查方", max_length=10, choices=CheckedBy.choices)
+    checker = models.ForeignKey(
+        "accounts.User", models.PROTECT, related_name="+", verbose_name="检查人"
+    )
+    remark = models.TextField("检查意见", max_length=1000)
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "纪实资料簿检查"
+        ordering = ["day", "pk"]
+        indexes = [models.Index(fields=["household", "day"])]
+
+    def __str__(self):
+        return f"{self.household} {self.day} {self.get_by_display()}检查"

@@ -1,11 +1,18 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import FilteredRelation, Q
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
-from zhucun.accounts.scope import get_scoped_or_404, scoped
+from zhucun.accounts.scope import get_scoped_or_404, scope_for
+from zhucun.errors import ServiceError
+from zhucun.households import roster, selectors, services
+from zhucun.households.codes import Attribute, Cause, Status
 from zhucun.households.models import Household
+from zhucun.households.sheets import XLSX, xlsx_response
+from zhucun.households.validation import COLUMNS, EDITABLE
 
 HOUSEHOLD_VIEWERS = (
     Role.CITY,
@@ -15,34 +22,478 @@ HOUSEHOLD_VIEWERS = (
     Role.TEAM_LEADER,
     Role.HOUSEHOLD_CADRE,
 )
+# 第十三条: the household cadre keeps the record; the offices and the team maintain it too.
+HOUSEHOLD_EDITORS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.TEAM_LEADER, Role.HOUSEHOLD_CADRE)
+ROSTER_IMPORTERS = (Role.CITY, Role.COUNTY, Role.TOWN)
+EXPORT_LIMIT = 200_000
+
+
+def _may(user, roles) -> bool:
+    scope = scope_for(user)
+    return scope.everything or bool(scope.roles & set(roles))
 
 
 @allow(*HOUSEHOLD_VIEWERS)
 def household_list(request):
-    households = (
-        scoped(request.user, Household.objects.all())
-        .select_related("village__town")
-        .annotate(active=FilteredRelation("pairings", condition=Q(pairings__end__isnull=True)))
-        .values(
-            "pk",
-            "code",
-            "head_name",
-            "village__name",
-            "village__town__name",
-            "status",
-            "members",
-            "active__cadre__name",
-        )
-        .order_by("code")
-    )
+    filters = selectors.HouseholdFilters.from_query(request.GET)
+    households = selectors.households_for(request.user, filters)
     page = Paginator(households, 50).get_page(request.GET.get("page"))
-    return render(request, "households/household_list.html", {"page": page})
+    return render(
+        request,
+        "households/household_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": filters.as_query(),
+            "villages": selectors.villages_for(request.user),
+            "statuses": Status.choices,
+            "causes": Cause.choices,
+            "can_import": _may(request.user, ROSTER_IMPORTERS),
+        },
+    )
+
+
+@allow(*HOUSEHOLD_VIEWERS)
+def household_export(request):
+    filters = selectors.HouseholdFilters.from_query(request.GET)
+    rows = selectors.households_for(request.user, filters)[:EXPORT_LIMIT]
+    status, attribute, cause = dict(Status.choices), dict(Attribute.choices), dict(Cause.choices)
+    headers = [
+        "户编号",
+        "户主姓名",
+        "镇(街办)",
+        "村",
+        "贫困户属性",
+        "主要致贫原因",
+        "脱贫状态",
+        "脱贫年份",
+        "家庭人口",
+        "人均纯收入(元)",
+        "联户干部",
+    ]
+    data = (
+        (
+            h["code"],
+            h["head_name"],
+            h["village__town__name"],
+            h["village__name"],
+            attribute.get(h["attribute"], h["attribute"]),
+            f"{h['main_cause']} {cause.get(h['main_cause'], '')}",
+            status.get(h["status"]),
+            h["exit_year"],
+            h["members"],
+            h["income_per_head"],
+            h["active__cadre__name"],
+        )
+        for h in rows.iterator(chunk_size=2000)
+    )
+    return xlsx_response("贫困户名单.xlsx", [("贫困户名单", headers, data)])
 
 
 @allow(*HOUSEHOLD_VIEWERS)
 def household_detail(request, pk):
     household = get_scoped_or_404(request.user, Household, pk)
+    household = Household.objects.select_related("village__town").get(pk=household.pk)
     pairings = household.pairings.select_related("cadre__unit").order_by("-start")
     return render(
-        request, "households/household_detail.html", {"household": household, "pairings": pairings}
+        request,
+        "households/household_detail.html",
+        {
+            "household": household,
+            "pairings": pairings,
+            "can_edit": _may(request.user, HOUSEHOLD_EDITORS),
+            "can_change_pairing": _may(request.user, PAIRING_CHANGERS),
+            "changes": household.pairing_changes.select_related(
+                "old_pairing__cadre", "new_pairing__cadre", "by_unit", "by_office"
+            ),
+            "other_cause_labels": [Cause(c).label for c in household.other_causes],
+        },
+    )
+
+
+def _form_values(household) -> dict:
+    values = {}
+    for key in EDITABLE:
+        value = getattr(household, key)
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        elif key == "other_causes":
+            value = "、".join(value)
+        values[key] = "" if value is None else value
+    return values
+
+
+@allow(*HOUSEHOLD_EDITORS)
+@require_http_methods(["GET", "POST"])
+def household_edit(request, pk):
+    household = get_scoped_or_404(request.user, Household, pk)
+    errors, values = {}, _form_values(household)
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "") for key in EDITABLE}
+        if "other_causes" in request.POST:
+            values["other_causes"] = "、".join(request.POST.getlist("other_causes"))
+        try:
+            services.household_update(actor=request.user, household=household, data=values)
+        except services.FieldErrors as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, f"{household}的档案已保存。")
+            return redirect("households:household_detail", household.pk)
+    columns = {c.key: c for c in COLUMNS}
+    options = {
+        "attribute": Attribute.choices,
+        "main_cause": [(code, f"{code} {label}") for code, label in Cause.choices],
+        "status": Status.choices,
+    }
+    fields = [
+        {
+            "key": key,
+            "column": columns[key],
+            "value": str(values.get(key, "")),
+            "error": errors.get(key),
+            "options": options.get(key),
+            "multiline": key in ("causes_analysis", "help_plan"),
+        }
+        for key in EDITABLE
+    ]
+    return render(
+        request,
+        "households/household_edit.html",
+        {"household": household, "fields": fields, "errors": errors},
+    )
+
+
+@allow(*ROSTER_IMPORTERS)
+def roster_template(request):
+    response = HttpResponse(roster.template_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E8%B4%AB%E5%9B%B0%E6%88%B7%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
+    )
+    return response
+
+
+@allow(*ROSTER_IMPORTERS)
+@require_http_methods(["GET", "POST"])
+def roster_import(request):
+    context = {"columns": COLUMNS}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"] = "请选择要上传的 .xlsx 文件(文件:必填)"
+        else:
+            try:
+                count = services.roster_import(actor=request.user, upload=upload)
+            except services.RosterRejected as exc:
+                context["error"] = exc.message
+                context["cell_errors"] = exc.cell_errors
+            except ServiceError as exc:
+                context["error"] = exc.message
+            else:
+                messages.success(request, f"已导入{count}户。")
+                return redirect("households:household_list")
+    return render(request, "households/roster_import.html", context)
+
+
+PAIRING_VIEWERS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER)
+PAIRING_CHANGERS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT)
+
+
+@allow(*PAIRING_VIEWERS)
+def pairing_review(request):
+    """第九条 checks for every household in scope, and each cadre's load."""
+    from zhucun.households.pairing_rules import pairing_checks
+
+    checks = pairing_checks(selectors.pairing_facts(request.user))
+    failed = [c for c in checks if c.fired]
+    loads = Paginator(selectors.cadre_loads(request.user), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "households/pairing_review.html",
+        {
+            "checked": len(checks),
+            "failed": failed[:500],
+            "failed_count": len(failed),
+            "page": loads,
+        },
+    )
+
+
+@allow(*PAIRING_CHANGERS)
+@require_http_methods(["GET", "POST"])
+def pairing_change(request, pk):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from zhucun.accounts.scope import scoped
+    from zhucun.households.models import ChangeReason
+    from zhucun.org.models import Cadre
+
+    household = get_scoped_or_404(request.user, Household, pk)
+    current = household.pairings.filter(end__isnull=True).select_related("cadre__unit").first()
+    error, values = None, {}
+    if request.method == "POST":
+        values = request.POST
+        try:
+            day = date.fromisoformat(values.get("day", ""))
+        except ValueError:
+            day = None
+        try:
+            services.pairing_change(
+                actor=request.user,
+                household=household,
+                cadre_id=values.get("cadre"),
+                reason=values.get("reason", ""),
+                detail=values.get("detail", ""),
+                day=day,
+                today=timezone.localdate(),
+            )
+        except ServiceError as exc:
+            error = exc
+        else:
+            messages.success(request, f"{household}的联户干部已调整,并向区县、镇(街办)和村备案。")
+            return redirect("households:household_detail", household.pk)
+    candidates = (
+        scoped(request.user, Cadre.objects.all())
+        .select_related("unit")
+        .order_by("unit__name", "name")[:500]
+    )
+    reasons = [
+        (c, label) for c, label in ChangeReason.choices if (c == "initial") == (current is None)
+    ]
+    return render(
+        request,
+        "households/pairing_change.html",
+        {
+            "household": household,
+            "current": current,
+            "candidates": candidates,
+            "reasons": reasons,
+            "error": error,
+            "values": values,
+        },
+    )
+
+
+def _parse_day(text):
+    from datetime import date
+
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
+@allow(Role.HOUSEHOLD_CADRE)
+def my_households(request):
+    """The household cadre's own households, with this week's contacts and this month's visits."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from zhucun.accounts.scope import scope_for
+
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    first = today.replace(day=1)
+    cadre_id = scope_for(request.user).cadre_id
+    households = (
+        Household.objects.filter(pairings__cadre_id=cadre_id, pairings__end__isnull=True)
+        .select_related("village__town")
+        .annotate(
+            week_contacts=Count(
+                "contacts", filter=Q(contacts__day__gte=monday, contacts__day__lte=today)
+            ),
+            month_visits=Count(
+                "contacts",
+                filter=Q(
+                    contacts__day__gte=first, contacts__day__lte=today, contacts__kind="visit"
+                ),
+            ),
+        )
+        .order_by("code")
+    )
+    return render(
+        request,
+        "households/my_households.html",
+        {"households": households, "monday": monday, "today": today},
+    )
+
+
+@allow(Role.HOUSEHOLD_CADRE)
+@require_http_methods(["GET", "POST"])
+def contact_new(request, pk):
+    from django.utils import timezone
+
+    from zhucun.households.models import Channel
+
+    household = get_scoped_or_404(request.user, Household, pk)
+    today = timezone.localdate()
+    error, values = None, {"day": today.isoformat(), "channel": request.GET.get("channel", "phone")}
+    if request.method == "POST":
+        values = request.POST
+        channel = values.get("channel", "")
+        try:
+            services.contact_record(
+                actor=request.user,
+                household=household,
+                day=_parse_day(values.get("day")),
+                kind="visit" if channel == Channel.HOME else "inquiry",
+                channel=channel,
+                learned=values.get("learned", ""),
+                problems=values.get("problems", ""),
+                help_given=values.get("help_given", ""),
+                escalated=values.get("escalated", ""),
+                today=today,
+            )
+        except ServiceError as exc:
+            error = exc
+        else:
+            messages.success(request, f"已记入{household}的纪实资料簿。")
+            return redirect("households:my_households")
+    return render(
+        request,
+        "households/contact_new.html",
+        {
+            "household": household,
+            "channels": Channel.choices,
+            "error": error,
+            "values": values,
+            "today": today,
+        },
+    )
+
+
+BOOK_READERS = HOUSEHOLD_VIEWERS
+
+
+def _book(household):
+    contacts = household.contacts.select_related("cadre").order_by("day", "pk")
+    checks = household.book_checks.select_related("checker").order_by("day", "pk")
+    return contacts, checks
+
+
+@allow(*BOOK_READERS)
+@require_http_methods(["GET", "POST"])
+def record_book(request, pk):
+    """纪实资料簿 (第二十一条): every contact in date order, and the checks of the book."""
+    from django.utils import timezone
+
+    household = get_scoped_or_404(request.user, Household, pk)
+    household = Household.objects.select_related("village__town").get(pk=household.pk)
+    error = None
+    scope = scope_for(request.user)
+    may_check = bool(scope.town_ids or scope.led_team_ids)
+    if request.method == "POST":
+        try:
+            services.book_check_record(
+                actor=request.user,
+                household=household,
+                day=_parse_day(request.POST.get("day")),
+                remark=request.POST.get("remark", ""),
+                today=timezone.localdate(),
+            )
+        except ServiceError as exc:
+            error = exc
+        else:
+            messages.success(request, "检查记录已登记。")
+            return redirect("households:record_book", household.pk)
+    contacts, checks = _book(household)
+    return render(
+        request,
+        "households/record_book.html",
+        {
+            "household": household,
+            "contacts": contacts,
+            "checks": checks,
+            "error": error,
+            "may_check": may_check,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@allow(*BOOK_READERS)
+def record_book_export(request, pk):
+    household = get_scoped_or_404(request.user, Household, pk)
+    contacts, checks = _book(household)
+    headers = [
+        "日期",
+        "方式",
+        "联户干部",
+        "了解情况",
+        "存在问题",
+        "帮扶措施",
+        "报村两委和工作队的问题",
+    ]
+    rows = [
+        (
+            c.day,
+            c.get_channel_display(),
+            c.cadre.name,
+            c.learned,
+            c.problems,
+            c.help_given,
+            c.escalated,
+        )
+        for c in contacts
+    ]
+    check_rows = [(c.day, c.get_by_display(), str(c.checker), c.remark) for c in checks]
+    return xlsx_response(
+        f"纪实资料簿-{household.code}.xlsx",
+        [
+            ("帮扶记录", headers, rows),
+            ("检查记录", ["日期", "检查方", "检查人", "检查意见"], check_rows),
+        ],
+    )
+
+
+COMPLIANCE_VIEWERS = (*PAIRING_VIEWERS, Role.HOUSEHOLD_CADRE)
+
+
+@allow(*COMPLIANCE_VIEWERS)
+def contact_compliance(request):
+    """第二十条 for a month: missed weeks and months per cadre and per household."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from zhucun.households.compliance import contact_compliance as compute
+    from zhucun.org.models import Cadre
+    from zhucun.policy.periods import month_end
+
+    today = timezone.localdate()
+    try:
+        first = date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    last = min(month_end(first), today - timedelta(days=1))
+    result = compute(request.user, since=first, until=max(first, last), today=today)
+    names = dict(Cadre.objects.filter(pk__in=result.by_cadre).values_list("pk", "name"))
+    cadres = sorted(
+        result.by_cadre.values(),
+        key=lambda c: (-(c.weeks_missed + c.months_missed), names.get(c.cadre_id, "")),
+    )
+    shown = [(c, int(c.subject.split(":")[1])) for c in result.checks[:500]]
+    labels = {
+        pk: f"{name}户({code})"
+        for pk, name, code in Household.objects.filter(
+            pk__in={hid for _c, hid in shown}
+        ).values_list("pk", "head_name", "code")
+    }
+    findings = [(c, hid, labels.get(hid, "")) for c, hid in shown]
+    return render(
+        request,
+        "households/contact_compliance.html",
+        {
+            "result": result,
+            "cadres": [(c, names.get(c.cadre_id, "")) for c in cadres[:300]],
+            "findings": findings,
+            "month": first.strftime("%Y-%m"),
+            "previous": (first - timedelta(days=1)).strftime("%Y-%m"),
+            "next": (month_end(first) + timedelta(days=1)).strftime("%Y-%m")
+            if month_end(first) < today
+            else "",
+        },
     )

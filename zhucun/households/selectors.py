@@ -1,0 +1,162 @@
+"""Reads shared by the household pages and exports, always through the data scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import FilteredRelation, Q, QuerySet
+
+from zhucun.accounts.scope import scoped
+from zhucun.households.codes import Cause, Status
+from zhucun.households.models import Household
+from zhucun.org.models import Level, Region
+
+LIST_FIELDS = (
+    "pk",
+    "code",
+    "head_name",
+    "village__name",
+    "village__town__name",
+    "attribute",
+    "main_cause",
+    "status",
+    "exit_year",
+    "members",
+    "income_per_head",
+    "active__cadre__name",
+)
+
+
+@dataclass(frozen=True)
+class HouseholdFilters:
+    village: int | None = None
+    status: str = ""
+    cause: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, params) -> HouseholdFilters:
+        village = params.get("village", "")
+        return cls(
+            village=int(village) if village.isdigit() else None,
+            status=params.get("status", "") if params.get("status") in Status.values else "",
+            cause=params.get("cause", "") if params.get("cause") in Cause.values else "",
+            q=params.get("q", "").strip()[:30],
+        )
+
+    def as_query(self) -> dict[str, str]:
+        pairs = {
+            "village": self.village or "",
+            "status": self.status,
+            "cause": self.cause,
+            "q": self.q,
+        }
+        return {k: str(v) for k, v in pairs.items() if v}
+
+
+def households_for(user, filters: HouseholdFilters) -> QuerySet:
+    """The user's households matching the filters, one row of plain values each, by code."""
+    rows = scoped(user, Household.objects.all())
+    if filters.village:
+        rows = rows.filter(village_id=filters.village)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.cause:
+        rows = rows.filter(main_cause=filters.cause)
+    if filters.q:
+        rows = rows.filter(Q(code__startswith=filters.q) | Q(head_name__contains=filters.q))
+    return (
+        rows.annotate(active=FilteredRelation("pairings", condition=Q(pairings__end__isnull=True)))
+        .values(*LIST_FIELDS)
+        .order_by("code")
+    )
+
+
+def villages_for(user) -> QuerySet:
+    return (
+        scoped(user, Region.objects.filter(level=Level.VILLAGE))
+        .values("pk", "name", "town__name")
+        .order_by("code")
+    )
+
+
+def pairing_facts(user) -> list:
+    """第九条 facts for every household in the user's scope: three queries, whatever the size."""
+    from zhucun.households.pairing_rules import PairingFacts
+    from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment, Team
+
+    households = list(
+        scoped(user, Household.objects.all())
+        .annotate(active=FilteredRelation("pairings", condition=Q(pairings__end__isnull=True)))
+        .values(
+            "pk",
+            "code",
+            "head_name",
+            "status",
+            "village_id",
+            "village__county_id",
+            "active__cadre_id",
+            "active__cadre__name",
+            "active__cadre__unit_id",
+            "active__cadre__unit__name",
+            "active__cadre__unit__level",
+            "active__cadre__unit__region__county_id",
+            "active__cadre__is_party_member",
+        )
+        .order_by("code")
+    )
+    village_ids = {h["village_id"] for h in households}
+    team_units: dict[int, set[int]] = {}
+    for village_id, unit_id, lead_id in Team.objects.filter(
+        withdrawn_on__isnull=True, village_id__in=village_ids
+    ).values_list("village_id", "units", "lead_unit_id"):
+        units = team_units.setdefault(village_id, set())
+        units.add(lead_id)
+        if unit_id is not None:
+            units.add(unit_id)
+    cadre_ids = {h["active__cadre_id"] for h in households if h["active__cadre_id"]}
+    local_cadres = set(
+        Assignment.objects.filter(
+            cadre_id__in=cadre_ids, role__in=NON_COUNTED_ROLES, end__isnull=True
+        ).values_list("cadre_id", flat=True)
+    )
+    facts = []
+    for h in households:
+        unit_county = (
+            h["active__cadre__unit__region__county_id"]
+            if h["active__cadre__unit__level"] == "county"
+            else None
+        )
+        facts.append(
+            PairingFacts(
+                household=h["pk"],
+                label=f"{h['head_name']}户({h['code']})",
+                exited=h["status"] == Status.EXITED,
+                team_unit_ids=frozenset(team_units[h["village_id"]])
+                if h["village_id"] in team_units
+                else None,
+                county_id=h["village__county_id"],
+                cadre=h["active__cadre_id"],
+                cadre_name=h["active__cadre__name"] or "",
+                cadre_unit=h["active__cadre__unit_id"],
+                cadre_unit_name=h["active__cadre__unit__name"] or "",
+                cadre_unit_is_county_of=unit_county,
+                cadre_is_party_member=bool(h["active__cadre__is_party_member"]),
+                cadre_is_contact_or_village_cadre=h["active__cadre_id"] in local_cadres,
+            )
+        )
+    return facts
+
+
+def cadre_loads(user) -> QuerySet:
+    """How many households each cadre helps now (第十三条 tasks per cadre), heaviest first."""
+    from django.db.models import Count
+
+    from zhucun.households.models import Pairing
+
+    return (
+        scoped(user, Pairing.objects.filter(end__isnull=True))
+        .values("cadre_id", "cadre__name", "cadre__unit__name")
+        .annotate(households=Count("id"))
+        .order_by("-households", "cadre__name")
+    )

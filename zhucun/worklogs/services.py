@@ -1,0 +1,288 @@
+"""Writes on work logs, 民情日记 and rectification notices: one transaction each, audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from zhucun.accounts.scope import scope_for, scoped
+from zhucun.audit import log
+from zhucun.errors import ErrorCode, ServiceError
+from zhucun.households.models import Household
+from zhucun.policy.worklogs import LATE, MISSING
+from zhucun.stationing.models import Assignment
+from zhucun.worklogs.models import (
+    DiaryNote,
+    Issuer,
+    LogRevision,
+    NoticeStatus,
+    RectificationNotice,
+    WorkLog,
+)
+from zhucun.worklogs.tasks import Task
+
+
+def _own_cadre(actor) -> int:
+    cadre_id = scope_for(actor).cadre_id
+    if cadre_id is None:
+        raise ServiceError(ErrorCode.FORBIDDEN, "只有驻村干部本人可以填写")
+    return cadre_id
+
+
+def _assignment_on(cadre_id: int, day: date) -> Assignment:
+    assignment = (
+        Assignment.objects.filter(cadre_id=cadre_id, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .select_related("team")
+        .first()
+    )
+    if assignment is None:
+        raise ServiceError(ErrorCode.OUTSIDE_ASSIGNMENT, "日期:不在您的驻村任职期间", field="day")
+    return assignment
+
+
+def log_save(
+    *,
+    actor,
+    day: date | None,
+    tasks,
+    content: str,
+    off_site: bool = False,
+    household_ids=(),
+    projects: str = "",
+    now=None,
+) -> WorkLog:
+    """Write or amend the cadre's log of a day (第十条(十一), 第十二条(四), 第十六条).
+
+    An amendment keeps every earlier version as a LogRevision, and the log's
+    timeliness stays that of its first save.
+    """
+    now = now or timezone.now()
+    cadre_id = _own_cadre(actor)
+    if day is None:
+        raise ServiceError(ErrorCode.INVALID, "日期:必填,格式为YYYY-MM-DD", field="day")
+    if day > timezone.localtime(now).date():
+        raise ServiceError(ErrorCode.FUTURE_DATE, "日期:不能填写未来日期的日志", field="day")
+    _assignment_on(cadre_id, day)
+    try:
+        tasks = sorted({int(t) for t in tasks})
+    except (TypeError, ValueError):
+        raise ServiceError(
+            ErrorCode.INVALID, "工作任务:请从第十条(一)至(十二)中选择", field="tasks"
+        ) from None
+    if not tasks or not set(tasks) <= set(Task.values):
+        raise ServiceError(
+            ErrorCode.INVALID,
+            "工作任务:至少选择一项第十条(一)至(十二)的任务",
+            field="tasks",
+            article="第十条",
+        )
+    content = (content or "").strip()
+    if len(content) < 5:
+        raise ServiceError(
+            ErrorCode.INVALID,
+            "工作内容:请详实记录当天工作(至少5个字)",
+            field="content",
+            article="第十二条(四)",
+        )
+    if len(content) > 4000:
+        raise ServiceError(ErrorCode.INVALID, "工作内容:不能超过4000字", field="content")
+    projects = (projects or "").strip()
+    if len(projects) > 200:
+        raise ServiceError(ErrorCode.INVALID, "涉及项目:不能超过200字", field="projects")
+    wanted = {int(h) for h in household_ids if str(h).isdigit()}
+    households = list(
+        scoped(actor, Household.objects.filter(pk__in=wanted)).values_list("pk", flat=True)
+    )
+    if len(households) != len(wanted):
+        raise ServiceError(ErrorCode.NOT_FOUND, "涉及贫困户:含有您无权查看的户", field="households")
+    with transaction.atomic():
+        entry = WorkLog.objects.select_for_update().filter(cadre_id=cadre_id, day=day).first()
+        if entry is None:
+            entry = WorkLog.objects.create(
+                cadre_id=cadre_id,
+                day=day,
+                tasks=tasks,
+                content=content,
+                off_site=off_site,
+                projects=projects,
+                first_saved_at=now,
+                updated_at=now,
+                revisions=1,
+            )
+            event = "worklog.create"
+        else:
+            entry.tasks, entry.content, entry.off_site, entry.projects = (
+                tasks,
+                content,
+                off_site,
+                projects,
+            )
+            entry.updated_at = now
+            entry.revisions += 1
+            entry.save(
+                update_fields=[
+                    "tasks",
+                    "content",
+                    "off_site",
+                    "projects",
+                    "updated_at",
+                    "revisions",
+                ]
+            )
+            event = "worklog.amend"
+        entry.households.set(households)
+        LogRevision.objects.create(
+            log=entry,
+            number=entry.revisions,
+            tasks=tasks,
+            content=content,
+            off_site=off_site,
+            household_ids=sorted(households),
+            projects=projects,
+            saved_at=now,
+            saved_by=actor,
+        )
+        log.record(
+            actor=actor,
+            event=event,
+            obj=entry,
+            detail={"day": day.isoformat(), "revision": entry.revisions},
+        )
+    return entry
+
+
+def diary_note_add(*, actor, day: date | None, content: str, household_id=None, today) -> DiaryNote:
+    """A 民情日记 note (第十二条(四)) for the cadre's team."""
+    cadre_id = _own_cadre(actor)
+    if day is None:
+        raise ServiceError(ErrorCode.INVALID, "日期:必填", field="day")
+    if day > today:
+        raise ServiceError(ErrorCode.FUTURE_DATE, "日期:不能填写未来日期", field="day")
+    assignment = _assignment_on(cadre_id, day)
+    content = (content or "").strip()
+    if not content:
+        raise ServiceError(ErrorCode.INVALID, "民情记录:必填", field="content")
+    household = None
+    if household_id:
+        household = scoped(actor, Household.objects.filter(pk=household_id)).first()
+        if household is None:
+            raise ServiceError(ErrorCode.NOT_FOUND, "相关贫困户:无权查看该户", field="household")
+    with transaction.atomic():
+        note = DiaryNote.objects.create(
+            cadre_id=cadre_id,
+            team=assignment.team,
+            day=day,
+            household=household,
+            content=content[:4000],
+        )
+        log.record(actor=actor, event="diary.add", obj=note, detail={"day": day.isoformat()})
+    return note
+
+
+def _issuer_of(actor, cadre_id: int, today: date) -> str:
+    """第十二条 etc.: the town or the cadre's team leader issues notices; never oneself."""
+    scope = scope_for(actor)
+    if scope.cadre_id == cadre_id:
+        raise ServiceError(ErrorCode.SELF_APPROVAL, "不能给自己下发整改通知")
+    teams = Assignment.objects.filter(cadre_id=cadre_id, start__lte=today).filter(
+        Q(end__isnull=True) | Q(end__gte=today)
+    )
+    if teams.filter(team_id__in=scope.led_team_ids).exists():
+        return Issuer.TEAM_LEADER
+    if teams.filter(team__village__town_id__in=scope.town_ids).exists():
+        return Issuer.TOWN
+    raise ServiceError(ErrorCode.FORBIDDEN, "只有所在镇(街办)或驻村工作队长可以下发日志整改通知")
+
+
+def notice_issue(
+    *, actor, cadre_id: int, log_days, reason: str, today: date
+) -> RectificationNotice:
+    """A rectification notice for late or missing logs; every day named must be one."""
+    from zhucun.worklogs.timeliness import log_timeliness
+
+    issuer = _issuer_of(actor, cadre_id, today)
+    days = sorted(set(log_days))
+    if not days:
+        raise ServiceError(ErrorCode.INVALID, "涉及日志日期:至少选择一天", field="log_days")
+    statuses = log_timeliness([cadre_id], days[0], days[-1], today=today)[cadre_id]
+    wrong = [d for d in days if statuses.get(d) not in (LATE, MISSING)]
+    if wrong:
+        raise ServiceError(
+            ErrorCode.INVALID,
+            f"涉及日志日期:{'、'.join(d.isoformat() for d in wrong)}的日志并未迟报或缺报",
+            field="log_days",
+        )
+    reason = (reason or "").strip() or "请按规定及时准确记录工作日志并补报"
+    with transaction.atomic():
+        notice = RectificationNotice.objects.create(
+            cadre_id=cadre_id,
+            issued_on=today,
+            issuer=issuer,
+            issued_by=actor,
+            log_days=[d.isoformat() for d in days],
+            reason=reason[:1000],
+        )
+        log.record(
+            actor=actor,
+            event="worklog.notice.issue",
+            obj=notice,
+            detail={"cadre": cadre_id, "days": notice.log_days},
+        )
+    return notice
+
+
+def notice_rectify(
+    *, actor, notice: RectificationNotice, response: str, now=None
+) -> RectificationNotice:
+    """The cadre reports the rectification; missing logs must have been written first."""
+    if scope_for(actor).cadre_id != notice.cadre_id:
+        raise ServiceError(ErrorCode.FORBIDDEN, "只有被通知的干部本人可以报告整改")
+    written = set(
+        WorkLog.objects.filter(cadre_id=notice.cadre_id, day__in=notice.log_days).values_list(
+            "day", flat=True
+        )
+    )
+    missing = [d for d in notice.log_days if date.fromisoformat(d) not in written]
+    if missing:
+        raise ServiceError(
+            ErrorCode.INVALID, f"请先补写{'、'.join(missing)}的工作日志", field="response"
+        )
+    return _close(actor, notice, NoticeStatus.RECTIFIED, response or "已补报", now)
+
+
+def notice_refuse(
+    *, actor, notice: RectificationNotice, response: str, now=None
+) -> RectificationNotice:
+    """The issuer records that the cadre refused to rectify (第三十五条(五))."""
+    issuer = _issuer_of(actor, notice.cadre_id, notice.issued_on)
+    del issuer  # any town or team leader of the cadre may record it, not only the first issuer
+    response = (response or "").strip()
+    if not response:
+        raise ServiceError(
+            ErrorCode.INVALID, "拒绝说明:必填,请写明拒绝整改的情况", field="response"
+        )
+    return _close(actor, notice, NoticeStatus.REFUSED, response, now)
+
+
+def _close(actor, notice, status, response, now):
+    with transaction.atomic():
+        updated = RectificationNotice.objects.filter(pk=notice.pk, status=NoticeStatus.OPEN).update(
+            status=status,
+            response=response[:1000],
+            closed_at=now or timezone.now(),
+            closed_by=actor,
+        )
+        if not updated:
+            raise ServiceError(ErrorCode.ALREADY_DECIDED, "该通知已办结,不能再更改")
+        notice.refresh_from_db()
+        log.record(
+            actor=actor,
+            event=f"worklog.notice.{status}",
+            obj=notice,
+            detail={"cadre": notice.cadre_id},
+        )
+    return notice
