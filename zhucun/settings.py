@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "zhucun.approvals",
     "zhucun.households",
     "zhucun.worklogs",
+    "zhucun.assessment",
     "zhucun.home",
     "zhucun.demo",
 ]
