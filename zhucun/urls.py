@@ -13,5 +13,6 @@ urlpatterns = [
     path("worklogs/", include("zhucun.worklogs.urls")),
     path("rules/", include("zhucun.rulebook.urls")),
     path("approvals/", include("zhucun.approvals.urls")),
+    path("assessment/", include("zhucun.assessment.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -119,3 +119,26 @@ def score(cast, cadre, *, annual=GOOD, ordinary=(GOOD, GOOD), opinion=True, town
             year=YEAR,
             text=f"{cadre.name}同志全年驻村,工作扎实,群众认可。",
         )
+
+
+def extra_members(cast, n: int, *, contents=GOOD):
+    """n more cadres in alice's team, stationed all year, present every day, scored and opinioned."""
+    from tests import factories as f
+
+    cadres = []
+    for i in range(n):
+        cadre = f.CadreFactory(name=f"队员{i + 1}", unit=cast.unit)
+        f.AssignmentFactory(team=cast.team, cadre=cadre, role="member", start=date(2024, 1, 1))
+        attend(cadre)
+        score(cast, cadre, annual={k: v - i * 0.5 for k, v in contents.items()})
+        cadres.append(cadre)
+    return cadres
+
+
+def whole_team(cast, *, contents=GOOD):
+    """alice and bob stationed all year, present, scored; returns [alice, bob]."""
+    for cadre in (cast.leader, cast.member):
+        whole_year(cadre)
+        attend(cadre)
+        score(cast, cadre, annual=contents)
+    return [cast.leader, cast.member]

@@ -9,3 +9,5 @@ class AssessmentConfig(AppConfig):
         from zhucun.assessment.scope_paths import register_paths
 
         register_paths()
+        # Registers what happens when the unit decides a recall (the approval engine's handler).
+        from zhucun.assessment import recalls  # noqa: F401

@@ -327,6 +327,14 @@ class Recall(models.Model):
         verbose_name="登记人",
     )
     recorded_at = models.DateTimeField("登记时间", null=True, blank=True)
+    approval = models.OneToOneField(
+        "approvals.Request",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审批",
+    )
     replacement_note = models.CharField(
         "接替人员调整", max_length=200, blank=True, help_text="按人员调整程序办理(第二十二条)"
     )

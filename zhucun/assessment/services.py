@@ -385,6 +385,7 @@ def assessment_finalise(*, actor, county, year: int, today: date):
     """定档 (第三十二条): check completeness and the 优秀 quota, archive every cadre's result with
     its explanation and facts, and lock the year."""
     from zhucun.assessment.cohort import county_cohort
+    from zhucun.assessment.explanation import explanation_dict
     from zhucun.assessment.facts_export import cadre_document, document
     from zhucun.assessment.models import FinalResult
 
@@ -443,7 +444,7 @@ def assessment_finalise(*, actor, county, year: int, today: date):
                         HUNDREDTH, rounding=ROUND_HALF_UP
                     ),
                     decision_reason=m.decision.reason if m.decision else "",
-                    explanation=m.result.to_dict(),
+                    explanation=explanation_dict(cohort, m),
                     facts={**shared, "cadres": [cadre_document(m)]},
                 )
             )
