@@ -450,10 +450,18 @@ class _Builder:
             office(username, role, Duty.STAFF, "系统")
         self.result.logins = logins
 
+    def _assessment_year(self):
+        """The county login's county gets a finished previous year to assess (issue 5)."""
+        from zhucun.demo.assessment_year import build_previous_year
+
+        county = next(t for t in self.teams if t.village.county.name == "周至县").village.county
+        self.result.counts.update(build_previous_year(self.rng, county, self.today))
+
     def build(self) -> BuiltCity:
         self._regions()
         self._units()
         self._teams()
         self._households()
         self._logins()
+        self._assessment_year()
         return self.result

@@ -70,3 +70,38 @@ def cadre_assessment(cadre):
         "results": FinalResult.objects.filter(cadre=cadre).order_by("-year")[:5],
         "block": promotion_block(cadre, today),
     }
+
+
+STATUS_LABELS = {
+    "stationed": "在村",
+    "official": "公务(出差、会议、培训)",
+    "leave": "请假",
+    "rest": "休息",
+    "absent": "无故缺勤",
+    "unknown": "未定",
+    "on_time": "按时",
+    "late": "迟交",
+    "missing": "缺失",
+    "not_due": "未到期",
+}
+RULE_LABELS = {
+    "assessment_eligibility": "驻村半年以上参加考核",
+    "unfit_disciplined": "受党纪政纪处分",
+    "unfit_disobedience": "不服从管理造成严重不良影响",
+    "year_stationed_days": "全年驻村不足200天",
+    "absence_spell": "连续离岗超过15天",
+    "absence_total": "全年无故离岗累计超过30天",
+    "refused_log_rectification": "日志3次以上未按规定记录且拒绝整改",
+    "poverty_task_cap": "村减贫任务与等次",
+    "excellent_quota": "优秀比例",
+}
+
+
+@register.filter
+def status_label(key: str) -> str:
+    return STATUS_LABELS.get(key, key)
+
+
+@register.filter
+def rule_label(key: str) -> str:
+    return RULE_LABELS.get(key, key)
