@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "zhucun.allowances",
     "zhucun.training",
     "zhucun.care",
+    "zhucun.assessment",
     "zhucun.home",
     "zhucun.demo",
     "zhucun.backups",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("allowances/", include("zhucun.allowances.urls")),
     path("training/", include("zhucun.training.urls")),
     path("care/", include("zhucun.care.urls")),
+    path("assessment/", include("zhucun.assessment.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api-tokens/", include("zhucun.api.urls")),

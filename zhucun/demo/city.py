@@ -468,6 +468,13 @@ class _Builder:
         self.result.logins = logins
         self._authenticators([login.username for login in logins])
 
+    def _assessment_year(self):
+        """The county login's county gets a finished previous year to assess (issue 5)."""
+        from zhucun.demo.assessment_year import build_previous_year
+
+        county = next(t for t in self.teams if t.village.county.name == "周至县").village.county
+        self.result.counts.update(build_previous_year(self.rng, county, self.today))
+
     def build(self) -> BuiltCity:
         self._regions()
         self._units()
@@ -477,6 +484,7 @@ class _Builder:
         self._stationing()
         self._activity()
         self._cadre_support()
+        self._assessment_year()
         return self.result
 
     def _stationing(self):

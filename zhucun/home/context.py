@@ -69,6 +69,15 @@ _SECTIONS += (
 )
 
 
+# Assessment, recall and supervision (issue 5).
+_SECTIONS += (
+    (
+        "assessment:index",
+        "考核",
+        {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER},
+    ),
+)
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

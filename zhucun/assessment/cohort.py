@@ -1,0 +1,233 @@
+"""A county's year: every cadre it assesses, through the policy engine, set-based.
+
+One query per kind of fact for the whole county (assignments, the calendar's
+facts, logs, notices, scores, conduct facts, poverty tasks, opinions,
+decisions, parameter overrides), then the policy engine — the same
+`evaluate_cadre_year` and `assess_reports` the CLI runs, so the facts exported
+for a cadre (facts_export.py) reproduce the grade without the database.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+from zhucun.assessment import sources
+from zhucun.assessment.membership import Stint, stints
+from zhucun.assessment.models import (
+    AnnualAssessment,
+    AssessmentYear,
+    ConductFact,
+    ConductKind,
+    FinalResult,
+    GradeDecision,
+    OrdinaryAssessment,
+    PovertyTask,
+    TeamOpinion,
+)
+from zhucun.policy.assessment import AssessmentResult
+from zhucun.policy.calendar import AttendanceFacts, attendance_window
+from zhucun.policy.evaluation import (
+    AssessmentFacts,
+    CadreYearFacts,
+    CadreYearReport,
+    assess_reports,
+    evaluate_cadre_year,
+)
+from zhucun.policy.parameters import ParameterBook
+from zhucun.rulebook.book import book_for
+
+
+def subject_of(cadre_id: int) -> str:
+    return f"cadre:{cadre_id}"
+
+
+@dataclass
+class Member:
+    stint: Stint
+    facts: CadreYearFacts
+    report: CadreYearReport
+    result: AssessmentResult
+    ordinary: list[OrdinaryAssessment] = field(default_factory=list)
+    annual: AnnualAssessment | None = None
+    opinion: TeamOpinion | None = None
+    conduct: list[ConductFact] = field(default_factory=list)
+    poverty_task: PovertyTask | None = None
+    decision: GradeDecision | None = None
+
+    @property
+    def cadre(self):
+        return self.stint.last.cadre
+
+    @property
+    def team(self):
+        return self.stint.last.team
+
+    @property
+    def grade(self) -> str | None:
+        """The county's decision where it departs from the proposal, else the proposal."""
+        return self.decision.grade if self.decision else self.result.grade
+
+    @property
+    def total(self) -> Fraction | None:
+        return self.result.total
+
+    @property
+    def missing(self) -> list[str]:
+        """What the assessors still have to enter before the grade can be proposed."""
+        gaps = []
+        if self.result.eligible:
+            if self.annual is None:
+                gaps.append("年度考核评分")
+            if not self.ordinary:
+                gaps.append("平时考核")
+            if self.opinion is None:
+                gaps.append("工作队书面意见")
+        return gaps
+
+
+@dataclass
+class Cohort:
+    county: object
+    year: int
+    today: date
+    book: ParameterBook
+    assessment_year: AssessmentYear | None
+    members: list[Member]
+    is_workday: object
+    window: tuple[date, date]
+
+    @property
+    def finalised(self) -> bool:
+        return self.assessment_year is not None and self.assessment_year.finalised
+
+    @property
+    def assessed(self) -> list[Member]:
+        return [m for m in self.members if m.result.eligible]
+
+    @property
+    def not_assessed(self) -> list[Member]:
+        return [m for m in self.members if not m.result.eligible]
+
+    @property
+    def params(self):
+        return self.book.on(date(self.year, 12, 31))
+
+    @property
+    def quota(self) -> int:
+        """优秀 ≤ floor(20% × assessed) (第三十二条)."""
+        return len(self.assessed) * self.params.excellent_quota_pct // 100
+
+    @property
+    def excellent(self) -> str:
+        return self.params.assessment_grades[0]
+
+    @property
+    def excellent_count(self) -> int:
+        return sum(1 for m in self.assessed if m.grade == self.excellent)
+
+    @property
+    def incomplete(self) -> list[Member]:
+        return [m for m in self.assessed if m.missing]
+
+    def ranked(self) -> list[Member]:
+        """Assessed cadres by total (highest first), those without a total last."""
+        return sorted(
+            self.assessed,
+            key=lambda m: (m.total is None, -(m.total or 0), m.cadre.pk),
+        )
+
+    def member(self, cadre_id: int) -> Member | None:
+        return next((m for m in self.members if m.cadre.pk == cadre_id), None)
+
+
+def county_cohort(county, year: int, *, today: date) -> Cohort:
+    """Compute the county's year from the recorded facts (a fixed number of queries)."""
+    assessment_year = AssessmentYear.objects.filter(county=county, year=year).first()
+    found = stints(year, county_id=county.pk)
+    ids = sorted(found)
+    window = attendance_window(year)
+    attendance = sources.attendance(ids, *window)
+    is_workday = sources.workdays(*window)
+    logs = sources.work_logs(ids, *window)
+    notices = sources.notices(ids, year)
+    ordinary: dict[int, list[OrdinaryAssessment]] = defaultdict(list)
+    for row in OrdinaryAssessment.objects.filter(year=year, cadre_id__in=ids).order_by(
+        "held_on", "pk"
+    ):
+        ordinary[row.cadre_id].append(row)
+    annual = {a.cadre_id: a for a in AnnualAssessment.objects.filter(year=year, cadre_id__in=ids)}
+    opinions = {
+        o.cadre_id: o
+        for o in TeamOpinion.objects.filter(year=year, cadre_id__in=ids).select_related("signed_by")
+    }
+    conduct: dict[int, list[ConductFact]] = defaultdict(list)
+    for fact in ConductFact.objects.filter(cadre_id__in=ids, occurred_on__year=year):
+        conduct[fact.cadre_id].append(fact)
+    villages = {s.last.team.village_id for s in found.values()}
+    tasks = {
+        t.village_id: t for t in PovertyTask.objects.filter(year=year, village_id__in=villages)
+    }
+    decisions = {d.cadre_id: d for d in assessment_year.decisions.all()} if assessment_year else {}
+    book = book_for(county)
+
+    pairs = []
+    for cadre_id in ids:
+        stint = found[cadre_id]
+        task = tasks.get(stint.last.team.village_id)
+        kinds = {fact.kind for fact in conduct.get(cadre_id, ())}
+        record = annual.get(cadre_id)
+        recorded = attendance.get(cadre_id)
+        facts = CadreYearFacts(
+            subject=subject_of(cadre_id),
+            # The assessed assignments are the counted ones (第六条、第八条).
+            attendance=AttendanceFacts(
+                assignments=stint.periods,
+                check_ins=recorded.check_ins if recorded else frozenset(),
+                official=recorded.official if recorded else frozenset(),
+                leave=recorded.leave if recorded else frozenset(),
+                duty=recorded.duty if recorded else frozenset(),
+            ),
+            logs=logs.get(cadre_id, {}),
+            notices=notices.get(cadre_id, ()),
+            assessment=AssessmentFacts(
+                annual_contents=record.contents() if record else None,
+                ordinary_scores=tuple(float(o.score) for o in ordinary.get(cadre_id, ())),
+                poverty_task_missed=task is not None and not task.completed,
+                disciplined=ConductKind.DISCIPLINED in kinds,
+                disobedience_serious=ConductKind.DISOBEDIENCE in kinds,
+            ),
+        )
+        report = evaluate_cadre_year(
+            facts, year=year, today=today, is_workday=is_workday, book=book
+        )
+        pairs.append((facts, report))
+    results = assess_reports(pairs, year=year, book=book)
+    members = [
+        Member(
+            stint=found[cadre_id],
+            facts=facts,
+            report=report,
+            result=result,
+            ordinary=ordinary.get(cadre_id, []),
+            annual=annual.get(cadre_id),
+            opinion=opinions.get(cadre_id),
+            conduct=conduct.get(cadre_id, []),
+            poverty_task=tasks.get(found[cadre_id].last.team.village_id),
+            decision=decisions.get(cadre_id),
+        )
+        for cadre_id, (facts, report), result in zip(ids, pairs, results, strict=True)
+    ]
+    return Cohort(county, year, today, book, assessment_year, members, is_workday, window)
+
+
+def archived(county, year: int):
+    """The finalised results of the county's year (one query), or None when not finalised."""
+    rows = list(
+        FinalResult.objects.filter(
+            assessment_year__county=county, year=year, assessment_year__finalised_at__isnull=False
+        ).select_related("cadre", "unit", "team__village__town")
+    )
+    return rows or None

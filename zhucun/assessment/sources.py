@@ -1,0 +1,59 @@
+"""The one seam where the assessment reads other apps' records, set-based.
+
+The assessment never recounts days: the calendar's facts (check-ins, official
+business, approved leave, duty) come from zhucun.stationing.calendar, the logs
+and rectification notices from zhucun.worklogs, and the policy engine turns
+them into statuses and checks — exactly what `python -m zhucun.policy
+evaluate` does with the same facts in JSON. Each function is a fixed number
+of queries, whatever the number of cadres.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from zhucun.policy.calendar import AttendanceFacts
+from zhucun.policy.worklogs import RectificationNotice
+from zhucun.stationing.calendar import facts_for, workday_test
+from zhucun.worklogs.models import NoticeStatus, WorkLog
+from zhucun.worklogs.models import RectificationNotice as NoticeRow
+
+
+def attendance(cadre_ids, start: date, end: date) -> dict[int, AttendanceFacts]:
+    return facts_for(cadre_ids, start, end)
+
+
+def workdays(start: date, end: date):
+    """is_workday for [start, end] (one query for the city's corrections)."""
+    return workday_test(start, end)
+
+
+def work_logs(cadre_ids, start: date, end: date) -> dict[int, dict[date, datetime]]:
+    """cadre → {day: first saved, naive local time} (the policy judges timeliness on it)."""
+    logs: dict[int, dict[date, datetime]] = defaultdict(dict)
+    for cadre_id, day, saved in WorkLog.objects.filter(
+        cadre_id__in=list(cadre_ids), day__range=(start, end)
+    ).values_list("cadre_id", "day", "first_saved_at"):
+        logs[cadre_id][day] = timezone.localtime(saved).replace(tzinfo=None)
+    return logs
+
+
+def notices(cadre_ids, year: int) -> dict[int, tuple[RectificationNotice, ...]]:
+    """cadre → the year's rectification notices, refused or not (第三十五条(五))."""
+    found: dict[int, list[RectificationNotice]] = defaultdict(list)
+    for cadre_id, day, status, log_days in (
+        NoticeRow.objects.filter(cadre_id__in=list(cadre_ids), issued_on__year=year)
+        .order_by("issued_on", "pk")
+        .values_list("cadre_id", "issued_on", "status", "log_days")
+    ):
+        found[cadre_id].append(
+            RectificationNotice(
+                day,
+                status == NoticeStatus.REFUSED,
+                tuple(sorted(date.fromisoformat(d) for d in log_days or ())),
+            )
+        )
+    return {cadre_id: tuple(rows) for cadre_id, rows in found.items()}
