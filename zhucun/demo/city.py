@@ -474,8 +474,19 @@ class _Builder:
         self._teams()
         self._households()
         self._logins()
+        self._stationing()
         self._activity()
         return self.result
+
+    def _stationing(self):
+        """A year of check-ins, official business, leave and duty rosters (zhucun.demo.stationing)."""
+        from zhucun.demo.stationing import build_stationing
+
+        logins = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
+        counts = build_stationing(
+            rng=random.Random(self.rng.random()), today=self.today, teams=self.teams, logins=logins
+        )
+        self.result.counts.update(counts)
 
     # -- a year of contacts, work logs and notices (issue 4) -------------------
     def _activity(self):
