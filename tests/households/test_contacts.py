@@ -190,14 +190,18 @@ def test_the_record_book_is_chronological_printable_and_exportable(cast, client)
     response = client.post(url, {"day": "2026-03-05", "remark": "记录完整"})
     assert response.status_code == 302
     assert RecordBookCheck.objects.get().by == "town"
-    workbook = load_workbook(
+    sheet = load_workbook(
         BytesIO(
             client.get(reverse("households:record_book_export", args=[cast.household.pk])).content
         )
-    )
-    rows = list(workbook["帮扶记录"].iter_rows(min_row=2, values_only=True))
-    assert [r[0] for r in rows] == ["2026-03-01", "2026-03-03"]
-    assert list(workbook["检查记录"].iter_rows(min_row=2, values_only=True))[0][3] == "记录完整"
+    ).worksheets[0]
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert [(r[0].date().isoformat(), r[1]) for r in rows] == [
+        ("2026-03-01", "帮扶记录"),
+        ("2026-03-03", "帮扶记录"),
+        ("2026-03-05", "检查记录"),
+    ]
+    assert rows[2][4] == "记录完整"
 
 
 def test_the_team_leader_checks_the_book_but_a_member_of_another_county_cannot(cast):

@@ -1,8 +1,8 @@
-"""Writing .xlsx files that open cleanly in Excel and WPS and never carry formula injection.
+"""The roster template (.xlsx): several sheets, nobody's data, so no export audit.
 
-Until the shared export helper (zhucun/exports/xlsx.py) lands, the
-households app writes its sheets here; swapping it means changing the two
-imports of `xlsx_response`.
+Exports of data go through the shared helper zhucun.exports.xlsx (audited,
+traceable); this writes only the empty template and its explanations, with
+the same formula escaping.
 """
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from io import BytesIO
-from urllib.parse import quote
 
-from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -53,9 +51,3 @@ def workbook_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def xlsx_response(filename: str, sheets) -> HttpResponse:
-    response = HttpResponse(workbook_bytes(sheets), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response

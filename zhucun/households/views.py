@@ -8,10 +8,11 @@ from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import get_scoped_or_404, scope_for
 from zhucun.errors import ServiceError
+from zhucun.exports.xlsx import xlsx_response
 from zhucun.households import roster, selectors, services
 from zhucun.households.codes import Attribute, Cause, Status
 from zhucun.households.models import Household
-from zhucun.households.sheets import XLSX, xlsx_response
+from zhucun.households.sheets import XLSX
 from zhucun.households.validation import COLUMNS, EDITABLE
 
 HOUSEHOLD_VIEWERS = (
@@ -87,7 +88,14 @@ def household_export(request):
         )
         for h in rows.iterator(chunk_size=2000)
     )
-    return xlsx_response("贫困户名单.xlsx", [("贫困户名单", headers, data)])
+    return xlsx_response(
+        request=request,
+        title="贫困户名单",
+        headers=headers,
+        rows=data,
+        filters=filters.as_query(),
+        personal=True,
+    )
 
 
 @allow(*HOUSEHOLD_VIEWERS)
@@ -416,36 +424,48 @@ def record_book(request, pk):
 
 @allow(*BOOK_READERS)
 def record_book_export(request, pk):
+    """The record book as one chronological sheet: contacts and the checks of the book."""
     household = get_scoped_or_404(request.user, Household, pk)
     contacts, checks = _book(household)
     headers = [
         "日期",
-        "方式",
-        "联户干部",
-        "了解情况",
+        "类别",
+        "方式/检查方",
+        "联户干部/检查人",
+        "了解情况/检查意见",
         "存在问题",
         "帮扶措施",
         "报村两委和工作队的问题",
     ]
-    rows = [
+    entries = [
         (
             c.day,
-            c.get_channel_display(),
-            c.cadre.name,
-            c.learned,
-            c.problems,
-            c.help_given,
-            c.escalated,
+            0,
+            c.pk,
+            (
+                "帮扶记录",
+                c.get_channel_display(),
+                c.cadre.name,
+                c.learned,
+                c.problems,
+                c.help_given,
+                c.escalated,
+            ),
         )
         for c in contacts
     ]
-    check_rows = [(c.day, c.get_by_display(), str(c.checker), c.remark) for c in checks]
+    entries += [
+        (c.day, 1, c.pk, ("检查记录", c.get_by_display(), str(c.checker), c.remark, "", "", ""))
+        for c in checks
+    ]
+    rows = [(day, *values) for day, _order, _pk, values in sorted(entries, key=lambda e: e[:3])]
     return xlsx_response(
-        f"纪实资料簿-{household.code}.xlsx",
-        [
-            ("帮扶记录", headers, rows),
-            ("检查记录", ["日期", "检查方", "检查人", "检查意见"], check_rows),
-        ],
+        request=request,
+        title=f"纪实资料簿-{household.code}",
+        headers=headers,
+        rows=rows,
+        filters={"household": household.code},
+        personal=True,
     )
 
 

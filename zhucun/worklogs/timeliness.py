@@ -1,55 +1,28 @@
 """Which days need a log and whether each log came in on time (第十二条(四), 第十六条).
 
 The rule is zhucun.policy.worklogs. The days a log is due come from the
-cadre-day calendar (zhucun.stationing.calendar, issue 3) when it is
-installed; until then they are the working days (China's calendar with
-adjusted workdays, zhucun.rulebook.workdays) of the cadre's assignments,
-which is what the calendar yields for a cadre with no leave and no duty
-roster. Three queries plus the calendar's own, whatever the number of cadres.
+one cadre-day calendar (zhucun.stationing.calendar): stationed, official and
+unjustified-absence days; leave and rest days need no log. A few queries
+plus the calendar's own, whatever the number of cadres.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Q
 from django.utils import timezone
 
 from zhucun.households.compliance import books_by_county
 from zhucun.policy.worklogs import log_due_days, log_statuses
+from zhucun.stationing.calendar import statuses_for
 from zhucun.stationing.models import Assignment
 from zhucun.worklogs.models import WorkLog
 
-try:  # the cadre-day calendar of issue 3, once it is on main
-    from zhucun.stationing.calendar import statuses_for
-except ImportError:  # pragma: no cover - depends on which issues have landed
-    statuses_for = None
-
-
-def _assignment_workdays(cadre_ids, start: date, end: date, today: date) -> dict[int, set[date]]:
-    from zhucun.rulebook.workdays import non_working_days
-
-    off = non_working_days(start, end)
-    result: dict[int, set[date]] = defaultdict(set)
-    for cadre_id, a_start, a_end in (
-        Assignment.objects.filter(cadre_id__in=cadre_ids, start__lte=end)
-        .filter(Q(end__isnull=True) | Q(end__gte=start))
-        .values_list("cadre_id", "start", "end")
-    ):
-        day, last = max(start, a_start), min(end, a_end or end, today)
-        while day <= last:
-            if day not in off:
-                result[cadre_id].add(day)
-            day += timedelta(days=1)
-    return result
-
 
 def due_days(cadre_ids, start: date, end: date, *, today: date) -> dict[int, set[date]]:
-    if statuses_for is not None:
-        statuses = statuses_for(list(cadre_ids), start, end, today=today)
-        return {cadre: log_due_days(days) for cadre, days in statuses.items()}
-    return _assignment_workdays(cadre_ids, start, end, today)
+    statuses = statuses_for(list(cadre_ids), start, end, today=today)
+    return {cadre: log_due_days(days) for cadre, days in statuses.items()}
 
 
 def _deadlines(cadre_ids, end: date) -> dict[int, int]:
