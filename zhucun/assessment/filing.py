@@ -6,7 +6,7 @@ Cells are written through the households app's formula-injection-safe writer
 
 from __future__ import annotations
 
-from zhucun.households.sheets import xlsx_response
+from zhucun.exports.xlsx import xlsx_response
 
 AUDIENCES = {"province": "报省备案", "city": "报市备案", "unit": "报派出单位备案"}
 HEADERS = (
@@ -58,9 +58,16 @@ def rows(results):
         )
 
 
-def response(county, year: int, to: str, results):
+def response(request, county, year: int, to: str, results):
     to = to if to in AUDIENCES else "city"
     title = f"{county.name}{year}年度驻村干部考核结果({AUDIENCES[to]})"
     if to == "unit":
         title = f"{results[0].unit.name}{year}年度驻村干部考核结果({county.name})"
-    return xlsx_response(f"{title}.xlsx", [(AUDIENCES[to], HEADERS, rows(results))])
+    return xlsx_response(
+        request=request,
+        title=title,
+        headers=HEADERS,
+        rows=rows(results),
+        filters={"county": county.pk, "year": year, "to": to},
+        personal=True,
+    )

@@ -201,7 +201,7 @@ def filing_xlsx(request, year: int, county_id: int):
     )
     if not rows:
         raise Http404
-    return filing.response(county, year, to, rows)
+    return filing.response(request, county, year, to, rows)
 
 
 def _contents_from(post) -> dict:

@@ -28,6 +28,7 @@ DEMO_USERNAMES = (
     "city",
     "county",
     "town",
+    "mayor",
     "unit",
     "leader",
     "member",
