@@ -23,7 +23,7 @@ from zhucun.policy.assessment import CONTENTS, AssessmentInput, annual_score
 from zhucun.rulebook.book import book_for
 from zhucun.rulebook.workdays import non_working_days
 from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment, AssignmentRole, CheckIn
-from zhucun.worklogs.models import RectificationNotice, WorkLog
+from zhucun.worklogs.models import LogRevision, RectificationNotice, WorkLog
 
 ONE_DAY = timedelta(days=1)
 OPINIONS = (
@@ -160,6 +160,20 @@ def build_previous_year(rng: random.Random, county, today: date) -> dict[str, in
     WorkLog.objects.filter(cadre_id__in=cadre_ids, day__range=window).delete()
     CheckIn.objects.bulk_create(check_ins, batch_size=2000)
     WorkLog.objects.bulk_create(logs, batch_size=2000)
+    LogRevision.objects.bulk_create(
+        [
+            LogRevision(
+                log=entry,
+                number=1,
+                tasks=entry.tasks,
+                content=entry.content,
+                off_site=entry.off_site,
+                saved_at=entry.first_saved_at,
+            )
+            for entry in logs
+        ],
+        batch_size=2000,
+    )
     RectificationNotice.objects.bulk_create(notices)
     OrdinaryAssessment.objects.bulk_create(ordinary)
     AnnualAssessment.objects.bulk_create(annual)
