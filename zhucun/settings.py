@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "zhucun.approvals",
     "zhucun.households",
     "zhucun.worklogs",
+    "zhucun.dashboards",
     "zhucun.home",
     "zhucun.demo",
 ]

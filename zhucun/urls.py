@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("zhucun.accounts.urls")),
     path("audit/", include("zhucun.audit.urls")),
     path("approvals/", include("zhucun.approvals.urls")),
+    path("dashboards/", include("zhucun.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
