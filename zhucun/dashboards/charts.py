@@ -94,7 +94,8 @@ class Matrix:
     @property
     def summary(self) -> str:
         parts = [
-            f"{name}:" + "、".join(f"{c}{n}项" for c, n in zip(self.columns, counts, strict=True) if n)
+            f"{name}:"
+            + "、".join(f"{c}{n}项" for c, n in zip(self.columns, counts, strict=True) if n)
             for name, counts in self.rows
             if any(counts)
         ]

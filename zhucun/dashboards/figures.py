@@ -68,9 +68,7 @@ class Figures:
 
     @property
     def contact_share(self) -> int | None:
-        return (
-            round(100 * len(self.contacted) / len(self.households)) if self.households else None
-        )
+        return round(100 * len(self.contacted) / len(self.households)) if self.households else None
 
     def findings_by_article(self) -> list[tuple[str, int]]:
         return sorted(Counter(f.article for f in self.findings).items(), key=_article_order)

@@ -54,8 +54,21 @@ def roster(user, region, first: date, today: date) -> Report:
     return Report(
         "roster",
         f"{region.name}驻村工作队花名册({today:%Y年%m月%d日})",
-        ["镇(街办)", "驻点村", "工作队", "姓名", "性别", "出生年月", "派出单位", "职级",
-         "队内职务", "联系电话", "驻村开始", "计划结束", "党组织关系转入"],
+        [
+            "镇(街办)",
+            "驻点村",
+            "工作队",
+            "姓名",
+            "性别",
+            "出生年月",
+            "派出单位",
+            "职级",
+            "队内职务",
+            "联系电话",
+            "驻村开始",
+            "计划结束",
+            "党组织关系转入",
+        ],
         [
             (
                 a.team.village.town.name,
@@ -89,8 +102,18 @@ def leave(user, region, first: date, today: date) -> Report:
     return Report(
         "leave",
         f"{region.name}请销假登记簿({first:%Y年%m月})",
-        ["姓名", "单位", "镇(街办)", "工作队", "离村日期", "返村前最后一天", "天数", "事由",
-         "审批状态", "销假"],
+        [
+            "姓名",
+            "单位",
+            "镇(街办)",
+            "工作队",
+            "离村日期",
+            "返村前最后一天",
+            "天数",
+            "事由",
+            "审批状态",
+            "销假",
+        ],
         [
             (
                 lv.cadre.name,
@@ -166,8 +189,16 @@ def attendance(user, region, first: date, today: date) -> Report:
     return Report(
         "attendance",
         f"{region.name}驻村考勤月报表({first:%Y年%m月},第十六条)",
-        ["镇(街办)", "工作队", "姓名", "单位", *(lab for _s, lab in STATUS_COLUMNS),
-         "驻村合计", "要求天数", "是否达标"],
+        [
+            "镇(街办)",
+            "工作队",
+            "姓名",
+            "单位",
+            *(lab for _s, lab in STATUS_COLUMNS),
+            "驻村合计",
+            "要求天数",
+            "是否达标",
+        ],
         rows,
     )
 
@@ -198,8 +229,16 @@ def contacts(user, region, first: date, today: date) -> Report:
     return Report(
         "contacts",
         f"{region.name}联户帮扶情况登记簿({first:%Y年%m月},第二十条)",
-        ["户编号", "户主", "镇(街办)", "村", "联户干部", "本月询问次数", "本月入户次数",
-         "最近一次联系"],
+        [
+            "户编号",
+            "户主",
+            "镇(街办)",
+            "村",
+            "联户干部",
+            "本月询问次数",
+            "本月入户次数",
+            "最近一次联系",
+        ],
         [
             (code, f"{head}户", town, village, cadre, inq, vis, latest or "无")
             for code, head, town, village, cadre, inq, vis, latest in pairings

@@ -53,9 +53,7 @@ def _charts(b):
             "各月联户未落实次数", "次", [(m[5:] + "月", n) for m, _s, n in b.trend]
         ),
         "histogram": charts.bar_chart("本月驻村天数分布(人数)", "人", b.histogram),
-        "matrix": charts.matrix(
-            "未整改问题:镇(街办)× 条款", b.matrix_towns, b.articles, b.matrix
-        ),
+        "matrix": charts.matrix("未整改问题:镇(街办)× 条款", b.matrix_towns, b.articles, b.matrix),
     }
 
 
