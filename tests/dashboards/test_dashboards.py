@@ -224,3 +224,17 @@ def test_the_attendance_sheet_counts_the_september_days_of_a_cadre(cast, client)
     # The grown leader checked in on September 1–9: 9 stationed days, short of 20.
     leader_rows = [r for r in rows if r[4] == 9]
     assert leader_rows and leader_rows[0][-1] == "未达标"
+
+
+def test_articles_sort_in_the_order_of_the_rulebook():
+    from zhucun.dashboards.figures import article_number
+
+    given = ["第三十五条(四)", "第二十条", "第六条", "第十六条", "第三十五条(三)", "第三条"]
+    assert sorted(given, key=article_number) == [
+        "第三条",
+        "第六条",
+        "第十六条",
+        "第二十条",
+        "第三十五条(三)",
+        "第三十五条(四)",
+    ]

@@ -6,8 +6,8 @@ carries its numbers as a <table> for screen readers (DESIGN.md, issue 10).
 
 from dataclasses import dataclass, field
 
-WIDTH, HEIGHT = 560, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 20, 36
+WIDTH, HEIGHT = 480, 240
+LEFT, RIGHT, TOP, BOTTOM = 40, 8, 24, 40
 PALETTE = ("#eef4fb", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 
 
@@ -22,6 +22,10 @@ class Bar:
     text_x: float
     text: str
 
+    @property
+    def value_y(self) -> float:
+        return round(self.y - 5, 1)
+
 
 @dataclass
 class BarChart:
@@ -34,7 +38,7 @@ class BarChart:
     baseline: float = HEIGHT - BOTTOM
     left: int = LEFT
     right_edge: int = WIDTH - RIGHT
-    label_y: float = HEIGHT - BOTTOM + 16
+    label_y: float = HEIGHT - BOTTOM + 20
 
     @property
     def summary(self) -> str:
@@ -42,10 +46,21 @@ class BarChart:
         return f"{self.title}:{values}"
 
 
+def _nice_top(largest: int) -> int:
+    """The top of the axis: four gridlines at a round step (1, 2, 5, 10, 20, 25, 50, …)."""
+    step, scale = 1, 1
+    while True:
+        for base in (1, 2, 2.5, 5):
+            step = int(base * scale)
+            if step == base * scale and step * 4 >= largest:
+                return step * 4
+        scale *= 10
+
+
 def bar_chart(title: str, unit: str, data: list[tuple[str, int | None]], top=None) -> BarChart:
     """Bars for (label, value); None is drawn as no bar and read as “无数据”."""
     values = [v for _l, v in data if v is not None]
-    top = top or max(values + [1])
+    top = top or _nice_top(max(values + [1]))
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(data), 1)
@@ -90,6 +105,9 @@ class Matrix:
     row_y: list[tuple[int, str]] = field(default_factory=list)
     width: int = 0
     height: int = 0
+    label_right: int = 0
+    cell_w: int = 0
+    cell_h: int = 0
 
     @property
     def summary(self) -> str:
@@ -104,10 +122,13 @@ class Matrix:
 
 def matrix(title: str, towns: list[tuple[int, str]], articles: list[str], counts: dict) -> Matrix:
     """Towns × articles, each cell shaded by its number of open findings."""
-    label_w, cell_w, cell_h, head_h = 110, 72, 30, 28
+    # Sized to the longest label at 14 px a character, so nothing overlaps.
+    label_w = 14 * max([len(name) for _pk, name in towns] + [2]) + 16
+    cell_w = max(64, 14 * max([len(a) for a in articles] + [1]) + 10)
+    cell_h, head_h = 34, 30
     rows = [(name, [counts.get((pk, a), 0) for a in articles]) for pk, name in towns]
     top = max([n for _name, ns in rows for n in ns] + [1])
-    m = Matrix(title, articles, rows)
+    m = Matrix(title, articles, rows, label_right=label_w - 8, cell_w=cell_w - 2, cell_h=cell_h - 2)
     m.width = label_w + cell_w * max(len(articles), 1) + 4
     m.height = head_h + cell_h * max(len(rows), 1) + 4
     m.column_x = [(label_w + cell_w * j + cell_w // 2, a) for j, a in enumerate(articles)]

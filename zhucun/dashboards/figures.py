@@ -74,8 +74,26 @@ class Figures:
         return sorted(Counter(f.article for f in self.findings).items(), key=_article_order)
 
 
+NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def article_number(article: str) -> tuple[int, str]:
+    """第三十五条(四) → (35, "(四)"), so articles sort as the rulebook orders them."""
+    head, _, rest = article.removeprefix("第").partition("条")
+    number, tens = 0, 0
+    for ch in head:
+        if ch == "十":
+            tens = max(number, 1) * 10
+            number = 0
+        elif ch == "百":
+            number *= 100
+        else:
+            number = NUMERALS.get(ch, 0)
+    return tens + number, rest
+
+
 def _article_order(item):
-    return (len(item[0]), item[0])
+    return article_number(item[0])
 
 
 @dataclass
@@ -139,7 +157,7 @@ def board(user, *, region: Region, first: date, today: date, team: Team | None =
         return {"county": county_id, "town": town_id, "team": team_id}[level]
 
     if level == "team":
-        names = {t.pk: f"{t.village.town.name} · {t.name}" for t in teams}
+        names = {t.pk: t.name for t in teams}
     else:
         names = dict(
             Region.objects.filter(parent=region).order_by("code").values_list("pk", "name")
@@ -318,6 +336,6 @@ def _matrix(board_: Board, teams) -> None:
         if f.town_id is not None:
             counts[(f.town_id, f.article)] += 1
             towns.setdefault(f.town_id, "")
-    board_.articles = sorted({a for _t, a in counts}, key=lambda a: (len(a), a))
+    board_.articles = sorted({a for _t, a in counts}, key=article_number)
     board_.matrix_towns = sorted(towns.items(), key=lambda item: item[1])
     board_.matrix = dict(counts)

@@ -14,6 +14,8 @@ from zhucun.households.models import Household
 from zhucun.org.models import Cadre
 from zhucun.stationing.models import Team
 
+from .figures import article_number
+
 FIGURES = {
     "teams": "在驻工作队",
     "cadres": "在岗驻村干部",
@@ -86,7 +88,7 @@ def records(board, figure: str, article: str | None = None) -> Listing:
         found = [f for f in total.findings if article is None or f.article == article]
         if article:
             title += f"({article})"
-        found.sort(key=lambda f: (len(f.article), f.article, f.subject))
+        found.sort(key=lambda f: (article_number(f.article), f.subject))
         rows = [
             (f.article, board.team_names.get(f.team_id, ""), f.subject, f.message) for f in found
         ]

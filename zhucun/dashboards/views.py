@@ -29,11 +29,12 @@ LEVEL_NAMES = {"county": "区县", "town": "镇(街办)", "team": "工作队"}
 def home(request):
     """The user's own dashboard: the widest region they hold, else the team they lead."""
     scope = scope_for(request.user)
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
     for ids in (scope.city_ids, scope.county_ids, scope.town_ids):
         if ids:
-            return redirect("dashboards:region", pk=min(ids))
+            return redirect(reverse("dashboards:region", args=[min(ids)]) + query)
     if scope.led_team_ids:
-        return redirect("dashboards:team", pk=min(scope.led_team_ids))
+        return redirect(reverse("dashboards:team", args=[min(scope.led_team_ids)]) + query)
     raise Http404
 
 
@@ -47,10 +48,13 @@ def _region(request, pk) -> Region:
 def _charts(b):
     return {
         "trend": charts.bar_chart(
-            "各月驻村天数达标率", "%", [(m[5:] + "月", share) for m, share, _n in b.trend], top=100
+            "各月驻村天数达标率",
+            "%",
+            [(f"{int(m[5:])}月", share) for m, share, _n in b.trend],
+            top=100,
         ),
         "missed": charts.bar_chart(
-            "各月联户未落实次数", "次", [(m[5:] + "月", n) for m, _s, n in b.trend]
+            "各月联户未落实次数", "次", [(f"{int(m[5:])}月", n) for m, _s, n in b.trend]
         ),
         "histogram": charts.bar_chart("本月驻村天数分布(人数)", "人", b.histogram),
         "matrix": charts.matrix("未整改问题:镇(街办)× 条款", b.matrix_towns, b.articles, b.matrix),
@@ -73,7 +77,11 @@ def region_board(request, pk):
     b = board(request.user, region=region, first=first, today=today)
     previous, following = neighbours(first)
     todo = list(pending_steps(request.user)[:8])
-    at_risk = [f for f in b.total.findings if f.rule == "monthly_stationed_days"][:8]
+    at_risk = [
+        (f.subject, b.team_names.get(f.team_id, ""), f.message)
+        for f in b.total.findings
+        if f.rule == "monthly_stationed_days"
+    ][:5]
     return render(
         request,
         "dashboards/region.html",
@@ -117,7 +125,9 @@ def team_board(request, pk):
             "previous": previous,
             "following": following,
             "roster": roster,
-            "uncovered": [c for c in roster.checks if c.fired],
+            "uncovered": [
+                day for day, c in zip(roster.off_days, roster.checks, strict=True) if c.fired
+            ],
             "missing": list(zip(missing.rows, missing.links, strict=True)),
             **_charts(b),
         },
