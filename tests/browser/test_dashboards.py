@@ -62,3 +62,27 @@ def test_each_role_opens_its_dashboard_and_a_figure_matches_its_records(
     page.locator(".figure", has_text="在岗驻村干部").locator("a").click()
     page.wait_for_selector("#row-count")
     assert int(page.locator("#row-count").inner_text()) == len(expected.total.cadres)
+
+
+def test_a_county_officer_opens_the_attendance_register_and_prints_it_on_a4(cast, page_at):
+    # Given a county with four teams
+    grow_town(cast, 3)
+    page = page_at(DESKTOP)
+    log_in(page, "dora", PASSWORD)
+    # When dora goes from her dashboard to the monthly attendance sheet
+    page.goto("/dashboards/?month=2025-09")
+    page.click("text=驻村考勤月报表")
+    page.wait_for_selector("h1:has-text('驻村考勤月报表')")
+    # Then it lists every cadre in post in September, one row each
+    expected = board(cast.users["dora"], region=cast.county, first=date(2025, 9, 1), today=TODAY)
+    assert int(page.locator("#row-count").inner_text()) == len(expected.total.cadres)
+    assert page.locator(".report-table tbody tr").count() == len(expected.total.cadres)
+    DOCS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(DOCS / "report-attendance-desktop.png"), full_page=True)
+    # and its print layout drops the navigation and shows the signature line
+    page.emulate_media(media="print")
+    assert not page.locator(".topbar").is_visible()
+    assert page.locator(".signatures").is_visible()
+    page.screenshot(path=str(DOCS / "report-attendance-print.png"), full_page=True)
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
