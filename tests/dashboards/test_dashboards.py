@@ -238,3 +238,57 @@ def test_articles_sort_in_the_order_of_the_rulebook():
         "第三十五条(三)",
         "第三十五条(四)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("username", "region_attr", "status"),
+    [("dora", "county", 200), ("dora", "other_county", 404), ("ed", "county", 404)],
+)
+@pytest.mark.parametrize("figure", sorted(FIGURES))
+def test_the_records_behind_a_figure_open_only_within_the_user_s_scope(
+    cast, client, username, region_attr, status, figure
+):
+    client.force_login(cast.users[username])
+    url = _region_url(getattr(cast, region_attr), f"records/{figure}/?month={MONTH}")
+    assert client.get(url).status_code == status
+    assert client.get(url + "&format=xlsx").status_code == status
+
+
+@pytest.mark.parametrize(("username", "status"), [("alice", 200), ("olga", 404), ("oscar", 404)])
+def test_the_records_of_a_team_open_for_its_leader_and_not_for_outsiders(
+    cast, client, username, status
+):
+    client.force_login(cast.users[username])
+    url = reverse("dashboards:team_records", args=[cast.team.pk, "cadres"])
+    assert client.get(url).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("username", "region_attr", "status"),
+    [("gus", "county", 200), ("oscar", "county", 404), ("ed", "town", 200), ("ed", "county", 404)],
+)
+@pytest.mark.parametrize("name", ["roster", "leave", "attendance", "contacts"])
+def test_registers_open_only_within_the_user_s_scope(
+    cast, client, username, region_attr, status, name
+):
+    client.force_login(cast.users[username])
+    url = reverse("dashboards:report", args=[getattr(cast, region_attr).pk, name])
+    assert client.get(url).status_code == status
+    assert client.get(url + "?format=xlsx").status_code == status
+
+
+@pytest.mark.parametrize("username", ["alice", "bob", "fay"])
+def test_cadres_and_units_may_not_open_registers(cast, client, username):
+    client.force_login(cast.users[username])
+    url = reverse("dashboards:report", args=[cast.county.pk, "roster"])
+    assert client.get(url).status_code in (403, 404)
+
+
+def test_an_export_of_a_register_is_audited_as_personal_data(cast, client):
+    from zhucun.audit.models import AuditEvent
+
+    client.force_login(cast.users["dora"])
+    url = reverse("dashboards:report", args=[cast.county.pk, "roster"]) + "?format=xlsx"
+    assert client.get(url).status_code == 200
+    event = AuditEvent.objects.order_by("-pk").first()
+    assert event.event == "export.personal" and event.detail["filters"]["report"] == "roster"

@@ -21,7 +21,7 @@ from .records import FIGURES, records
 from .reports import BUILDERS, REPORTS
 
 REGION_ROLES = (Role.CITY, Role.COUNTY, Role.TOWN)
-BOARD_LEVELS = (Level.CITY, Level.COUNTY, Level.TOWN)
+BOARD_LEVELS = (Level.CITY, Level.COUNTY, Level.TOWN, Level.VILLAGE)
 LEVEL_NAMES = {"county": "区县", "town": "镇(街办)", "team": "工作队"}
 
 
