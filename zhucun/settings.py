@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "zhucun.training",
     "zhucun.care",
     "zhucun.assessment",
+    "zhucun.dashboards",
     "zhucun.home",
     "zhucun.demo",
     "zhucun.backups",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("training/", include("zhucun.training.urls")),
     path("care/", include("zhucun.care.urls")),
     path("assessment/", include("zhucun.assessment.urls")),
+    path("dashboards/", include("zhucun.dashboards.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api-tokens/", include("zhucun.api.urls")),

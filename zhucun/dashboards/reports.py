@@ -1,0 +1,250 @@
+"""The registers offices print and hand up the line, for a region in the user's scope.
+
+Each report is (title, headers, rows): the page prints it on A4 and the
+.xlsx export (zhucun.exports.xlsx) writes the same rows. A bounded number of
+queries whatever the region's size.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Max, Q
+
+from zhucun.accounts.scope import scoped
+from zhucun.households.models import ContactKind, Pairing
+from zhucun.org.identity import mask_phone
+from zhucun.policy.calendar import DayStatus
+from zhucun.policy.periods import month_end, month_label
+from zhucun.stationing.calendar import attendance_for
+from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment, Leave
+
+from .figures import _in_region
+
+REPORTS = {
+    "roster": "驻村工作队花名册",
+    "leave": "请销假登记簿",
+    "attendance": "驻村考勤月报表",
+    "contacts": "联户帮扶情况登记簿",
+}
+
+
+@dataclass
+class Report:
+    name: str
+    title: str
+    headers: list[str]
+    rows: list[tuple]
+    personal: bool = False
+
+
+def _assignments(user, region, first: date, last: date):
+    return (
+        scoped(user, Assignment.objects.filter(start__lte=last))
+        .filter(Q(end__isnull=True) | Q(end__gte=first), _in_region(region, "team__village__"))
+        .exclude(role__in=NON_COUNTED_ROLES)
+    )
+
+
+def roster(user, region, first: date, today: date) -> Report:
+    rows = (
+        _assignments(user, region, today, today)
+        .select_related("cadre__unit", "team__village__town")
+        .order_by("team__village__town__name", "team__name", "role", "cadre__name")
+    )
+    return Report(
+        "roster",
+        f"{region.name}驻村工作队花名册({today:%Y年%m月%d日})",
+        [
+            "镇(街办)",
+            "驻点村",
+            "工作队",
+            "姓名",
+            "性别",
+            "出生年月",
+            "派出单位",
+            "职级",
+            "队内职务",
+            "联系电话",
+            "驻村开始",
+            "计划结束",
+            "党组织关系转入",
+        ],
+        [
+            (
+                a.team.village.town.name,
+                a.team.village.name,
+                a.team.name,
+                a.cadre.name,
+                a.cadre.get_gender_display(),
+                f"{a.cadre.birth_date:%Y.%m}",
+                a.cadre.unit.name,
+                a.cadre.get_rank_display(),
+                a.get_role_display(),
+                mask_phone(a.cadre.phone),
+                a.start,
+                a.planned_end,
+                a.party_transferred_on or "未转入",
+            )
+            for a in rows
+        ],
+        personal=True,
+    )
+
+
+def leave(user, region, first: date, today: date) -> Report:
+    last = month_end(first)
+    leaves = (
+        scoped(user, Leave.objects.filter(start__lte=last, end__gte=first))
+        .filter(_in_region(region, "assignment__team__village__"))
+        .select_related("cadre__unit", "approval", "assignment__team__village__town")
+        .order_by("start", "pk")
+    )
+    return Report(
+        "leave",
+        f"{region.name}请销假登记簿({first:%Y年%m月})",
+        [
+            "姓名",
+            "单位",
+            "镇(街办)",
+            "工作队",
+            "离村日期",
+            "返村前最后一天",
+            "天数",
+            "事由",
+            "审批状态",
+            "销假",
+        ],
+        [
+            (
+                lv.cadre.name,
+                lv.cadre.unit.name,
+                lv.assignment.team.village.town.name,
+                lv.assignment.team.name,
+                lv.start,
+                lv.end,
+                lv.days,
+                lv.reason,
+                lv.approval.get_state_display(),
+                f"{lv.returned_on}返村" if lv.returned_on else "未销假",
+            )
+            for lv in leaves
+        ],
+    )
+
+
+STATUS_COLUMNS = (
+    (DayStatus.STATIONED, "在村"),
+    (DayStatus.OFFICIAL, "因公外出"),
+    (DayStatus.LEAVE, "请假"),
+    (DayStatus.REST, "休息"),
+    (DayStatus.ABSENT, "无故缺勤"),
+    (DayStatus.UNKNOWN, "尚未发生"),
+)
+
+
+def attendance(user, region, first: date, today: date) -> Report:
+    last = month_end(first)
+    assignments = list(
+        _assignments(user, region, first, last)
+        .select_related("cadre__unit", "team__village__town")
+        .order_by("team__village__town__name", "team__name", "cadre__name", "pk")
+    )
+    seen, members = set(), []
+    for a in assignments:
+        if a.cadre_id not in seen:
+            seen.add(a.cadre_id)
+            members.append(a)
+    results = attendance_for(list(seen), first.year, today=today) if seen else {}
+    label = month_label(first)
+    rows = []
+    for a in members:
+        result = results[a.cadre_id]
+        counts = {s: 0 for s, _l in STATUS_COLUMNS}
+        for day, status in result.statuses.items():
+            if first <= day <= last:
+                counts[status] += 1
+        check = next(
+            (c for c in result.checks if c.rule == "monthly_stationed_days" and c.period == label),
+            None,
+        )
+        stationed = counts[DayStatus.STATIONED] + counts[DayStatus.OFFICIAL]
+        if check is None:
+            verdict = "—"
+        elif check.passed is None:
+            verdict = "本月未结束"
+        else:
+            verdict = "达标" if check.passed else "未达标"
+        rows.append(
+            (
+                a.team.village.town.name,
+                a.team.name,
+                a.cadre.name,
+                a.cadre.unit.name,
+                *(counts[s] for s, _l in STATUS_COLUMNS),
+                stationed,
+                check.evidence["required_days"] if check else "—",
+                verdict,
+            )
+        )
+    return Report(
+        "attendance",
+        f"{region.name}驻村考勤月报表({first:%Y年%m月},第十六条)",
+        [
+            "镇(街办)",
+            "工作队",
+            "姓名",
+            "单位",
+            *(lab for _s, lab in STATUS_COLUMNS),
+            "驻村合计",
+            "要求天数",
+            "是否达标",
+        ],
+        rows,
+    )
+
+
+def contacts(user, region, first: date, today: date) -> Report:
+    last = month_end(first)
+    in_month = Q(contacts__day__range=(first, last))
+    pairings = (
+        scoped(user, Pairing.objects.filter(start__lte=last))
+        .filter(Q(end__isnull=True) | Q(end__gte=first), _in_region(region, "household__village__"))
+        .annotate(
+            inquiries=Count("contacts", filter=in_month & Q(contacts__kind=ContactKind.INQUIRY)),
+            visits=Count("contacts", filter=in_month & Q(contacts__kind=ContactKind.VISIT)),
+            latest=Max("contacts__day", filter=Q(contacts__day__lte=last)),
+        )
+        .order_by("household__village__town__name", "household__village__name", "household__code")
+        .values_list(
+            "household__code",
+            "household__head_name",
+            "household__village__town__name",
+            "household__village__name",
+            "cadre__name",
+            "inquiries",
+            "visits",
+            "latest",
+        )
+    )
+    return Report(
+        "contacts",
+        f"{region.name}联户帮扶情况登记簿({first:%Y年%m月},第二十条)",
+        [
+            "户编号",
+            "户主",
+            "镇(街办)",
+            "村",
+            "联户干部",
+            "本月询问次数",
+            "本月入户次数",
+            "最近一次联系",
+        ],
+        [
+            (code, f"{head}户", town, village, cadre, inq, vis, latest or "无")
+            for code, head, town, village, cadre, inq, vis, latest in pairings
+        ],
+        personal=True,
+    )
+
+
+BUILDERS = {"roster": roster, "leave": leave, "attendance": attendance, "contacts": contacts}

@@ -1,0 +1,214 @@
+"""Dashboards per role, the records behind each figure, and the printable registers."""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from zhucun.accounts.access import allow
+from zhucun.accounts.roles import Role
+from zhucun.accounts.scope import get_scoped_or_404, scope_for
+from zhucun.approvals.selectors import pending_steps
+from zhucun.exports.xlsx import exporter_unit, xlsx_response
+from zhucun.org.models import Level, Region
+from zhucun.stationing.models import Team
+from zhucun.stationing.month import month_from, neighbours
+from zhucun.stationing.selectors import team_roster
+
+from . import charts
+from .figures import board
+from .records import FIGURES, records
+from .reports import BUILDERS, REPORTS
+
+REGION_ROLES = (Role.CITY, Role.COUNTY, Role.TOWN)
+BOARD_LEVELS = (Level.CITY, Level.COUNTY, Level.TOWN, Level.VILLAGE)
+LEVEL_NAMES = {"county": "区县", "town": "镇(街办)", "team": "工作队"}
+
+
+@allow(*REGION_ROLES, Role.TEAM_LEADER)
+def home(request):
+    """The user's own dashboard: the widest region they hold, else the team they lead."""
+    scope = scope_for(request.user)
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    for ids in (scope.city_ids, scope.county_ids, scope.town_ids):
+        if ids:
+            return redirect(reverse("dashboards:region", args=[min(ids)]) + query)
+    if scope.led_team_ids:
+        return redirect(reverse("dashboards:team", args=[min(scope.led_team_ids)]) + query)
+    raise Http404
+
+
+def _region(request, pk) -> Region:
+    region = get_scoped_or_404(request.user, Region, pk)
+    if region.level not in BOARD_LEVELS:
+        raise Http404
+    return region
+
+
+def _charts(b):
+    return {
+        "trend": charts.bar_chart(
+            "各月驻村天数达标率",
+            "%",
+            [(f"{int(m[5:])}月", share) for m, share, _n in b.trend],
+            top=100,
+        ),
+        "missed": charts.bar_chart(
+            "各月联户未落实次数", "次", [(f"{int(m[5:])}月", n) for m, _s, n in b.trend]
+        ),
+        "histogram": charts.bar_chart("本月驻村天数分布(人数)", "人", b.histogram),
+        "matrix": charts.matrix("未整改问题:镇(街办)× 条款", b.matrix_towns, b.articles, b.matrix),
+    }
+
+
+def _breadcrumbs(region: Region, team=None):
+    crumbs = []
+    for ancestor in (region.city, region.county, region.town):
+        if ancestor is not None and ancestor.pk != region.pk and ancestor not in crumbs:
+            crumbs.append(ancestor)
+    return crumbs
+
+
+@allow(*REGION_ROLES)
+def region_board(request, pk):
+    region = _region(request, pk)
+    first, _last = month_from(request)
+    today = timezone.localdate()
+    b = board(request.user, region=region, first=first, today=today)
+    previous, following = neighbours(first)
+    todo = list(pending_steps(request.user)[:8])
+    at_risk = [
+        (f.subject, b.team_names.get(f.team_id, ""), f.message)
+        for f in b.total.findings
+        if f.rule == "monthly_stationed_days"
+    ][:5]
+    return render(
+        request,
+        "dashboards/region.html",
+        {
+            "b": b,
+            "region": region,
+            "month": f"{first:%Y-%m}",
+            "previous": previous,
+            "following": following,
+            "row_level": LEVEL_NAMES[b.level],
+            "crumbs": [c for c in _breadcrumbs(region) if _visible(request.user, c)],
+            "todo": todo,
+            "at_risk": at_risk,
+            "reports": REPORTS,
+            **_charts(b),
+        },
+    )
+
+
+def _visible(user, region) -> bool:
+    s = scope_for(user)
+    return s.everything or region.pk in (s.city_ids | s.county_ids | s.town_ids)
+
+
+@allow(*REGION_ROLES, Role.TEAM_LEADER)
+def team_board(request, pk):
+    team = get_scoped_or_404(request.user, Team, pk)
+    first, last = month_from(request)
+    today = timezone.localdate()
+    b = board(request.user, region=team.village, first=first, today=today, team=team)
+    roster = team_roster(team, first, last)
+    previous, following = neighbours(first)
+    missing = records(b, "missing")
+    return render(
+        request,
+        "dashboards/team.html",
+        {
+            "b": b,
+            "team": team,
+            "month": f"{first:%Y-%m}",
+            "previous": previous,
+            "following": following,
+            "roster": roster,
+            "uncovered": [
+                day for day, c in zip(roster.off_days, roster.checks, strict=True) if c.fired
+            ],
+            "missing": list(zip(missing.rows, missing.links, strict=True)),
+            **_charts(b),
+        },
+    )
+
+
+def _listing(request, b, figure, back):
+    if figure not in FIGURES:
+        raise Http404
+    listing = records(b, figure, request.GET.get("article") or None)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            request=request,
+            title=listing.title,
+            headers=listing.headers,
+            rows=listing.rows,
+            filters={"figure": figure, "month": f"{b.first:%Y-%m}", "scope": b.total.name},
+            personal=figure in ("households", "missing", "cadres", "on_track", "off_track"),
+        )
+    return render(
+        request,
+        "dashboards/records.html",
+        {
+            "listing": listing,
+            "rows": [
+                (list(zip(listing.headers, row, strict=True)), link)
+                for row, link in zip(listing.rows, listing.links, strict=True)
+            ],
+            "back": back,
+            "month": f"{b.first:%Y-%m}",
+            "unit": exporter_unit(request.user),
+            "today": b.today,
+        },
+    )
+
+
+@allow(*REGION_ROLES)
+def region_records(request, pk, figure):
+    region = _region(request, pk)
+    first, _last = month_from(request)
+    b = board(request.user, region=region, first=first, today=timezone.localdate())
+    return _listing(request, b, figure, reverse("dashboards:region", args=[pk]))
+
+
+@allow(*REGION_ROLES, Role.TEAM_LEADER)
+def team_records(request, pk, figure):
+    team = get_scoped_or_404(request.user, Team, pk)
+    first, _last = month_from(request)
+    b = board(request.user, region=team.village, first=first, today=timezone.localdate(), team=team)
+    return _listing(request, b, figure, reverse("dashboards:team", args=[pk]))
+
+
+@allow(*REGION_ROLES)
+def report(request, pk, name):
+    region = _region(request, pk)
+    if name not in BUILDERS:
+        raise Http404
+    first, _last = month_from(request)
+    today = timezone.localdate()
+    data = BUILDERS[name](request.user, region, first, today)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            request=request,
+            title=data.title,
+            headers=data.headers,
+            rows=data.rows,
+            filters={"report": name, "region": region.name, "month": f"{first:%Y-%m}"},
+            personal=data.personal,
+        )
+    previous, following = neighbours(first)
+    return render(
+        request,
+        "dashboards/report.html",
+        {
+            "report": data,
+            "region": region,
+            "month": f"{first:%Y-%m}",
+            "previous": previous,
+            "following": following,
+            "unit": exporter_unit(request.user),
+            "today": today,
+            "reports": REPORTS,
+        },
+    )
