@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "zhucun.worklogs",
     "zhucun.home",
     "zhucun.demo",
+    "zhucun.bench",
 ]
 
 MIDDLEWARE = [
