@@ -232,3 +232,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("ZHUCUN_LOG_LEVEL", "WARNING")},
 }
+
+# `make bench` only: routes /bench/ping/, the minimal-insert baseline of the
+# write-path benchmark. Never set in production.
+ZHUCUN_BENCH_ENDPOINTS = env_bool("ZHUCUN_BENCH_ENDPOINTS", False)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,3 +18,6 @@ urlpatterns = [
     path("approvals/", include("zhucun.approvals.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.ZHUCUN_BENCH_ENDPOINTS:  # `make bench` only (zhucun/bench/views.py)
+    urlpatterns += [path("bench/", include("zhucun.bench.urls"))]

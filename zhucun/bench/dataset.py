@@ -74,14 +74,9 @@ def _months(start: date, end: date):
         first = (first + timedelta(days=32)).replace(day=1)
 
 
-def _contacts(rng: random.Random, year_ago: date, yesterday: date, now: datetime):
+def _contacts(rng: random.Random, pairings, year_ago: date, yesterday: date, now: datetime):
     """A weekly inquiry and about two home visits a month per pairing, a few missed."""
-    pairings = (
-        Pairing.objects.filter(end__isnull=True)
-        .order_by("pk")
-        .values_list("pk", "household_id", "cadre_id", "start")
-    )
-    for pairing_id, household_id, cadre_id, start in pairings.iterator(chunk_size=BATCH):
+    for pairing_id, household_id, cadre_id, start in pairings:
         first = max(start, year_ago)
         careless = rng.random() < 0.08
         miss_week, miss_visit = (0.25, 0.35) if careless else (0.03, 0.08)
@@ -123,14 +118,8 @@ def _contacts(rng: random.Random, year_ago: date, yesterday: date, now: datetime
                     )
 
 
-def _logs(rng: random.Random, year_ago: date, yesterday: date):
+def _logs(rng: random.Random, stationed, off, year_ago: date, yesterday: date):
     """One work log per stationed cadre and working day, a few missing or late."""
-    off = non_working_days(year_ago, yesterday)
-    stationed = (
-        Assignment.objects.exclude(role__in=NON_COUNTED_ROLES)
-        .order_by("cadre_id", "start", "pk")
-        .values_list("cadre_id", "start", "end")
-    )
     seen: set[tuple[int, date]] = set()
     for cadre_id, start, end in stationed:
         day = max(start, year_ago)
@@ -183,14 +172,30 @@ def build_bench_city(*, scale: float, today: date, seed: int = 2018) -> dict[str
             "escalated",
             "recorded_at",
         ]
-        counts["contacts"] = _fast_insert(Contact, fields, _contacts(rng, year_ago, yesterday, now))
+        # Inputs are read before the COPY starts: the connection is busy until it ends.
+        pairings = list(
+            Pairing.objects.filter(end__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "household_id", "cadre_id", "start")
+        )
+        counts["contacts"] = _fast_insert(
+            Contact, fields, _contacts(rng, pairings, year_ago, yesterday, now)
+        )
+        stationed = list(
+            Assignment.objects.exclude(role__in=NON_COUNTED_ROLES)
+            .order_by("cadre_id", "start", "pk")
+            .values_list("cadre_id", "start", "end")
+        )
+        off = non_working_days(year_ago, yesterday)
         if connection.vendor == "postgresql":
             log_rows = (
                 (c, d, json.dumps(t), content, o, p, f, u, r)
-                for c, d, t, content, o, p, f, u, r in _logs(rng, year_ago, yesterday)
+                for c, d, t, content, o, p, f, u, r in _logs(
+                    rng, stationed, off, year_ago, yesterday
+                )
             )
         else:
-            log_rows = _logs(rng, year_ago, yesterday)
+            log_rows = _logs(rng, stationed, off, year_ago, yesterday)
         counts["work_logs"] = _fast_insert(
             WorkLog,
             [

@@ -24,7 +24,6 @@ from zhucun.org.models import Level, Region
 from zhucun.stationing.models import (
     NON_COUNTED_ROLES,
     Assignment,
-    AssignmentRole,
     CheckIn,
     DutyDay,
     Leave,

@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "Run one section of `make bench` and print its figures as one JSON line."
 
     def add_arguments(self, parser):
-        parser.add_argument("section", choices=["build", "engine", "pages", "import"])
+        parser.add_argument("section", choices=["build", "engine", "pages", "import", "write"])
         parser.add_argument("--scale", type=float, default=1.0)
 
     def handle(self, *args, section, scale, **options):
@@ -25,7 +25,11 @@ class Command(BaseCommand):
             figures = sections.engine()
         elif section == "pages":
             figures = sections.pages()
-        else:
+        elif section == "import":
             figures = sections.roster_import(scale)
+        else:
+            from zhucun.bench.load import write_path
+
+            figures = write_path()
         figures["database"] = connection.vendor
         self.stdout.write(json.dumps(figures, ensure_ascii=False))
