@@ -38,16 +38,16 @@ def manage(env, *args) -> dict | None:
     return json.loads(lines[-1]) if lines else None
 
 
-def measure(url: str, small_url: str, scale: float, small: float) -> dict:
+def measure(url: str, small_url: str, scale: float, small: float, clone) -> dict:
     base = {**os.environ, "ZHUCUN_DEBUG": "true", "DATABASE_URL": url}
     manage(base, "migrate", "--noinput", "-v0")
+    clone()  # the small city's database starts as a copy of the migrated empty one
     build = manage(base, "bench", "build", "--scale", str(scale))
     engine = manage(base, "bench", "engine")
     pages = manage(base, "bench", "pages")
     roster = manage(base, "bench", "import", "--scale", str(scale))
     write = manage(base, "bench", "write")
     small_env = {**base, "DATABASE_URL": small_url}
-    manage(small_env, "migrate", "--noinput", "-v0")
     manage(small_env, "bench", "build", "--scale", str(small))
     small_pages = manage(small_env, "bench", "pages")
     database = pages.pop("database")
@@ -108,19 +108,28 @@ def main():
         import psycopg
 
         host = pg_url.split("host=")[1]
-        with psycopg.connect(host=host, user="postgres", dbname="postgres", autocommit=True) as c:
-            c.execute("CREATE DATABASE zhucun")
-            c.execute("CREATE DATABASE zhucun_small")
+        admin = psycopg.connect(host=host, user="postgres", dbname="postgres", autocommit=True)
+        admin.execute("CREATE DATABASE zhucun")
+
+        def clone():
+            admin.execute("CREATE DATABASE zhucun_small TEMPLATE zhucun")
+
         small_url = pg_url.replace("/zhucun?", "/zhucun_small?")
-        result["postgresql"] = measure(pg_url, small_url, scale, small)
+        result["postgresql"] = measure(pg_url, small_url, scale, small, clone)
+        admin.close()
     finally:
         subprocess.run([str(ROOT / "scripts/pg-throwaway"), "stop", pg_dir], check=False)
 
     print("== SQLite ==", file=sys.stderr, flush=True)
     tmp = tempfile.mkdtemp(prefix="zhucun-bench-")
     try:
+        big, small_db = f"{tmp}/bench.sqlite3", f"{tmp}/small.sqlite3"
         result["sqlite"] = measure(
-            f"sqlite:///{tmp}/bench.sqlite3", f"sqlite:///{tmp}/small.sqlite3", scale, small
+            f"sqlite:///{big}",
+            f"sqlite:///{small_db}",
+            scale,
+            small,
+            lambda: shutil.copyfile(big, small_db),
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
