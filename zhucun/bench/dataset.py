@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from zhucun.demo.activity import HELP, LEARNED, LOG_TEXT, PROBLEMS
 from zhucun.demo.city import build_city
@@ -45,11 +45,13 @@ def _fast_insert(model, fields: list[str], rows) -> int:
                     count += 1
             return count
         marks = ", ".join(["%s"] * len(columns))
-        preps = [c.get_db_prep_save for c in columns]
+        converters = [_sqlite_converter(c) for c in columns]
         sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
         batch = []
         for row in rows:
-            batch.append(tuple(p(v, connection) for p, v in zip(preps, row, strict=True)))
+            batch.append(
+                tuple(v if f is None else f(v) for f, v in zip(converters, row, strict=True))
+            )
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
                 count += len(batch)
@@ -58,6 +60,22 @@ def _fast_insert(model, fields: list[str], rows) -> int:
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def _sqlite_converter(field):
+    """What Django's SQLite backend stores for a value of this field (None: as it is).
+
+    Field.get_db_prep_save does the same per value, at several times the cost.
+    """
+    if isinstance(field, models.DateTimeField):
+        return lambda v: v.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    if isinstance(field, models.DateField):
+        return date.isoformat
+    if isinstance(field, models.JSONField):
+        return json.dumps
+    if isinstance(field, models.BooleanField):
+        return int
+    return None
 
 
 def _weeks(start: date, end: date):
