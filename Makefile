@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 S      ?= 1
 
-.PHONY: run test lint system-deps backup restore
+.PHONY: run test lint system-deps backup restore bench
 
 $(BIN)/.installed: requirements.lock scripts/bootstrap
 	@PYTHON=$(PYTHON) scripts/bootstrap $(VENV)
@@ -34,3 +34,9 @@ backup: $(BIN)/.installed
 
 restore: $(BIN)/.installed
 	@scripts/restore $(FILE)
+
+# issue 8: build the benchmark city at scale S (1 = Xi'an) on a throwaway
+# PostgreSQL cluster and on SQLite and measure it; the last line is one JSON
+# object (docs/benchmarks.md). `make bench S=0.05` is the quick smoke run.
+bench: $(BIN)/.installed system-deps
+	@$(BIN)/python scripts/bench.py --scale $(S)

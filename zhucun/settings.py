@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "zhucun.mobile",
     # django-ninja's API docs page and its (local) Swagger assets.
     "ninja",
+    "zhucun.bench",
 ]
 
 MIDDLEWARE = [
@@ -245,3 +246,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("ZHUCUN_LOG_LEVEL", "WARNING")},
 }
+
+# `make bench` only: routes /bench/ping/, the minimal-insert baseline of the
+# write-path benchmark. Never set in production.
+ZHUCUN_BENCH_ENDPOINTS = env_bool("ZHUCUN_BENCH_ENDPOINTS", False)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -28,3 +29,6 @@ urlpatterns = [
     path("api-tokens/", include("zhucun.api.urls")),
     path("m/", include("zhucun.mobile.urls")),
 ]
+
+if settings.ZHUCUN_BENCH_ENDPOINTS:  # `make bench` only (zhucun/bench/views.py)
+    urlpatterns += [path("bench/", include("zhucun.bench.urls"))]

@@ -81,10 +81,18 @@ def _birth(rng: random.Random, today: date, youngest: int, oldest: int) -> date:
     return today - timedelta(days=rng.randint(youngest * 365, oldest * 365))
 
 
-def build_city(*, scale: float = 0.1, seed: int = 2018, today: date) -> BuiltCity:
-    """Create the city in the (empty) database and return what was made."""
+def build_city(
+    *, scale: float = 0.1, seed: int = 2018, today: date, activity: bool = True
+) -> BuiltCity:
+    """Create the city in the (empty) database and return what was made.
+
+    activity=False leaves out contacts, work logs and notices: the benchmark
+    (zhucun.bench.dataset) writes a full year of them for the whole city itself.
+    """
     with transaction.atomic():
-        return _Builder(scale, seed, today).build()
+        builder = _Builder(scale, seed, today)
+        builder.with_activity = activity
+        return builder.build()
 
 
 class _Builder:
@@ -483,9 +491,11 @@ class _Builder:
         self._households()
         self._logins()
         self._stationing()
-        self._activity()
-        self._cadre_support()
-        self._assessment_year()
+        # The benchmark city writes its own full year of events instead.
+        if getattr(self, "with_activity", True):
+            self._activity()
+            self._cadre_support()
+            self._assessment_year()
         return self.result
 
     def _stationing(self):

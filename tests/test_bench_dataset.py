@@ -1,0 +1,70 @@
+"""The benchmark city: the demo city with a full year of events everywhere, the same every time."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Min
+
+from zhucun.bench.dataset import build_bench_city
+from zhucun.households.models import Contact, Pairing
+from zhucun.stationing.models import CheckIn
+from zhucun.worklogs.models import LogRevision, WorkLog
+
+TODAY = date(2026, 11, 29)
+SCALE = 0.005
+
+
+def _fingerprint():
+    return (
+        list(
+            Contact.objects.order_by("household__code", "day", "kind").values_list(
+                "household__code", "cadre__id_number", "day", "kind", "channel", "learned"
+            )[:300]
+        ),
+        list(
+            WorkLog.objects.order_by("cadre__id_number", "day").values_list(
+                "cadre__id_number", "day", "tasks", "first_saved_at"
+            )[:300]
+        ),
+    )
+
+
+def test_the_same_scale_and_seed_build_the_same_rows(db):
+    # Given the benchmark city built once and rolled back,
+    with transaction.atomic():
+        first = build_bench_city(scale=SCALE, today=TODAY)
+        first_rows = _fingerprint()
+        transaction.set_rollback(True)
+    # when it is built again,
+    second = build_bench_city(scale=SCALE, today=TODAY)
+    # then the counts and the rows are the same.
+    assert first == second
+    assert _fingerprint() == first_rows
+
+
+def test_every_pairing_and_every_stationed_cadre_gets_a_year_of_events(db):
+    # Given the benchmark city at a tiny scale,
+    counts = build_bench_city(scale=SCALE, today=TODAY)
+    # then the counts it reports are the rows in the tables,
+    assert counts["contacts"] == Contact.objects.count()
+    assert counts["work_logs"] == WorkLog.objects.count() == LogRevision.objects.count()
+    assert counts["check_ins"] == CheckIn.objects.count()
+    # every current pairing (in every town, not only the demo logins') has about a
+    # weekly inquiry and two visits a month for the year,
+    pairings = Pairing.objects.filter(end__isnull=True).count()
+    assert 50 * pairings <= counts["contacts"] <= 80 * pairings
+    year_ago = TODAY - timedelta(days=365)
+    started = dict(Pairing.objects.filter(end__isnull=True).values_list("household_id", "start"))
+    first_contact = dict(
+        Contact.objects.values("household_id")
+        .annotate(first=Min("day"))
+        .values_list("household_id", "first")
+    )
+    assert first_contact.keys() == started.keys()
+    assert all(
+        first_contact[h] <= max(start, year_ago) + timedelta(days=31)
+        for h, start in started.items()
+    )
+    # and every stationed cadre's logs reach back most of the year (few are missing).
+    assert WorkLog.objects.aggregate(first=Min("day"))["first"] <= year_ago + timedelta(days=7)
+    assert counts["work_logs"] > 0.9 * 245 * counts["stationed_cadres"] * 0.5

@@ -1,0 +1,181 @@
+"""The write-path benchmark: concurrent clients on loopback against gunicorn.
+
+Two runs against the same stack (same settings, same workers, same database):
+the bench-only minimal endpoint (one indexed insert), then cadres' check-ins
+and work logs through the page endpoints (POST with session and CSRF token,
+calling the same services the JSON API will call). Each run is bounded in
+time and in number of requests.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+CLIENTS = 32
+WORKERS = 4
+SECONDS = 6.0
+MAX_REQUESTS = 4000
+CSRF_SECRET = "benchbenchbenchbenchbenchbench32"  # 32 characters: Django's unmasked secret
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _sessions(count: int) -> list[str]:
+    """Session cookies of `count` stationed cadres on post today, each given a login."""
+    from zhucun.accounts.models import User
+    from zhucun.bench.sections import _verified_client
+    from zhucun.org.models import Cadre
+    from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment
+
+    today = timezone.localdate()
+    cadre_ids = list(
+        Assignment.objects.filter(start__lte=today, end__isnull=True)
+        .exclude(role__in=NON_COUNTED_ROLES)
+        .order_by("cadre_id")
+        .values_list("cadre_id", flat=True)
+        .distinct()[:count]
+    )
+    cookies = []
+    for cadre in Cadre.objects.filter(pk__in=cadre_ids).select_related("user"):
+        user = cadre.user
+        if user is None:
+            user = User(username=f"bench{cadre.pk}", full_name=cadre.name)
+            user.set_unusable_password()
+            user.password_changed_at = timezone.now()
+            user.save()
+            cadre.user = user
+            cadre.save(update_fields=["user"])
+        client = _verified_client(user)
+        cookies.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    return cookies
+
+
+def _run(port: int, make_request, clients: int, seconds: float = SECONDS) -> dict:
+    deadline = time.perf_counter() + seconds
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def worker(n: int):
+        i = 0
+        while time.perf_counter() < deadline:
+            with lock:
+                if len(latencies) + errors[0] >= MAX_REQUESTS:
+                    return
+            method, path, body, headers = make_request(n, i)
+            i += 1
+            started = time.perf_counter()
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                ok = response.status in (200, 302)
+            except OSError:
+                ok = False
+            elapsed = time.perf_counter() - started
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors[0] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    count = len(latencies)
+    return {
+        "requests": count,
+        "errors": errors[0],
+        "rps": round(count / wall, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1) if count else None,
+        "p99_ms": round(latencies[min(count - 1, int(count * 0.99))] * 1000, 1) if count else None,
+    }
+
+
+def write_path() -> dict:
+    cookies = _sessions(CLIENTS)
+    connection.close()  # gunicorn's workers write to the same database
+    port = _free_port()
+    env = {**os.environ, "ZHUCUN_BENCH_ENDPOINTS": "true"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [
+            str(gunicorn),
+            "zhucun.wsgi",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        form = {"Content-Type": "application/x-www-form-urlencoded", "Host": "localhost"}
+
+        def ping(n, i):
+            return "POST", f"/bench/ping/?client={n}", b"", form
+
+        today = timezone.localdate().isoformat()
+
+        def submit(n, i):
+            headers = {
+                **form,
+                "Cookie": f"{settings.SESSION_COOKIE_NAME}={cookies[n % len(cookies)]}; "
+                f"{settings.CSRF_COOKIE_NAME}={CSRF_SECRET}",
+                "X-CSRFToken": CSRF_SECRET,
+            }
+            if i % 2 == 0:
+                return "POST", "/teams/me/check-in/", b"", headers
+            body = urlencode(
+                {"day": today, "tasks": ["1", "3"], "content": f"入户走访结对户,第{i}次修改"},
+                doseq=True,
+            ).encode()
+            return "POST", "/worklogs/write/", body, headers
+
+        _run(port, ping, 4, seconds=1.0)  # warm the workers up
+        baseline = _run(port, ping, CLIENTS)
+        writes = _run(port, submit, CLIENTS)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "clients": CLIENTS,
+        "gunicorn_workers": WORKERS,
+        "seconds_per_run": SECONDS,
+        "via": "page endpoints (POST + session + CSRF); /api/v1/ not on main yet",
+        "minimal": baseline,
+        "checkins_and_logs": writes,
+        "ratio": round(writes["rps"] / baseline["rps"], 2) if baseline["rps"] else None,
+    }

@@ -1,0 +1,241 @@
+"""The measured sections of `make bench`; each returns a dict of figures.
+
+scripts/bench runs each section in its own process (`manage.py bench SECTION`)
+so that the peak memory reported for the engine is the engine's.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import time
+from datetime import date, timedelta
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from zhucun.accounts.models import User
+from zhucun.households.models import Contact, Household
+from zhucun.org.models import Level, Region
+from zhucun.stationing.models import (
+    NON_COUNTED_ROLES,
+    Assignment,
+    CheckIn,
+    DutyDay,
+    Leave,
+    OfficialBusiness,
+)
+from zhucun.worklogs.models import WorkLog
+
+
+def peak_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux.
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def build(scale: float) -> dict:
+    from zhucun.bench.dataset import build_bench_city
+
+    if connection.vendor == "sqlite":
+        # A throwaway benchmark database need not wait for the disk on every write.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=OFF")
+    started = time.perf_counter()
+    # The demo logins' passwords are hashed with Argon2 (about a second each on a
+    # busy machine); a throwaway benchmark database does not need that.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        counts = build_bench_city(scale=scale, today=timezone.localdate())
+    return {"seconds": round(time.perf_counter() - started, 1), "rows": counts}
+
+
+# -- engine ---------------------------------------------------------------------------
+EVENT_TABLES = [
+    (CheckIn, "day"),
+    (OfficialBusiness, "start"),
+    (Leave, "start"),
+    (DutyDay, "day"),
+    (WorkLog, "day"),
+    (Contact, "day"),
+]
+
+
+def _scan() -> tuple[float, int]:
+    """The database reading every event row once: one aggregate query per event table."""
+    q = connection.ops.quote_name
+    rows = 0
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for model, day in EVENT_TABLES:
+            column = model._meta.get_field(day).column
+            cursor.execute(f"SELECT count(*), max({q(column)}) FROM {q(model._meta.db_table)}")
+            rows += cursor.fetchone()[0]
+    return time.perf_counter() - started, rows
+
+
+def engine() -> dict:
+    """Full-year attendance of every stationed cadre and contact compliance of every pairing."""
+    from zhucun.households.compliance import contact_compliance
+    from zhucun.stationing.calendar import attendance_for
+
+    today = timezone.localdate()
+    year = today.year
+    city_user = User.objects.get(username="city")
+    cadre_ids = list(
+        Assignment.objects.exclude(role__in=NON_COUNTED_ROLES)
+        .values_list("cadre_id", flat=True)
+        .distinct()
+    )
+    scan_first, rows = _scan()  # warms the cache the engine reads from, as in production
+    # A server process imports the holiday calendars once, not per computation.
+    from zhucun.rulebook.workdays import non_working_days
+
+    non_working_days(date(year, 1, 1), date(year, 1, 7))
+    started = time.perf_counter()
+    attendance = attendance_for(cadre_ids, year, today=today)
+    attendance_s = time.perf_counter() - started
+    started = time.perf_counter()
+    compliance = contact_compliance(
+        city_user, since=date(year, 1, 1), until=today - timedelta(days=1), today=today
+    )
+    compliance_s = time.perf_counter() - started
+    scan_s, _rows = _scan()
+    findings = sum(len([c for c in r.checks if not c.passed]) for r in attendance.values())
+    engine_s = attendance_s + compliance_s
+    return {
+        "cadres": len(cadre_ids),
+        "pairings": compliance.pairings,
+        "event_rows": rows,
+        "attendance_s": round(attendance_s, 3),
+        "attendance_findings": findings,
+        "contact_compliance_s": round(compliance_s, 3),
+        "contact_findings": len(compliance.checks),
+        "engine_s": round(engine_s, 3),
+        "scan_s": round(scan_s, 3),
+        "scan_cold_s": round(scan_first, 3),
+        "engine_over_scan": round(engine_s / scan_s, 1) if scan_s else None,
+        "assessment": "not yet available (no assessment app on main)",
+        "peak_mb": peak_mb(),
+    }
+
+
+# -- pages ----------------------------------------------------------------------------
+def _verified_client(user) -> Client:
+    """A test client logged in as `user`, second factor done (as tests/security does)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from zhucun.accounts.second_factor import HAS_DEVICE_SESSION_KEY, otp_required
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    if otp_required(user):
+        device = TOTPDevice.objects.filter(user=user).first()
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[HAS_DEVICE_SESSION_KEY] = True
+        session.save()
+    return client
+
+
+def _page_urls() -> dict[str, str]:
+    leader = User.objects.get(username="leader")
+    team_id = Assignment.objects.get(cadre__user=leader, end__isnull=True).team_id
+    team = Assignment.objects.filter(team_id=team_id).select_related("team").first().team
+    household = Household.objects.filter(village_id=team.village_id).order_by("pk").first()
+    return {
+        "county_home": "/",
+        "team_month": f"/teams/{team_id}/month/",
+        "contact_compliance": "/households/contacts/compliance/",
+        "record_book": f"/households/{household.pk}/book/",
+        "pairing_review": "/households/pairings/",
+        "household_list": "/households/",
+        "county_export": "/households/export.xlsx",
+    }
+
+
+def pages(repeats: int = 5) -> dict:
+    client = _verified_client(User.objects.get(username="county"))
+    result = {}
+    for name, url in _page_urls().items():
+        times = []
+        for _ in range(repeats):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                if hasattr(response, "streaming_content"):
+                    b"".join(response.streaming_content)
+                times.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+        result[name] = {
+            "queries": len(queries),
+            "median_ms": round(statistics.median(times) * 1000, 1),
+        }
+    return result
+
+
+# -- import ---------------------------------------------------------------------------
+def roster_file(rows: int, villages: list[str]) -> bytes:
+    from openpyxl import Workbook
+
+    from zhucun.households.roster import SHEET_TITLE
+    from zhucun.households.validation import COLUMNS
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(SHEET_TITLE)
+    sheet.append([c.header for c in COLUMNS])
+    statuses = ["已脱贫", "未脱贫", "已脱贫", "返贫"]
+    for i in range(rows):
+        status = statuses[i % 4]
+        sheet.append(
+            [
+                f"B{i + 1:09d}",
+                villages[i % len(villages)],
+                "王建国",
+                ["一般户", "低保户", "五保户"][i % 3],
+                f"{i % 6 + 1:02d}",
+                "07、09" if i % 2 else "",
+                status,
+                "" if status == "未脱贫" else 2019,
+                i % 7 + 1,
+                5600 + i % 1000,
+                3.5,
+                "是",
+                "是",
+                "是",
+                "否" if i % 10 == 0 else "是",
+                "户主患慢性病",
+                "落实大病救助",
+            ]
+        )
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def roster_import(scale: float) -> dict:
+    from zhucun.households.services import roster_import as import_roster
+
+    user = User.objects.get(username="county")
+    county_id = user.positions.values_list("region_id", flat=True).first()
+    villages = list(
+        Region.objects.filter(level=Level.VILLAGE, county_id=county_id)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    rows = max(100, round(75_000 * scale))
+    data = roster_file(rows, villages)
+    upload = SimpleUploadedFile("roster.xlsx", data)
+    started = time.perf_counter()
+    saved = import_roster(actor=user, upload=upload)
+    seconds = time.perf_counter() - started
+    return {
+        "rows": saved,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(saved / seconds),
+        "file_mb": round(len(data) / 2**20, 1),
+    }
