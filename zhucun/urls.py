@@ -26,4 +26,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api-tokens/", include("zhucun.api.urls")),
     path("m/", include("zhucun.mobile.urls")),
+    path("reports/", include("zhucun.reports.urls")),
 ]
