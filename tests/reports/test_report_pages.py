@@ -165,7 +165,7 @@ def test_the_draft_takes_the_same_queries_for_a_small_and_a_large_team(cast, log
     client = login(cast.users["alice"])
     url = report_url(cast.team, last_month())
     small = queries_for(client, url)
-    for i in range(8):
+    for _ in range(8):
         f.AssignmentFactory(team=cast.team, cadre=f.CadreFactory(unit=cast.unit), role="member")
         f.PairingFactory(
             household=f.HouseholdFactory(village=cast.village), cadre=f.CadreFactory(unit=cast.unit)

@@ -4,9 +4,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.urls import reverse
 
-from tests import factories as f
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.households.models import Contact
 from zhucun.policy.calendar import STATIONED_STATUSES
@@ -92,7 +90,7 @@ def test_the_draft_carries_the_recorded_days_logs_and_contacts(cast):
 def test_the_draft_names_members_short_of_twenty_days_with_the_article(cast):
     record_march(cast)
     draft = draft_for(cast.users["alice"], cast.team, MARCH, today=APRIL_2)
-    messages = {(f["message"], f["article"]) for f in draft.findings}
+    messages = {(x["message"], x["article"]) for x in draft.findings}
     assert ("鲍勃本月驻村10天,不足20天", "第十六条") in messages
     assert any(m.startswith("整改:鲍勃本月驻村10天") for m in draft.next_plan.splitlines())
 
