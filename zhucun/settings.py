@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "zhucun.backups",
     "zhucun.api",
     "zhucun.mobile",
+    "zhucun.reports",
     # django-ninja's API docs page and its (local) Swagger assets.
     "ninja",
     "zhucun.bench",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api-tokens/", include("zhucun.api.urls")),
     path("m/", include("zhucun.mobile.urls")),
+    path("reports/", include("zhucun.reports.urls")),
 ]
 
 if settings.ZHUCUN_BENCH_ENDPOINTS:  # `make bench` only (zhucun/bench/views.py)

@@ -90,6 +90,8 @@ DECLARED = {
     "worklogs:log_detail": Scoped(WorkLog),
     "worklogs:notice_issue": Scoped(Cadre, kwarg="cadre_id"),
     "worklogs:notice_close": Scoped(RectificationNotice),
+    "reports:team_reports": Scoped(Team),
+    "reports:team_report": Scoped(Team),
     "api:token_revoke": Skip(
         "POST-only; a user revokes only their own tokens, another's is refused by the "
         "service (tests/api/test_api_framework.py)"

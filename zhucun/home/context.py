@@ -78,6 +78,17 @@ _SECTIONS += (
     ),
 )
 
+# Team reports and team-leader meetings (issue 4, part 2).
+_SECTIONS += (
+    (
+        "reports:index",
+        "工作队报告",
+        {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER},
+    ),
+    ("reports:meetings", "队长会议", {Role.CITY, Role.COUNTY}),
+)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
