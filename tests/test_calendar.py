@@ -246,13 +246,17 @@ def test_every_assignment_day_has_exactly_one_status_matching_its_records(
         pass
 
 
-def test_a_member_opens_their_own_month_and_not_the_leaders(cast, client):
+def test_a_member_opens_their_own_and_team_mates_months_but_no_one_elses(cast, client):
     client.force_login(cast.users["bob"])
     own = client.get(reverse("stationing:cadre_month", args=[cast.member.pk]) + "?month=2025-09")
     assert own.status_code == 200
     page = own.content.decode()
     assert "第十六条" in page and "第三十五条(四)" in page and "无故缺勤日" in page
-    other = client.get(reverse("stationing:cadre_month", args=[cast.leader.pk]))
+    # The duty roster is shared, so team mates see each other's month ...
+    mate = client.get(reverse("stationing:cadre_month", args=[cast.leader.pk]))
+    assert mate.status_code == 200
+    # ... but not a cadre of another team.
+    other = client.get(reverse("stationing:cadre_month", args=[cast.other_leader.pk]))
     assert other.status_code == 404
 
 

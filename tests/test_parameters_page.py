@@ -75,7 +75,11 @@ def test_an_override_of_an_unknown_parameter_or_wrong_type_is_refused(cast):
         bad_value.clean()
 
 
-def test_the_back_office_lists_the_parameters_in_force(cast, admin_client):
+def test_the_back_office_lists_the_parameters_in_force(cast, admin_client, admin_user):
+    from django.utils import timezone
+
+    admin_user.password_changed_at = timezone.now()  # not a first login
+    admin_user.save(update_fields=["password_changed_at"])
     ParameterOverride.objects.create(
         county=cast.county, key="training_days_min", value=7, effective_from=date(2026, 1, 1)
     )

@@ -60,7 +60,7 @@ def test_the_pairing_review_page_uses_a_bounded_number_of_queries(
             household=f.HouseholdFactory(village=cast.village), cadre=cast.household_cadre
         )
     client.force_login(cast.users["dora"])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         page = client.get(reverse("households:pairing_review"))
     assert page.status_code == 200
     text = page.content.decode()

@@ -36,7 +36,8 @@ def test_the_patterns_would_find_a_full_number_if_one_were_shown(cast):
 
 
 @pytest.mark.parametrize("username", CAST)
-def test_no_page_shows_a_full_id_number_or_phone_by_default(cast, username):
+def test_no_page_shows_a_full_id_number_or_phone_by_default(matrix_cast, username):
+    cast = matrix_cast
     # Given any member of the cast, logged in
     user = cast.users[username]
     client = VerifiedClient()

@@ -15,6 +15,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from zhucun.accounts.models import User
 from zhucun.accounts.scope import is_registered
+from zhucun.approvals.models import Request
+from zhucun.households.models import Household
+from zhucun.org.models import Cadre
+from zhucun.stationing.models import Leave, Team
+from zhucun.worklogs.models import RectificationNotice, WorkLog
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,14 @@ class Unscoped:
 
 
 @dataclass(frozen=True)
+class OwnCadreRow:
+    """The `pk` argument is a row of `model` that belongs to the user's own cadre (their leave)."""
+
+    model: type
+    kwarg: str = "pk"
+
+
+@dataclass(frozen=True)
 class Skip:
     """Not walked, and why (say it precisely; the reason shows in the test report)."""
 
@@ -45,6 +58,30 @@ NO_ARGUMENTS = "no arguments"
 # view name -> how to fill its arguments (for pages the convention does not cover)
 DECLARED = {
     "accounts:user_action": Unscoped(User),
+    "stationing:roster": Scoped(Team),
+    "stationing:cadre_month": Scoped(Cadre),
+    "stationing:personnel_change": Scoped(Team),
+    "stationing:handover_create": Scoped(Team),
+    "stationing:handover_sign": Skip(
+        "POST-only signature; only the two cadres and the team leader may sign, tested in "
+        "tests/test_teams.py (handover signed by both and the leader)"
+    ),
+    "stationing:leave_back": OwnCadreRow(Leave),
+    "households:contact_new": Scoped(Household),
+    "households:record_book": Scoped(Household),
+    "households:record_book_export": Scoped(Household),
+    "worklogs:log_detail": Scoped(WorkLog),
+    "worklogs:notice_issue": Scoped(Cadre, kwarg="cadre_id"),
+    "worklogs:notice_close": Scoped(RectificationNotice),
+    "approvals:detail": Scoped(Request),
+    "approvals:withdraw": Scoped(Request),
+    "approvals:decide": Skip(
+        "POST-only decision on a step; who may decide is tested in tests/test_approvals.py "
+        "(403 for outsiders, only the step's approver or acting approver decides)"
+    ),
+    "approvals:delegation_revoke": Skip(
+        "POST-only; a delegation is revoked by the approver who made it (approvals services)"
+    ),
     "api:token_revoke": Skip(
         "POST-only; a user revokes only their own tokens, another's is refused by the "
         "service (tests/api/test_api_framework.py)"

@@ -12,8 +12,8 @@ def approvals_panel(user, scope, today):
     authorities = authorities_for(user, today)
     if not authorities:
         return None
-    steps = list(pending_steps(user)[:5])
-    count = pending_steps(user).count() if len(steps) == 5 else len(steps)
+    count = pending_steps(user).count()
+    steps = list(pending_steps(user)[:5]) if count else []
     role = next(iter(sorted(scope.roles)), "")
     panel = Panel(role, "审批")
     panel.figures = [Figure("待我审批", count, reverse("approvals:pending"))]

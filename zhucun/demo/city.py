@@ -474,4 +474,30 @@ class _Builder:
         self._teams()
         self._households()
         self._logins()
+        self._stationing()
+        self._activity()
         return self.result
+
+    def _stationing(self):
+        """A year of check-ins, official business, leave and duty rosters (zhucun.demo.stationing)."""
+        from zhucun.demo.stationing import build_stationing
+
+        logins = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
+        counts = build_stationing(
+            rng=random.Random(self.rng.random()), today=self.today, teams=self.teams, logins=logins
+        )
+        self.result.counts.update(counts)
+
+    # -- a year of contacts, work logs and notices (issue 4) -------------------
+    def _activity(self):
+        """A year of household contacts (第二十条) and work logs (第十六条), with gaps.
+
+        The demo logins' town (contacts) and county (logs) get a full year, the
+        rest of the city recent weeks, so `load_demo` stays quick while every page
+        has data.
+        """
+        from zhucun.demo.activity import build_activity
+
+        team = next(t for t in self.teams if t.village.county.name == "周至县")
+        counts = build_activity(self.rng, self.today, team.village.county_id, team.village.town_id)
+        self.result.counts.update(counts)

@@ -170,8 +170,14 @@ class Contact(models.Model):
     escalated = models.TextField(
         "报村“两委”和工作队的问题", max_length=2000, blank=True, help_text="第十三条(三)"
     )
+    # Empty for records brought over from an earlier system (no account here).
     recorded_by = models.ForeignKey(
-        "accounts.User", models.PROTECT, related_name="+", verbose_name="填报人"
+        "accounts.User",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="填报人",
     )
     recorded_at = models.DateTimeField("填报时间", auto_now_add=True)
 

@@ -65,7 +65,7 @@ def evidence_lines(check: Check) -> list[tuple[str, str]]:
         if key == "unjustified_days":
             lines.append((label, _dates(value)))
         elif key == "by_month":
-            lines.append((label, "、".join(f"{m[5:]}月{n}天" for m, n in value.items())))
+            lines.append((label, "、".join(f"{int(m[5:])}月{n}天" for m, n in value.items())))
         else:
             lines.append((label, str(value)))
     for status, label in DAY_GROUP_LABELS.items():
@@ -124,7 +124,8 @@ def _longest_spell(statuses, year: int) -> Spell | None:
     """The longest run away from the village holding an unjustified day of the year (第三十五条(四))."""
     first, last = year_bounds(year)
     spells = [s for s in absence_spells(statuses) if any(first <= d <= last for d in s.unjustified)]
-    return max(spells, key=lambda s: (s.length, s.start), default=None)
+    # The first of equally long spells, as the policy's own evidence names it.
+    return max(spells, key=lambda s: (s.length, -s.start.toordinal()), default=None)
 
 
 def _month_of(cadre, result: AttendanceResult, first: date, last: date) -> CadreMonth:

@@ -1,13 +1,12 @@
 """Month calendars of a cadre and of a team, with the attendance findings (第十六条, 第三十五条)."""
 
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
-from zhucun.accounts.scope import get_scoped_or_404, scope_for
+from zhucun.accounts.scope import get_scoped_or_404
 from zhucun.org.models import Cadre
 from zhucun.stationing.attendance import LEGEND, WEEKDAYS, cadre_months
 from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment, Team
@@ -19,10 +18,9 @@ MANAGERS = frozenset({Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LE
 
 @allow(*MANAGERS, Role.MEMBER)
 def cadre_month(request, pk):
+    # Team mates see each other's month (the duty roster is shared); the data
+    # scope decides, as everywhere.
     cadre = get_scoped_or_404(request.user, Cadre, pk)
-    scope = scope_for(request.user)
-    if not (scope.everything or scope.roles & MANAGERS or scope.cadre_id == cadre.pk):
-        raise Http404
     first, last = month_from(request)
     (month,) = cadre_months([cadre], first, last, today=timezone.localdate())
     previous, following = neighbours(first)
@@ -58,6 +56,7 @@ def team_month(request, pk):
         {
             "team": team,
             "months": months,
+            "any_findings": any(m.findings for m in months),
             "first": first,
             "day_numbers": [c.day for c in months[0].days] if months else [],
             "legend": LEGEND,

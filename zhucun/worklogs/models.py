@@ -48,8 +48,14 @@ class LogRevision(models.Model):
     household_ids = models.JSONField("涉及贫困户", default=list)
     projects = models.CharField("涉及项目", max_length=200, blank=True)
     saved_at = models.DateTimeField("保存时间")
+    # Empty for versions brought over from an earlier system (no account here).
     saved_by = models.ForeignKey(
-        "accounts.User", models.PROTECT, related_name="+", verbose_name="保存人"
+        "accounts.User",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="保存人",
     )
 
     class Meta:
