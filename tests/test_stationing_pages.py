@@ -125,7 +125,14 @@ EXPECTED = {
     "ed": TEAM_MANAGERS,
     "fay": TEAM_MANAGERS,
     "gus": {**TEAM_MANAGERS, "other_month": 200, "other_team_month": 200, "other_roster": 200},
-    "bob": {"own_month": 200, "roster": 200, "team_month": 403, "other_team_month": 403},
+    # team mates see each other's month (the duty roster is shared)
+    "bob": {
+        "own_month": 200,
+        "leader_month": 200,
+        "roster": 200,
+        "team_month": 403,
+        "other_team_month": 403,
+    },
     "oscar": {"other_month": 200, "other_team_month": 200, "other_roster": 200},
     "olga": {"other_month": 200, "other_team_month": 200, "other_roster": 200},
     "carol": {page: 403 for page in PAGES},

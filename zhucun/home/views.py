@@ -1,8 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
-from zhucun.accounts.access import PUBLIC, allow
-from zhucun.accounts.roles import Role
+from zhucun.accounts.access import PUBLIC, SIGNED_IN, allow
 from zhucun.accounts.scope import scope_for
 from zhucun.home.panels import panels_for
 
@@ -12,7 +11,7 @@ login = allow(PUBLIC)(
 logout = allow(PUBLIC)(auth_views.LogoutView.as_view())
 
 
-@allow(*Role)
+@allow(SIGNED_IN)  # an account without a position is told so on its home page
 def home(request):
     scope = scope_for(request.user)
     return render(request, "home/home.html", {"panels": panels_for(request.user, scope)})
