@@ -68,3 +68,11 @@ def test_every_pairing_and_every_stationed_cadre_gets_a_year_of_events(db):
     # and every stationed cadre's logs reach back most of the year (few are missing).
     assert WorkLog.objects.aggregate(first=Min("day"))["first"] <= year_ago + timedelta(days=7)
     assert counts["work_logs"] > 0.9 * 245 * counts["stationed_cadres"] * 0.5
+
+
+def test_the_bench_only_endpoint_is_not_routed_unless_enabled(client):
+    # Given the default settings (ZHUCUN_BENCH_ENDPOINTS unset, as in production),
+    # when anyone posts to the benchmark's minimal endpoint,
+    response = client.post("/bench/ping/")
+    # then there is no such page.
+    assert response.status_code == 404
