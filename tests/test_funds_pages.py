@@ -218,5 +218,5 @@ def test_the_ledger_page_needs_a_bounded_number_of_queries(
             ).status_code
             == 200
         )
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         assert client.get(reverse("funds:statement", args=[cast.team.pk, 2026])).status_code == 200

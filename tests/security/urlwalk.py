@@ -177,7 +177,10 @@ def filler(page: Page):
 # Funds, allowances, training, care and assessment (issues 5 and 9).
 _MULTI = "several URL arguments (a record plus a year or month), not walked by the matrix; "
 DECLARED |= {
-    "funds:review_add": Scoped(Team),
+    "funds:review_add": Skip(
+        "POST-only town check of a team's ledger (the cast's teams have none): "
+        "tests/test_funds_pages.py"
+    ),
     "funds:notice": Scoped(Team),
     "funds:receipt": Scoped(Expense),
     "funds:statement": Skip(_MULTI + "own/other scope per role: tests/test_funds_pages.py"),

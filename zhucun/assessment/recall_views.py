@@ -24,7 +24,7 @@ def propose(request, result_id: int):
             messages.success(request, f"已提出召回{result.cadre.name},待派出单位召回。")
             return redirect("assessment:recall_list")
         except ServiceError as error:
-            errors = {error.field or "__all__": error.message}
+            errors = {error.field or "general": error.message}
     return render(request, "assessment/recall_propose.html", {"result": result, "errors": errors})
 
 
@@ -59,5 +59,5 @@ def record(request, pk: int):
         except ValueError:
             errors = {"recalled_on": "召回日期:格式应为YYYY-MM-DD"}
         except ServiceError as error:
-            errors = {error.field or "__all__": error.message}
+            errors = {error.field or "general": error.message}
     return render(request, "assessment/recall_record.html", {"recall": recall, "errors": errors})

@@ -78,7 +78,7 @@ def inspection_new(request):
         except ValueError:
             errors = {"held_on": "检查日期:格式应为YYYY-MM-DD"}
         except ServiceError as error:
-            errors = {error.field or "__all__": error.message}
+            errors = {error.field or "general": error.message}
     return render(
         request,
         "assessment/inspection_new.html",

@@ -243,7 +243,7 @@ def score_entry(request, year: int, cadre_id: int):
         except services.FieldErrors as error:
             errors = error.errors
         except ServiceError as error:
-            errors = {error.field or "__all__": error.message}
+            errors = {error.field or "general": error.message}
     from zhucun.assessment.proposal import attendance_logs_proposal
 
     proposed, evidence = attendance_logs_proposal(
@@ -279,7 +279,7 @@ def opinion_entry(request, year: int, cadre_id: int):
         except services.FieldErrors as error:
             errors = error.errors
         except ServiceError as error:
-            errors = {"__all__": error.message}
+            errors = {"general": error.message}
     return render(
         request,
         "assessment/opinion_entry.html",
@@ -309,7 +309,7 @@ def conduct_entry(request, cadre_id: int):
         except services.FieldErrors as error:
             errors = error.errors
         except ServiceError as error:
-            errors = {"__all__": error.message}
+            errors = {"general": error.message}
     return render(
         request,
         "assessment/conduct_entry.html",
@@ -334,7 +334,7 @@ def poverty_task_entry(request, year: int, village_id: int):
             messages.success(request, "已登记村减贫任务完成情况。")
             return redirect(reverse("assessment:county_year", args=[year, village.county_id]))
         except ServiceError as error:
-            errors = {error.field or "__all__": error.message}
+            errors = {error.field or "general": error.message}
     return render(
         request,
         "assessment/poverty_task_entry.html",
