@@ -11,7 +11,9 @@ county office, whose scope is the widest of the four.
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
@@ -43,6 +45,18 @@ def _load(phases):
 
 fuzzing = _load({"coverage": {"enabled": False}})
 coverage = _load({"fuzzing": {"enabled": False}, "examples": {"enabled": False}})
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transactions_connection():
+    """Schemathesis calls the WSGI application, which closes the database connection
+    after each request; that would end the test's transaction (PostgreSQL). Django's
+    own test client turns this off in the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def _bearer(user) -> dict:
