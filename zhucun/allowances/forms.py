@@ -27,3 +27,43 @@ class CoverForm(forms.Form):
     def __init__(self, *args, cadres=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].choices = [(c.pk, c.name) for c in cadres]
+
+
+class OptionalYuanField(YuanField):
+    """Like YuanField, but an empty box means 0 fen."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        if not (value or "").strip():
+            return 0
+        return super().clean(value)
+
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class _CadreChoice(forms.Form):
+    cadre = forms.TypedChoiceField(label="干部", coerce=int, choices=())
+
+    def __init__(self, *args, cadres=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadre"].choices = [(c.pk, f"{c.name}({c.unit})") for c in cadres]
+
+
+class MedicalClaimForm(_CadreChoice):
+    incurred_on = forms.DateField(label="就医日期", widget=DATE)
+    description = forms.CharField(label="事由", max_length=200)
+    amount = YuanField(label="医疗费(元)")
+    reimbursed = OptionalYuanField(label="已报销(元)")
+    reimbursed_on = forms.DateField(label="报销日期", required=False, widget=DATE)
+
+
+class InjuryForm(_CadreChoice):
+    happened_on = forms.DateField(label="发生日期", widget=DATE)
+    on_duty = forms.BooleanField(label="因公负伤", required=False, initial=True)
+    description = forms.CharField(label="经过", max_length=300)
+    treatment = forms.CharField(label="救治康复", required=False, max_length=300)
+    contact_person = forms.CharField(label="帮扶慰问负责人", max_length=30)

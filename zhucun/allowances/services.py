@@ -3,12 +3,14 @@
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zhucun.accounts.scope import scope_for
 from zhucun.allowances.models import AllowanceRate, CoverKind, CoverRecord, Injury, MedicalClaim
 from zhucun.audit import log
 from zhucun.errors import ErrorCode, ServiceError
+from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment
 
 ARTICLE = "第二十七条"
 
@@ -18,6 +20,35 @@ def _unit_officer(user, unit_id) -> None:
         raise ServiceError(
             ErrorCode.FORBIDDEN,
             "驻村干部的补助和保障由其参扶单位落实,只有本单位可以办理(第二十七条)。",
+            article=ARTICLE,
+        )
+
+
+def _stationed_county_officer(user, cadre) -> bool:
+    """The county office of a county the cadre is (or was) stationed in."""
+    county_ids = scope_for(user).county_ids
+    return bool(county_ids) and (
+        Assignment.objects.filter(cadre=cadre, team__village__county_id__in=county_ids)
+        .exclude(role__in=NON_COUNTED_ROLES)
+        .exists()
+    )
+
+
+def _while_stationed(cadre, day: date, field: str, what: str) -> None:
+    """第二十七条 covers the time 驻村期间: the day must fall within one of the cadre's postings."""
+    if day > timezone.localdate():
+        raise ServiceError(ErrorCode.FUTURE_DATE, "日期不能晚于今天。", field=field)
+    stationed = (
+        Assignment.objects.filter(cadre=cadre, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .exclude(role__in=NON_COUNTED_ROLES)
+        .exists()
+    )
+    if not stationed:
+        raise ServiceError(
+            ErrorCode.INVALID,
+            f"{day}不在{cadre.name}的驻村期间,{what}只登记驻村期间发生的(第二十七条)。",
+            field=field,
             article=ARTICLE,
         )
 
@@ -132,6 +163,11 @@ def medical_claim_record(
         raise ServiceError(ErrorCode.INVALID, "医疗费须大于0。", field="amount")
     if reimbursed_fen > amount_fen:
         raise ServiceError(ErrorCode.INVALID, "报销金额不能超过医疗费。", field="reimbursed")
+    if reimbursed_fen and reimbursed_on is None:
+        raise ServiceError(ErrorCode.INVALID, "已报销的请填写报销日期。", field="reimbursed_on")
+    if reimbursed_on is not None and reimbursed_on < incurred_on:
+        raise ServiceError(ErrorCode.INVALID, "报销日期不能早于就医日期。", field="reimbursed_on")
+    _while_stationed(cadre, incurred_on, "incurred_on", "医疗费报销")
     with transaction.atomic():
         claim = MedicalClaim.objects.create(
             cadre=cadre,
@@ -164,7 +200,9 @@ def injury_record(
     on_duty=True,
     address=None,
 ) -> Injury:
-    _unit_officer(user, cadre.unit_id)
+    """Recorded by the cadre's unit (救治康复, 第二十七条), or by the county they are stationed in."""
+    if not _stationed_county_officer(user, cadre):
+        _unit_officer(user, cadre.unit_id)
     description, contact_person = (description or "").strip(), (contact_person or "").strip()
     if not description:
         raise ServiceError(ErrorCode.INVALID, "请填写负伤经过。", field="description")
@@ -175,6 +213,7 @@ def injury_record(
             field="contact_person",
             article=ARTICLE,
         )
+    _while_stationed(cadre, happened_on, "happened_on", "负伤记录")
     with transaction.atomic():
         injury = Injury.objects.create(
             cadre=cadre,

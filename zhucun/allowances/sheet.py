@@ -1,38 +1,24 @@
 """The monthly allowance sheet of a unit (第二十七条), computed from the cadre-day calendar.
 
-- Living subsidy (生活补助, 按实际驻村天数): rate × the month's stationed days, i.e. days
-  the calendar marks stationed (check-in) or official business (travel, meeting,
-  training; 第十六条 counts them as stationed). Leave, rest and absence days earn nothing.
-- Transport subsidy (交通补助, 按每周一次): rate × the ISO weeks (Monday–Sunday) with at
-  least one stationed day. A week that straddles two months is paid once, in the
-  month holding its Thursday (the ISO rule that also places a week in its year),
-  and counts its stationed days on both sides of the month boundary.
-- Communication subsidy (通信补贴): the monthly rate for a month with at least one
-  stationed day.
-
+The rule (which days, which weeks, which month) is zhucun.policy.allowances;
+this reads the unit's rates and the calendar and applies it to each cadre.
 Only days already past are facts: a month still running is computed up to
 yesterday (the calendar marks today without evidence and later days unknown).
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Q
 
 from zhucun.allowances.models import AllowanceRate
 from zhucun.org.models import Cadre
-from zhucun.policy.calendar import STATIONED_STATUSES
+from zhucun.policy.allowances import ARTICLE, Rates, month_bounds, weeks_window
+from zhucun.policy.allowances import allowance_of as _allowance_of
 from zhucun.stationing.calendar import statuses_for
 from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment
 
-ARTICLE = "第二十七条"
-
-
-@dataclass(frozen=True)
-class Rates:
-    living_fen_per_day: int
-    transport_fen_per_week: int
-    communication_fen_per_month: int
+__all__ = ["ARTICLE", "CadreAllowance", "Rates", "Sheet", "month_bounds", "weeks_window"]
 
 
 @dataclass(frozen=True)
@@ -65,40 +51,24 @@ class Sheet:
         return sum(line.total_fen for line in self.lines)
 
 
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    first = date(year, month, 1)
-    nxt = date(year + month // 12, month % 12 + 1, 1)
-    return first, nxt - timedelta(days=1)
-
-
-def weeks_window(first: date, last: date) -> tuple[date, date]:
-    """Monday of the first and Sunday of the last ISO week whose Thursday lies in [first, last]."""
-    thursday = first + timedelta(days=(3 - first.weekday()) % 7)
-    last_thursday = last - timedelta(days=(last.weekday() - 3) % 7)
-    return thursday - timedelta(days=3), last_thursday + timedelta(days=3)
+def _rates(row: AllowanceRate) -> Rates:
+    return Rates(
+        row.living_fen_per_day, row.transport_fen_per_week, row.communication_fen_per_month
+    )
 
 
 def allowance_of(cadre, statuses: dict, first: date, last: date, rates: Rates) -> CadreAllowance:
     """One cadre's month from their calendar (statuses cover the month and weeks_window)."""
-    stationed = {d for d, s in statuses.items() if s in STATIONED_STATUSES}
-    in_month = sorted(d for d in stationed if first <= d <= last)
-    monday, sunday = weeks_window(first, last)
-    weeks = 0
-    day = monday
-    while day <= sunday:
-        if any(day + timedelta(days=i) in stationed for i in range(7)):
-            weeks += 1
-        day += timedelta(days=7)
-    months = 1 if in_month else 0
+    month = _allowance_of(statuses, first, last, rates)
     return CadreAllowance(
         cadre=cadre,
-        stationed_days=len(in_month),
-        weeks=weeks,
-        months=months,
-        living_fen=len(in_month) * rates.living_fen_per_day,
-        transport_fen=weeks * rates.transport_fen_per_week,
-        communication_fen=months * rates.communication_fen_per_month,
-        stationed_dates=tuple(in_month),
+        stationed_days=month.stationed_days,
+        weeks=month.weeks,
+        months=month.months,
+        living_fen=month.living_fen,
+        transport_fen=month.transport_fen,
+        communication_fen=month.communication_fen,
+        stationed_dates=month.stationed_dates,
     )
 
 
@@ -131,11 +101,55 @@ def monthly_sheet(unit, year: int, month: int, *, today: date, cadres=None) -> S
     rows = list(rows)
     if rate is None:
         return Sheet(unit, first, last, None, None, [])
-    rates = Rates(
-        rate.living_fen_per_day, rate.transport_fen_per_week, rate.communication_fen_per_month
-    )
+    rates = _rates(rate)
     statuses = statuses_for(
         [c.pk for c in rows], min(first, monday), max(last, sunday), today=today
     )
     lines = [allowance_of(c, statuses.get(c.pk, {}), first, last, rates) for c in rows]
     return Sheet(unit, first, last, rates, rate, lines)
+
+
+@dataclass(frozen=True)
+class OwnMonth:
+    """A month of the cadre's own year: stationed or not, rates set or not, and the amounts."""
+
+    first: date
+    stationed: bool
+    rate_row: AllowanceRate | None
+    line: CadreAllowance | None
+
+
+def own_year(cadre, year: int, *, today: date) -> list[OwnMonth]:
+    """The cadre's allowance month by month, up to the current month (four queries + calendar).
+
+    The same rule and rates as the unit's monthly sheet, so both always agree.
+    """
+    months = [month_bounds(year, m) for m in range(1, 13) if date(year, m, 1) <= today]
+    if not months:
+        return []
+    postings = list(
+        Assignment.objects.filter(cadre=cadre, start__lte=months[-1][1])
+        .filter(Q(end__isnull=True) | Q(end__gte=months[0][0]))
+        .exclude(role__in=NON_COUNTED_ROLES)
+        .values_list("start", "end")
+    )
+    rate_rows = list(
+        AllowanceRate.objects.filter(
+            unit_id=cadre.unit_id, effective_from__lte=months[-1][0]
+        ).order_by("-effective_from")
+    )
+    window = (weeks_window(*months[0])[0], weeks_window(*months[-1])[1])
+    statuses = statuses_for(
+        [cadre.pk], min(months[0][0], window[0]), max(months[-1][1], window[1]), today=today
+    ).get(cadre.pk, {})
+    out = []
+    for first, last in months:
+        stationed = any(s <= last and (e is None or e >= first) for s, e in postings)
+        row = next((r for r in rate_rows if r.effective_from <= first), None)
+        line = (
+            allowance_of(cadre, statuses, first, last, _rates(row))
+            if stationed and row is not None
+            else None
+        )
+        out.append(OwnMonth(first, stationed, row, line))
+    return out

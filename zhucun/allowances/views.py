@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,13 +13,14 @@ from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import get_scoped_or_404, scope_for, scoped
 from zhucun.allowances import services
 from zhucun.allowances.cover import cover_due
-from zhucun.allowances.forms import CoverForm, RatesForm
-from zhucun.allowances.models import AllowanceRate, CoverRecord
-from zhucun.allowances.sheet import monthly_sheet
+from zhucun.allowances.forms import CoverForm, InjuryForm, MedicalClaimForm, RatesForm
+from zhucun.allowances.models import AllowanceRate, CoverRecord, Injury, MedicalClaim
+from zhucun.allowances.sheet import monthly_sheet, own_year
 from zhucun.errors import ServiceError
 from zhucun.funds.money import fen_to_yuan
 from zhucun.funds.workbook import XLSX_TYPE, workbook_bytes
 from zhucun.org.models import Cadre, Unit
+from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment
 
 
 def _address(request):
@@ -195,4 +197,140 @@ def cover(request, pk):
             "today": today,
         },
         status=status,
+    )
+
+
+# Medical costs and injuries (第二十七条): health data, so the unit that pays and cares for
+# its cadres and the county that manages the stationing see them; each cadre sees their own.
+HEALTH_READERS = (Role.UNIT, Role.COUNTY, Role.TEAM_LEADER, Role.MEMBER)
+
+
+def _list_year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def _enterable_cadres(user, *, county_too: bool) -> list:
+    """Stationed cadres the user may record for: the unit's own, and (if allowed) the county's."""
+    scope = scope_for(user)
+    stationed = Assignment.objects.exclude(role__in=NON_COUNTED_ROLES)
+    q = Cadre.objects.none()
+    if scope.unit_ids:
+        q = q | Cadre.objects.filter(
+            unit_id__in=scope.unit_ids, pk__in=stationed.values("cadre_id")
+        )
+    if county_too and scope.county_ids:
+        q = q | Cadre.objects.filter(
+            pk__in=stationed.filter(team__village__county_id__in=scope.county_ids).values(
+                "cadre_id"
+            )
+        )
+    return list(q.select_related("unit").order_by("name", "pk")[:500])
+
+
+def _health_page(request, *, model, form_class, date_field, record, template, done, county_too):
+    year = _list_year(request)
+    cadres = _enterable_cadres(request.user, county_too=county_too)
+    by_pk = {c.pk: c for c in cadres}
+    form = form_class(cadres=cadres) if cadres else None
+    status = 200
+    if request.method == "POST" and cadres:
+        form = form_class(request.POST, cadres=cadres)
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                record(request.user, by_pk[data.pop("cadre")], data, _address(request))
+            except ServiceError as error:
+                _form_error(form, error)
+                status = error.http_status
+            else:
+                messages.success(request, done)
+                return redirect(request.path)
+    rows = (
+        scoped(request.user, model.objects.filter(**{f"{date_field}__year": year}))
+        .select_related("cadre__unit", "recorded_by")
+        .order_by(f"-{date_field}", "-pk")
+    )
+    return render(
+        request,
+        template,
+        {
+            "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+            "form": form,
+            "year": year,
+            "own_only": not (
+                scope_for(request.user).unit_ids or scope_for(request.user).county_ids
+            ),
+        },
+        status=status,
+    )
+
+
+@allow(*HEALTH_READERS)
+def medical(request):
+    """医疗费报销 (第二十七条): the unit reimburses by the staff medical insurance rules."""
+
+    def record(user, cadre, data, address):
+        services.medical_claim_record(
+            user=user,
+            cadre=cadre,
+            incurred_on=data["incurred_on"],
+            description=data["description"],
+            amount_fen=data["amount"],
+            reimbursed_fen=data["reimbursed"],
+            reimbursed_on=data["reimbursed_on"],
+            address=address,
+        )
+
+    return _health_page(
+        request,
+        model=MedicalClaim,
+        form_class=MedicalClaimForm,
+        date_field="incurred_on",
+        record=record,
+        template="allowances/medical.html",
+        done="医疗费报销已登记。",
+        county_too=False,
+    )
+
+
+@allow(*HEALTH_READERS)
+def injuries(request):
+    """因公负伤的救治康复 and who follows up (第二十七条)."""
+
+    def record(user, cadre, data, address):
+        services.injury_record(user=user, cadre=cadre, address=address, **data)
+
+    return _health_page(
+        request,
+        model=Injury,
+        form_class=InjuryForm,
+        date_field="happened_on",
+        record=record,
+        template="allowances/injuries.html",
+        done="负伤记录已登记。",
+        county_too=True,
+    )
+
+
+@allow(Role.TEAM_LEADER, Role.MEMBER)
+def mine(request):
+    """The stationed cadre's own allowances for a year, month by month (第二十七条)."""
+    cadre = Cadre.objects.select_related("unit").get(pk=scope_for(request.user).cadre_id)
+    year = _list_year(request)
+    months = own_year(cadre, year, today=timezone.localdate())
+    lines = [m.line for m in months if m.line is not None]
+    totals = {
+        key: sum(getattr(line, key) for line in lines)
+        for key in ("stationed_days", "living_fen", "weeks", "transport_fen", "communication_fen")
+    }
+    totals["total_fen"] = sum(line.total_fen for line in lines)
+    return render(
+        request,
+        "allowances/mine.html",
+        {"cadre": cadre, "year": year, "months": months, "totals": totals},
     )

@@ -106,3 +106,14 @@ def navigation(request):
 _SECTIONS += (
     ("dashboards:home", "工作看板", {Role.CITY, Role.COUNTY, Role.TOWN, Role.TEAM_LEADER}),
 )
+
+# Allowances and cover seen by the cadres themselves and the county (issue 9).
+_SECTIONS += (
+    ("allowances:mine", "我的补助", {Role.TEAM_LEADER, Role.MEMBER}),
+    (
+        "allowances:medical",
+        "医疗费报销",
+        {Role.UNIT, Role.COUNTY, Role.TEAM_LEADER, Role.MEMBER},
+    ),
+    ("allowances:injuries", "负伤记录", {Role.UNIT, Role.COUNTY, Role.TEAM_LEADER, Role.MEMBER}),
+)
