@@ -140,8 +140,10 @@ def extra_panels(user, scope: Scope, today) -> list[Panel]:
     from zhucun.allowances.panels import cover_panel
     from zhucun.approvals.panels import approvals_panel
     from zhucun.reports.panels import reports_panel
+    from zhucun.training.panels import training_panels
 
     found = [approvals_panel(user, scope, today)]
     found.append(cover_panel(user, scope, today))
     found.append(reports_panel(user, scope, today))
+    found.extend(training_panels(user, scope, today))
     return [p for p in found if p is not None]
