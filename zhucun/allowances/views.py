@@ -1,10 +1,8 @@
 """Pages of 第二十七条 for the dispatching unit: rates, the monthly sheet, yearly cover."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -15,10 +13,10 @@ from zhucun.allowances import services
 from zhucun.allowances.cover import cover_due
 from zhucun.allowances.forms import CoverForm, InjuryForm, MedicalClaimForm, RatesForm
 from zhucun.allowances.models import AllowanceRate, CoverRecord, Injury, MedicalClaim
-from zhucun.allowances.sheet import monthly_sheet, own_year
+from zhucun.allowances.sheet import ARTICLE, monthly_sheet, own_year
 from zhucun.errors import ServiceError
+from zhucun.exports.xlsx import xlsx_response
 from zhucun.funds.money import fen_to_yuan
-from zhucun.funds.workbook import XLSX_TYPE, workbook_bytes
 from zhucun.org.models import Cadre, Unit
 from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment
 
@@ -75,11 +73,20 @@ def sheet(request, pk, year, month):
     )
 
 
-@allow(Role.UNIT)
-def sheet_xlsx(request, pk, year, month):
-    data = _sheet(request, pk, year, month)
-    rows = [
-        [
+SHEET_HEADERS = [
+    "姓名",
+    "实际驻村天数",
+    "生活补助(元)",
+    "驻村周数",
+    "交通补助(元)",
+    "通信补贴(元)",
+    "合计(元)",
+]
+
+
+def _sheet_rows(data):
+    for line in data.lines:
+        yield [
             line.cadre.name,
             line.stationed_days,
             fen_to_yuan(line.living_fen),
@@ -88,42 +95,33 @@ def sheet_xlsx(request, pk, year, month):
             fen_to_yuan(line.communication_fen),
             fen_to_yuan(line.total_fen),
         ]
-        for line in data.lines
-    ]
-    rows.append(["合计", "", "", "", "", "", fen_to_yuan(data.total_fen)])
+    yield ["合计", "", "", "", "", "", fen_to_yuan(data.total_fen)]
     rates = data.rates
-    content = workbook_bytes(
-        f"{year}年{month}月补助",
-        [
-            "姓名",
-            "实际驻村天数",
-            "生活补助(元)",
-            "驻村周数",
-            "交通补助(元)",
-            "通信补贴(元)",
-            "合计(元)",
-        ],
-        rows,
-        preamble=[
-            [f"{data.unit.name} {year}年{month}月驻村干部补助表(第二十七条)"],
-            [
-                "标准:"
-                + (
-                    f"生活补助{fen_to_yuan(rates.living_fen_per_day)}元/天,"
-                    f"交通补助{fen_to_yuan(rates.transport_fen_per_week)}元/周,"
-                    f"通信补贴{fen_to_yuan(rates.communication_fen_per_month)}元/月;天数取自驻村日历"
-                    if rates
-                    else "未设置"
-                )
-            ],
-        ],
+    yield [
+        "标准:"
+        + (
+            f"生活补助{fen_to_yuan(rates.living_fen_per_day)}元/天,"
+            f"交通补助{fen_to_yuan(rates.transport_fen_per_week)}元/周,"
+            f"通信补贴{fen_to_yuan(rates.communication_fen_per_month)}元/月;"
+            f"天数取自驻村日历({ARTICLE})"
+            if rates
+            else "未设置"
+        )
+    ]
+
+
+@allow(Role.UNIT)
+def sheet_xlsx(request, pk, year, month):
+    data = _sheet(request, pk, year, month)
+    # Names with their pay: personal data, audited as such.
+    return xlsx_response(
+        request=request,
+        title=f"{data.unit.name}{year}年{month}月驻村干部补助表",
+        headers=SHEET_HEADERS,
+        rows=_sheet_rows(data),
+        filters={"unit": data.unit.pk, "year": year, "month": month},
+        personal=True,
     )
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = (
-        f'attachment; filename="allowances-{pk}-{year}-{month:02d}.xlsx"; '
-        f"filename*=UTF-8''{quote(f'{data.unit.name}{year}年{month}月补助.xlsx')}"
-    )
-    return response
 
 
 @allow(Role.UNIT)

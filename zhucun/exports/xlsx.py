@@ -28,6 +28,11 @@ filename=None) -> HttpResponse``
     The workbook and its number of data rows, without response or audit
     (for tests, or to attach to something else).
 
+``template_bytes(sheets) -> bytes``
+    An .xlsx of ``(title, headers, rows)`` sheets with bold headers and the
+    same escaping, but no who/when rows and no audit: only for blank
+    templates and their explanations, which carry nobody's data.
+
 ``safe_cell(value)``
     The value as it is written: text starting with a formula character gets
     a leading apostrophe; characters Excel cannot store are dropped; line
@@ -44,6 +49,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -71,6 +77,10 @@ def safe_cell(value):
     return safe_cell(str(value))
 
 
+def _sheet_title(title: str) -> str:
+    return re.sub(r"[\\/?*\[\]:']", "", ILLEGAL_CHARACTERS_RE.sub("", title))[:31] or "导出"
+
+
 def _display_width(value) -> int:
     text = value if isinstance(value, str) else str(value if value is not None else "")
     # CJK characters take two columns in Excel's default fonts.
@@ -88,7 +98,7 @@ def build_workbook(
 ) -> tuple[Workbook, int]:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = re.sub(r"[\\/?*\[\]:']", "", ILLEGAL_CHARACTERS_RE.sub("", title))[:31] or "导出"
+    sheet.title = _sheet_title(title)
     workbook.properties.creator = exported_by
     workbook.properties.title = title
     columns = max(len(headers), 1)
@@ -176,3 +186,21 @@ def xlsx_response(
     response["Content-Disposition"] = content_disposition_header(True, name)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def template_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """A blank template: (title, headers, rows) sheets, streamed, escaped, not audited."""
+    book = Workbook(write_only=True)
+    for title, headers, rows in sheets:
+        sheet = book.create_sheet(title=_sheet_title(title))
+        bold = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=safe_cell(header))
+            cell.font = Font(bold=True)
+            bold.append(cell)
+        sheet.append(bold)
+        for row in rows:
+            sheet.append([safe_cell(value) for value in row])
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -17,9 +17,9 @@ from openpyxl.utils import get_column_letter
 
 from zhucun.accounts.scope import scoped
 from zhucun.errors import ErrorCode, ServiceError
+from zhucun.exports import xlsx
 from zhucun.households.codes import Attribute, Cause, Status
 from zhucun.households.models import Household
-from zhucun.households.sheets import workbook_bytes
 from zhucun.households.validation import COLUMNS, clean_values
 from zhucun.org.models import Level, Region
 
@@ -49,7 +49,7 @@ def template_bytes() -> bytes:
     notes += [("贫困户属性", f"{code} = {label}", "") for code, label in Attribute.choices]
     notes += [("致贫原因", f"{code} {label}", "") for code, label in Cause.choices]
     notes += [("脱贫状态", label, "") for _code, label in Status.choices]
-    return workbook_bytes(
+    return xlsx.template_bytes(
         [
             (SHEET_TITLE, [c.header for c in COLUMNS], []),
             ("填写说明", ["列", "要求", "示例"], notes),

@@ -8,11 +8,10 @@ from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import get_scoped_or_404, scope_for
 from zhucun.errors import ServiceError
-from zhucun.exports.xlsx import xlsx_response
+from zhucun.exports.xlsx import XLSX, xlsx_response
 from zhucun.households import roster, selectors, services
 from zhucun.households.codes import Attribute, Cause, Status
 from zhucun.households.models import Household
-from zhucun.households.sheets import XLSX
 from zhucun.households.validation import COLUMNS, EDITABLE
 
 HOUSEHOLD_VIEWERS = (
