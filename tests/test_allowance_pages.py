@@ -248,3 +248,11 @@ def test_the_own_allowance_page_needs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("allowances:mine") + "?year=2025")
     assert response.status_code == 200
+
+
+def test_without_a_year_every_years_records_are_listed_and_a_year_narrows_them(cast, login):
+    _claim(cast, description="二〇二五年就诊")
+    client = login(cast.users["bob"])
+    assert "二〇二五年就诊" in client.get(reverse("allowances:medical")).content.decode()
+    narrowed = client.get(reverse("allowances:medical") + "?year=2026").content.decode()
+    assert "二〇二五年就诊" not in narrowed and "2026年暂无记录" in narrowed

@@ -93,7 +93,7 @@ def test_the_county_and_town_see_how_many_cadres_in_their_scope_are_short_linked
         panel = _panel(office_training_panel, cast, name, LATE)
         figures = {x.label: x for x in panel.figures}
         # Then one cadre is counted as warned, and the figure opens the shortfall list
-        assert figures["在驻干部"].value == 2
+        assert figures["本年应参训驻村干部"].value == 2
         assert figures["培训未达标/预警"].value == 1
         assert figures["培训未达标/预警"].url == reverse("training:checks") + (
             "?year=2025&only=shortfall"
@@ -103,7 +103,7 @@ def test_the_county_and_town_see_how_many_cadres_in_their_scope_are_short_linked
         )
     # and the outsider county counts only its own cadre (olga)
     outsider = _panel(office_training_panel, cast, "oscar", LATE)
-    assert {x.label: x.value for x in outsider.figures}["在驻干部"] == 1
+    assert {x.label: x.value for x in outsider.figures}["本年应参训驻村干部"] == 1
 
 
 def test_after_the_year_the_shortfall_is_counted_as_not_met(cast):

@@ -230,7 +230,8 @@ def _enterable_cadres(user, *, county_too: bool) -> list:
 
 
 def _health_page(request, *, model, form_class, date_field, record, template, done, county_too):
-    year = _list_year(request)
+    # No year asked: every year, newest first (a cadre's few records should not hide behind a filter).
+    year = _list_year(request) if request.GET.get("year") else None
     cadres = _enterable_cadres(request.user, county_too=county_too)
     by_pk = {c.pk: c for c in cadres}
     form = form_class(cadres=cadres) if cadres else None
@@ -249,7 +250,10 @@ def _health_page(request, *, model, form_class, date_field, record, template, do
                 messages.success(request, done)
                 return redirect(request.path)
     rows = (
-        scoped(request.user, model.objects.filter(**{f"{date_field}__year": year}))
+        scoped(
+            request.user,
+            model.objects.filter(**{f"{date_field}__year": year}) if year else model.objects.all(),
+        )
         .select_related("cadre__unit", "recorded_by")
         .order_by(f"-{date_field}", "-pk")
     )

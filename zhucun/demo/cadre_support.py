@@ -7,6 +7,7 @@ get one with an unusable password (they are not demo logins); the demo town's
 mayor is the login `mayor`.
 """
 
+import random
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from zhucun.accounts.models import Position, User
 from zhucun.accounts.roles import Duty, Role
-from zhucun.allowances.models import AllowanceRate, CoverKind, CoverRecord
+from zhucun.allowances.models import AllowanceRate, CoverKind, CoverRecord, Injury, MedicalClaim
 from zhucun.approvals.models import Action, ApproverKind, Request, RequestState, Step, StepState
 from zhucun.care.models import ExemplaryCase, ReportHearing, Talk, TalkerLevel, UnitHeadVisit
 from zhucun.funds.entitlement import entitlement_for
@@ -330,6 +331,53 @@ class CadreSupport:
                         )
                     )
         CoverRecord.objects.bulk_create(covers, batch_size=2000)
+        self._medical_and_injuries(stationed, hr, now)
+
+    def _medical_and_injuries(self, stationed, hr, now):
+        """A few medical claims and injuries, within each cadre's posting; the member login has one."""
+        member = User.objects.filter(username="member").values_list("cadre", flat=True).first()
+        claims, injuries = [], []
+        rng = random.Random(
+            f"medical-{self.year}"
+        )  # its own stream: the rest of the demo is unchanged
+        for cadre_id, start in sorted(set(stationed.values_list("cadre_id", "start"))):
+            first = max(start, date(self.year - 1, 1, 1))
+            span = (self.today - first).days
+            if span <= 0:
+                continue
+            if cadre_id == member or rng.random() < 0.06:
+                day = first + timedelta(days=rng.randint(0, span - 1))
+                amount = rng.randint(80, 2400) * 100
+                paid = day + timedelta(days=20) < self.today
+                claims.append(
+                    MedicalClaim(
+                        cadre_id=cadre_id,
+                        incurred_on=day,
+                        description=rng.choice(
+                            ["入户途中扭伤就诊", "急性肠胃炎门诊", "感冒发热门诊"]
+                        ),
+                        amount_fen=amount,
+                        reimbursed_fen=amount * 7 // 10 if paid else 0,
+                        reimbursed_on=day + timedelta(days=20) if paid else None,
+                        recorded_by=hr,
+                        created_at=now,
+                    )
+                )
+            if rng.random() < 0.015:
+                injuries.append(
+                    Injury(
+                        cadre_id=cadre_id,
+                        happened_on=first + timedelta(days=rng.randint(0, span - 1)),
+                        description="雨后山路入户途中摔伤",
+                        treatment="县医院治疗,已康复",
+                        contact_person="单位组织人事科负责人",
+                        recorded_by=hr,
+                        created_at=now,
+                    )
+                )
+        MedicalClaim.objects.bulk_create(claims, batch_size=2000)
+        Injury.objects.bulk_create(injuries, batch_size=2000)
+        self.b.result.counts["medical_claims"] = len(claims)
 
     # -- 第十八条 -------------------------------------------------------------------------
     def _trainings(self):

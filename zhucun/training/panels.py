@@ -59,7 +59,7 @@ def office_training_panel(user, scope, today):
     short = sum(1 for r in rows if r.check.fired and r.check.severity != "warning")
     panel = Panel(roles[0], f"{today.year}年驻村干部培训")
     panel.figures = [
-        Figure("在驻干部", len(rows), _checks_url(today.year)),
+        Figure("本年应参训驻村干部", len(rows), _checks_url(today.year)),
         Figure("培训未达标/预警", warned + short, _checks_url(today.year, shortfall=True)),
     ]
     fired = next((r.check.evidence for r in rows if r.check.fired), None)
