@@ -135,7 +135,7 @@ def test_the_county_records_an_injury_of_a_cadre_stationed_in_it_and_names_who_f
         {
             "cadre": cast.member.pk,
             "happened_on": "2025-09-03",
-            "on_duty": "on",
+            "on_duty": "1",
             "description": "入户途中摔伤",
             "treatment": "县医院治疗",
             "contact_person": "周至县组织部张科长",
@@ -143,7 +143,8 @@ def test_the_county_records_an_injury_of_a_cadre_stationed_in_it_and_names_who_f
     )
     # Then it is kept and shown to bob's unit and to bob
     assert response.status_code == 302
-    assert Injury.objects.get().recorded_by == cast.users["dora"]
+    injury = Injury.objects.get()
+    assert (injury.recorded_by, injury.on_duty) == (cast.users["dora"], True)
     for name in ("fay", "bob"):
         body = login(cast.users[name]).get(reverse("allowances:injuries") + "?year=2025")
         assert "周至县组织部张科长" in body.content.decode()
@@ -158,7 +159,12 @@ def test_the_county_records_an_injury_of_a_cadre_stationed_in_it_and_names_who_f
 def test_an_injury_without_the_person_who_follows_up_is_refused_on_the_page(cast, login):
     response = login(cast.users["fay"]).post(
         reverse("allowances:injuries"),
-        {"cadre": cast.member.pk, "happened_on": "2025-09-03", "description": "摔伤"},
+        {
+            "cadre": cast.member.pk,
+            "happened_on": "2025-09-03",
+            "on_duty": "1",
+            "description": "摔伤",
+        },
     )
     assert response.status_code == 422
     assert "帮扶慰问负责人:这个字段是必填项。" in response.content.decode()

@@ -63,7 +63,12 @@ class MedicalClaimForm(_CadreChoice):
 
 class InjuryForm(_CadreChoice):
     happened_on = forms.DateField(label="发生日期", widget=DATE)
-    on_duty = forms.BooleanField(label="因公负伤", required=False, initial=True)
+    on_duty = forms.TypedChoiceField(
+        label="性质",
+        choices=[("1", "因公负伤"), ("0", "非因公")],
+        coerce=lambda v: v == "1",
+        initial="1",
+    )
     description = forms.CharField(label="经过", max_length=300)
     treatment = forms.CharField(label="救治康复", required=False, max_length=300)
     contact_person = forms.CharField(label="帮扶慰问负责人", max_length=30)
