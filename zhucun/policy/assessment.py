@@ -18,17 +18,21 @@ Arithmetic is exact (fractions); totals are shown rounded to 2 places.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from zhucun.policy.calendar import Assignment, merged_periods
+from zhucun.policy.calendar import STATIONED_STATUSES, Assignment, DayStatus, merged_periods
+from zhucun.policy.errors import PolicyError
 from zhucun.policy.findings import VIOLATION, WARNING, Check
 from zhucun.policy.parameters import ParameterBook, ParamsOnDate
 from zhucun.policy.periods import add_months, inclusive_days, year_bounds
 from zhucun.policy.reading import at_least
+from zhucun.policy.worklogs import LATE, MISSING, ON_TIME
 
 CONTENTS = {
     "daily_management": "日常管理",
@@ -379,3 +383,60 @@ def assess_cohort(
             )
         )
     return results
+
+
+@dataclass(frozen=True)
+class AttendanceLogsProposal:
+    """The suggested 考勤日志 score: `score` rounded half up to 0.01, `exact` as a fraction;
+    both None when no day was due."""
+
+    score: Decimal | None
+    exact: Fraction | None
+    evidence: dict[str, Any]
+
+
+def attendance_logs_proposal(
+    statuses: Mapping[date, DayStatus], logs: Mapping[date, str], *, params: ParamsOnDate
+) -> AttendanceLogsProposal:
+    """第三十条 names 考勤日志 as a content but gives no formula, so the system suggests one
+    and the assessors confirm or amend it:
+
+        100 × (w_days × present / (present + absent) + w_logs × on_time / due logs)
+              / (w_days + w_logs)
+
+    present = stationed or official-business days, absent = unjustified absence days
+    (leave and rest days are neither, so they never lower the score); due logs =
+    on time + late + missing (logs not yet due are left out; no due log counts as
+    all on time). The weights are the parameters `attendance_logs_days_weight`
+    and `attendance_logs_logs_weight` (default 50/50). Nothing due → no proposal.
+    """
+    weight_days = params.attendance_logs_days_weight
+    weight_logs = params.attendance_logs_logs_weight
+    if weight_days < 0 or weight_logs < 0 or weight_days + weight_logs == 0:
+        raise PolicyError(
+            "参数 attendance_logs_days_weight、attendance_logs_logs_weight:"
+            f"应为非负数且不全为0,收到{weight_days}、{weight_logs}"
+        )
+    present = sum(1 for s in statuses.values() if s in STATIONED_STATUSES)
+    absent = sum(1 for s in statuses.values() if s == DayStatus.ABSENT)
+    on_time = sum(1 for s in logs.values() if s == ON_TIME)
+    late_or_missing = sum(1 for s in logs.values() if s in (LATE, MISSING))
+    evidence: dict[str, Any] = {
+        "present_days": present,
+        "unjustified_absence_days": absent,
+        "logs_on_time": on_time,
+        "logs_late_or_missing": late_or_missing,
+        "formula": f"100×({weight_days}×出勤天数/应在岗天数 + {weight_logs}×按时日志/应记日志)"
+        f"/{weight_days + weight_logs}",
+    }
+    if present + absent == 0:
+        return AttendanceLogsProposal(None, None, evidence)
+    attendance = Fraction(present, present + absent)
+    due_logs = on_time + late_or_missing
+    logs_share = Fraction(on_time, due_logs) if due_logs else Fraction(1)
+    exact = (
+        100 * (weight_days * attendance + weight_logs * logs_share) / (weight_days + weight_logs)
+    )
+    # Half up to the hundredth, exactly (the score is never negative).
+    score = Decimal(math.floor(exact * 100 + Fraction(1, 2))).scaleb(-2)
+    return AttendanceLogsProposal(score, exact, evidence)
