@@ -67,6 +67,31 @@ PARAMETERS_USED = (
 
 
 @dataclass(frozen=True)
+class CohortPosition:
+    """Where one cadre stands in the county's cohort, given when the cohort itself is not in the
+    input (a single cadre's facts): `assessed` cadres in all, `ranked_ahead` of them 优秀
+    candidates ranked before this one. The quota is then judged on these numbers (第三十二条)."""
+
+    assessed: int
+    ranked_ahead: int
+
+    def __post_init__(self):
+        for name in ("assessed", "ranked_ahead"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise PolicyError(f"cohort.{name}:应为非负整数,收到 {value!r}")
+        if self.assessed < 1:
+            raise PolicyError(f"cohort.assessed:考核对象至少1人(含本人),收到 {self.assessed}")
+        if self.ranked_ahead >= self.assessed:
+            raise PolicyError(
+                f"cohort.ranked_ahead:应小于考核对象人数 {self.assessed},收到 {self.ranked_ahead}"
+            )
+
+    def to_dict(self) -> dict[str, int]:
+        return {"assessed": self.assessed, "ranked_ahead": self.ranked_ahead}
+
+
+@dataclass(frozen=True)
 class AssessmentInput:
     """One cadre's facts for the year. `checks` are the attendance and log checks already computed
     (calendar.attendance_checks, worklogs.refused_rectification_check) for 第三十五条(三)–(五)."""
@@ -80,6 +105,7 @@ class AssessmentInput:
     disciplined: bool = False
     disobedience_serious: bool = False
     checks: tuple[Check, ...] = ()
+    cohort: CohortPosition | None = None
 
 
 @dataclass(frozen=True)
@@ -327,7 +353,6 @@ def assess_cohort(
     used = params.used(*PARAMETERS_USED)
     drafts = [_draft(person, year=year, params=params) for person in people]
     assessed = [draft for draft in drafts if draft.eligibility.passed]
-    quota = len(assessed) * params.excellent_quota_pct // 100
     candidates = sorted(
         (draft for draft in assessed if draft.proposed == excellent),
         key=lambda draft: (-draft.total, _subject_key(draft.person.subject)),
@@ -345,8 +370,19 @@ def assess_cohort(
             continue
         grade, checks = draft.proposed, draft.checks
         if grade == excellent:
-            rank = ranks[id(draft)]
-            within = rank <= quota
+            given = draft.person.cohort
+            if given is None:
+                rank, count = ranks[id(draft)], len(assessed)
+                evidence = {"candidates": len(candidates)}
+                stand = f"拟优秀{len(candidates)}人,考核对象{len(assessed)}人"
+            else:
+                rank, count = given.ranked_ahead + 1, given.assessed
+                evidence = {"cohort_given": True, "ranked_ahead": given.ranked_ahead}
+                stand = (
+                    f"据所给全县情况,考核对象{count}人,排在本人之前的拟优秀{given.ranked_ahead}人"
+                )
+            places = count * params.excellent_quota_pct // 100
+            within = rank <= places
             grade = excellent if within else competent
             checks = [
                 *checks,
@@ -357,13 +393,13 @@ def assess_cohort(
                     str(year),
                     within,
                     {
-                        "assessed": len(assessed),
-                        "quota": quota,
+                        "assessed": count,
+                        "quota": places,
                         "rank": rank,
-                        "candidates": len(candidates),
+                        **evidence,
                         "quota_pct": params.excellent_quota_pct,
                     },
-                    f"拟优秀{len(candidates)}人,考核对象{len(assessed)}人,优秀名额{quota}个,"
+                    f"{stand},优秀名额{places}个({params.excellent_quota_pct}%向下取整),"
                     f"本人按总分排第{rank}名,"
                     + ("评为优秀" if within else f"超出名额,评为{competent}"),
                     WARNING,
@@ -440,3 +476,33 @@ def attendance_logs_proposal(
     # Half up to the hundredth, exactly (the score is never negative).
     score = Decimal(math.floor(exact * 100 + Fraction(1, 2))).scaleb(-2)
     return AttendanceLogsProposal(score, exact, evidence)
+
+
+def cohort_positions(results: Sequence[AssessmentResult]) -> dict[str, CohortPosition]:
+    """Each assessed cadre's place in the cohort, for facts exported one cadre at a time, so that
+    the CLI judges the quota as the whole cohort did: `ranked_ahead` counts the 优秀 candidates
+    ordered before the cadre (by total, ties by subject), as `assess_cohort` orders them."""
+    assessed = [result for result in results if result.eligible]
+    candidates = sorted(
+        (_rank_key(result) for result in assessed if _quota_check(result) is not None),
+    )
+    positions = {}
+    for result in assessed:
+        check = _quota_check(result)
+        if check is not None:
+            ahead = check.evidence["rank"] - 1
+        else:
+            key = _rank_key(result)
+            ahead = sum(1 for other in candidates if other < key)
+        positions[result.subject] = CohortPosition(len(assessed), ahead)
+    return positions
+
+
+def _quota_check(result: AssessmentResult) -> Check | None:
+    return next((c for c in result.checks if c.rule == "excellent_quota"), None)
+
+
+def _rank_key(result: AssessmentResult) -> tuple:
+    # No total sorts after every total.
+    total = result.total
+    return (total is None, -(total or 0), _subject_key(result.subject))
