@@ -223,3 +223,31 @@ def test_the_recall_page_takes_as_many_queries_for_two_recalls_as_for_one(cast, 
     # Then the page shows both and costs the same number of queries
     assert "接替一" in page and "接替二" in page
     assert len(two) == len(one)
+
+
+def test_a_recall_approved_from_the_approvals_list_also_starts_the_replacement(cast, proposal):
+    # When the unit approves the county's proposal as an ordinary approval step
+    (step,) = proposal.approval.steps.all()
+    step_decide(user=cast.users["fay"], step=step, approve=True, comment="同意召回")
+    # Then the cadre is recalled today and the replacement is pending, with no successor yet
+    recall = Recall.objects.get(pk=proposal.pk)
+    assert recall.state == RecallState.RECALLED and recall.recalled_on == timezone.localdate()
+    status = replacement_of(recall)
+    assert status.state == "pending" and status.who == str(cast.users["fay"])
+    assert recall.replacement.successor is None
+
+
+def test_a_pending_change_for_the_post_does_not_block_the_recall(cast, proposal):
+    # Given the unit already applied to replace bob for illness
+    personnel_change_apply(
+        user=cast.users["fay"],
+        assignment=cast.member.assignments.get(),
+        reason=ChangeReason.ILLNESS,
+        detail="住院治疗",
+    )
+    # When the recall is recorded
+    recall = recorded(cast, proposal)
+    # Then bob is recalled, no second change is opened, and the page offers to start it later
+    assert recall.state == RecallState.RECALLED and recall.replacement is None
+    assert replacement_of(recall).state == "none"
+    assert PersonnelChange.objects.count() == 1
