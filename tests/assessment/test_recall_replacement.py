@@ -86,7 +86,7 @@ def test_recording_the_recall_applies_for_the_named_successor_and_approval_posts
     assert change.approval.article == "第三十六条"
     assert replacement_of(recall).state == "pending"
     page = recall_page(client, cast)
-    assert "待本级扶贫办审批</span>:丁接替" in page and "申请:" in page
+    assert "待西安市扶贫办审批</span>:丁接替" in page and "申请:" in page
     # When the city poverty office approves
     change = office_decides(cast, change)
     # Then 丁接替 is posted to bob's team in bob's role from today, for a full term, and it is filed

@@ -49,7 +49,9 @@ def recall_list(request):
                 "replacement__successor",
                 "replacement__successor_assignment",
                 "replacement__assigned_by",
-            ).prefetch_related("replacement__approval__steps__actor"),
+            ).prefetch_related(
+                "replacement__approval__steps__actor", "replacement__approval__steps__region"
+            ),
         ).order_by("-proposed_at")[:200]
     )
     rows = [(recall, replacement_of(recall)) for recall in recalls]

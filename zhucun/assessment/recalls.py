@@ -259,9 +259,11 @@ def replacement_of(recall: Recall) -> Replacement:
     step = decided[-1] if decided else None
     successor = change.successor.name if change.successor_id else ""
     if status == ReplacementStatus.PENDING:
+        waiting = next((s for s in approval.steps.all() if s.state == StepState.PENDING), None)
+        office = waiting.region.name if waiting is not None and waiting.region else "本级"
         return Replacement(
             status,
-            "待本级扶贫办审批",
+            f"待{office}扶贫办审批",
             who=str(approval.requester),
             when=approval.submitted_at,
             successor=successor,
