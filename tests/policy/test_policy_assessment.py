@@ -207,3 +207,35 @@ def test_excellent_never_exceeds_the_quota_and_recomputing_changes_nothing(rows)
     assert [r.grade for r in first].count("优秀") <= len(people) * 20 // 100
     assert assess(people, city) == first
     assert assess(list(reversed(people)), city) == list(reversed(first))
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(st.lists(st.tuples(scores, scores, st.booleans(), st.booleans()), min_size=1, max_size=20))
+def test_each_cadre_alone_with_its_cohort_position_gets_the_cohorts_grade(rows):
+    from dataclasses import replace
+
+    from zhucun.policy.assessment import cohort_positions
+    from zhucun.policy.parameters import ParameterBook
+
+    # Given a cohort, some not assessed (a short stay), and its computed grades
+    city = ParameterBook()
+    short = (Assignment(date(2025, 9, 1), None),)
+    people = [
+        cadre(n, a, (o,), poverty_task_missed=missed, **({"assignments": short} if away else {}))
+        for n, (a, o, missed, away) in enumerate(rows, start=1)
+    ]
+    together = {r.subject: r for r in assess(people, city)}
+    positions = cohort_positions(list(together.values()))
+    # When each assessed cadre is judged alone with its position in the cohort
+    for person in people:
+        if person.subject not in positions:
+            assert not together[person.subject].eligible
+            continue
+        (alone,) = assess([replace(person, cohort=positions[person.subject])], city)
+        # Then the grade and the quota's numbers are the cohort's
+        assert alone.grade == together[person.subject].grade
+        quota = {c.rule: c for c in alone.checks}.get("excellent_quota")
+        if quota is not None:
+            shared = {c.rule: c for c in together[person.subject].checks}["excellent_quota"]
+            for key in ("assessed", "quota", "rank"):
+                assert quota.evidence[key] == shared.evidence[key]

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 EXAMPLE = Path(__file__).with_name("examples") / "facts-2025.json"
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -163,3 +165,73 @@ def test_the_example_in_the_docs_is_the_shipped_example():
     documented = block.split("```", 1)[0]
 
     assert json.loads(documented) == json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def cadre_12_with(cohort):
+    """The example's cadre 12 (scores 优秀) alone, with the given county cohort facts."""
+    document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    (twelve,) = [c for c in document["cadres"] if c["id"] == 12]
+    if cohort is not None:
+        twelve["assessment"]["cohort"] = cohort
+    document["cadres"] = [twelve]
+    return json.dumps(document)
+
+
+def quota_check_of(output):
+    (result,) = output["assessment"]
+    return result, next(c for c in result["checks"] if c["rule"] == "excellent_quota")
+
+
+@pytest.mark.parametrize(
+    "assessed, ranked_ahead, grade, quota",
+    [
+        (4, 0, "称职", 0),  # floor(20% × 4) = 0
+        (5, 0, "优秀", 1),  # floor(20% × 5) = 1, first
+        (5, 1, "称职", 1),  # second of one place
+        (11, 1, "优秀", 2),  # floor(20% × 11) = 2, second
+        (11, 2, "称职", 2),
+    ],
+)
+def test_one_cadres_facts_with_the_county_cohort_judge_the_excellent_quota(
+    assessed, ranked_ahead, grade, quota
+):
+    # Given cadre 12's facts alone, with the county's cohort around it
+    cohort = {"assessed": assessed, "ranked_ahead": ranked_ahead}
+    # When the CLI evaluates them
+    result = run("evaluate", "-", stdin=cadre_12_with(cohort))
+    assert result.returncode == 0, result.stderr
+    result, check = quota_check_of(json.loads(result.stdout))
+    # Then the quota is floor(20% × assessed) and the rank is ranked_ahead + 1
+    assert result["grade"] == grade
+    assert check["evidence"]["assessed"] == assessed and check["evidence"]["quota"] == quota
+    assert check["evidence"]["rank"] == ranked_ahead + 1
+    assert check["evidence"]["cohort_given"] is True
+    assert f"考核对象{assessed}人" in check["message"]
+    assert f"排在本人之前的拟优秀{ranked_ahead}人" in check["message"]
+
+
+def test_without_cohort_facts_one_cadre_is_a_cohort_of_one_with_no_excellent_place():
+    result = run("evaluate", "-", stdin=cadre_12_with(None))
+    result, check = quota_check_of(json.loads(result.stdout))
+    assert result["grade"] == "称职" and check["evidence"]["assessed"] == 1
+    assert check["evidence"]["quota"] == 0 and "cohort_given" not in check["evidence"]
+
+
+@pytest.mark.parametrize(
+    "cohort, message",
+    [
+        ({"assessed": 5}, "cadres[0].assessment.cohort:缺少 ranked_ahead"),
+        (
+            {"assessed": 0, "ranked_ahead": 0},
+            "cadres[0].assessment.cohort.assessed:考核对象至少1人",
+        ),
+        ({"assessed": 5, "ranked_ahead": 5}, "cadres[0].assessment.cohort.ranked_ahead:应小于"),
+        ({"assessed": "5", "ranked_ahead": 0}, "cadres[0].assessment.cohort.assessed:应为非负整数"),
+        ({"assessed": 5, "ranked_ahead": -1}, "cohort.ranked_ahead:应为非负整数"),
+        ({"assessed": 5, "ranked_ahead": 0, "rank": 1}, "未知字段 ['rank']"),
+        ([5, 0], "cadres[0].assessment.cohort:应为 JSON 对象"),
+    ],
+)
+def test_bad_cohort_facts_exit_2_naming_the_field(cohort, message):
+    result = run("evaluate", "-", stdin=cadre_12_with(cohort))
+    assert result.returncode == 2 and message in result.stderr

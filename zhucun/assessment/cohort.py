@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from functools import cached_property
 
 from zhucun.assessment import sources
 from zhucun.assessment.membership import Stint, stints
@@ -27,7 +28,7 @@ from zhucun.assessment.models import (
     PovertyTask,
     TeamOpinion,
 )
-from zhucun.policy.assessment import AssessmentResult
+from zhucun.policy.assessment import AssessmentResult, CohortPosition, cohort_positions
 from zhucun.policy.calendar import AttendanceFacts, attendance_window
 from zhucun.policy.evaluation import (
     AssessmentFacts,
@@ -138,6 +139,14 @@ class Cohort:
             self.assessed,
             key=lambda m: (m.total is None, -(m.total or 0), m.cadre.pk),
         )
+
+    @cached_property
+    def positions(self) -> dict[str, CohortPosition]:
+        """Each assessed cadre's place in the cohort, as exported with one cadre's facts."""
+        return cohort_positions([m.result for m in self.members])
+
+    def position(self, member: Member) -> CohortPosition | None:
+        return self.positions.get(member.result.subject)
 
     def member(self, cadre_id: int) -> Member | None:
         return next((m for m in self.members if m.cadre.pk == cadre_id), None)

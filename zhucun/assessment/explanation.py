@@ -28,6 +28,7 @@ ASSESSMENT_RULES = (
 
 def explanation_dict(cohort: Cohort, member: Member) -> dict:
     result = member.result.to_dict()
+    position = cohort.position(member)
     report = member.report.to_dict()
     shown = {c["rule"] for c in result["checks"]}
     # The attendance and log checks the assessment did not itself list (monthly days, logs).
@@ -106,6 +107,8 @@ def explanation_dict(cohort: Cohort, member: Member) -> dict:
             "assessed": len(cohort.assessed),
             "quota": cohort.quota,
             "quota_pct": cohort.params.excellent_quota_pct,
+            # The same numbers the cadre's facts JSON carries for the CLI (assessment.cohort).
+            "ranked_ahead": position.ranked_ahead if position else None,
         },
     }
 

@@ -49,7 +49,9 @@ def _saved_day(saved) -> date:
     return saved.date() if isinstance(saved, datetime) else saved
 
 
-def cadre_document(member: Member) -> dict:
+def cadre_document(member: Member, cohort: Cohort | None = None) -> dict:
+    """One cadre's facts; with `cohort`, the cadre's place in it (assessed, ranked_ahead), so the
+    CLI judges the 优秀 quota on one cadre's facts as the whole county did (第三十二条)."""
     facts = member.facts
     a = facts.attendance
     assessment = facts.assessment
@@ -77,12 +79,18 @@ def cadre_document(member: Member) -> dict:
     }
     if assessment.annual_contents is not None:
         scores["annual_contents"] = dict(assessment.annual_contents)
+    position = cohort.position(member) if cohort is not None else None
+    if position is not None:
+        scores["cohort"] = position.to_dict()
     doc["assessment"] = scores
     return doc
 
 
-def document(cohort: Cohort, members: Iterable[Member]) -> dict:
-    """The CLI input for `members` of the cohort, with the calendar and parameters used."""
+def document(cohort: Cohort, members: Iterable[Member], *, one_by_one: bool = False) -> dict:
+    """The CLI input for `members` of the cohort, with the calendar and parameters used.
+
+    `one_by_one`: the document holds part of the cohort, so each cadre carries its place in
+    the whole (a whole county's document lets the CLI rank the cohort itself)."""
     first, last = cohort.window
     holidays, adjusted = [], []
     for day in days_between(first, last):
@@ -101,5 +109,5 @@ def document(cohort: Cohort, members: Iterable[Member]) -> dict:
         "today": cohort.today.isoformat(),
         "parameters": {"county": county, "overrides": overrides},
         "calendar": {"holidays": ranges(holidays), "adjusted_workdays": ranges(adjusted)},
-        "cadres": [cadre_document(m) for m in members],
+        "cadres": [cadre_document(m, cohort if one_by_one else None) for m in members],
     }

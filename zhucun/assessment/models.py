@@ -338,6 +338,23 @@ class Recall(models.Model):
     replacement_note = models.CharField(
         "接替人员调整", max_length=200, blank=True, help_text="按人员调整程序办理(第二十二条)"
     )
+    successor = models.ForeignKey(
+        "org.Cadre",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="拟接替干部",
+    )
+    # The latest personnel change sending the replacement (a rejected one may be followed by another).
+    replacement = models.ForeignKey(
+        "stationing.PersonnelChange",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recalls",
+        verbose_name="接替人员调整",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "召回"

@@ -8,10 +8,17 @@ from django.utils import timezone
 
 from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
-from zhucun.accounts.scope import get_scoped_or_404, scoped
+from zhucun.accounts.scope import get_scoped_or_404, scope_for, scoped
 from zhucun.assessment.models import FinalResult, Recall
-from zhucun.assessment.recalls import recall_propose, recall_record
+from zhucun.assessment.recalls import (
+    recall_propose,
+    recall_record,
+    recall_replacement_send,
+    replacement_of,
+    successor_candidates,
+)
 from zhucun.errors import ServiceError
+from zhucun.org.models import Cadre
 
 
 @allow(Role.COUNTY)
@@ -30,15 +37,37 @@ def propose(request, result_id: int):
 
 @allow(Role.CITY, Role.COUNTY, Role.UNIT)
 def recall_list(request):
-    recalls = scoped(
-        request.user,
-        Recall.objects.select_related("cadre", "unit", "county", "result"),
-    ).order_by("-proposed_at")[:200]
+    recalls = list(
+        scoped(
+            request.user,
+            Recall.objects.select_related(
+                "cadre",
+                "unit",
+                "county",
+                "result",
+                "replacement__approval__requester",
+                "replacement__successor",
+                "replacement__successor_assignment",
+                "replacement__assigned_by",
+            ).prefetch_related(
+                "replacement__approval__steps__actor", "replacement__approval__steps__region"
+            ),
+        ).order_by("-proposed_at")[:200]
+    )
+    rows = [(recall, replacement_of(recall)) for recall in recalls]
     return render(
         request,
         "assessment/recall_list.html",
-        {"recalls": recalls, "today": timezone.localdate()},
+        {"rows": rows, "today": timezone.localdate()},
     )
+
+
+def _successor(request, unit) -> Cadre | None:
+    """The chosen successor, only among the unit's own cadres (anything else: none chosen)."""
+    chosen = request.POST.get("successor", "")
+    if not chosen.isdigit():
+        return None
+    return Cadre.objects.filter(pk=int(chosen), unit=unit).first()
 
 
 @allow(Role.UNIT)
@@ -52,12 +81,55 @@ def record(request, pk: int):
                 recall=recall,
                 recalled_on=date.fromisoformat(request.POST.get("recalled_on", "")),
                 replacement_note=request.POST.get("replacement_note", ""),
+                successor=_successor(request, recall.unit),
                 today=timezone.localdate(),
             )
-            messages.success(request, "已登记召回。接替人员请按人员调整程序(第二十二条)办理。")
+            messages.success(
+                request, "已登记召回,并已提交接替人员调整申请,待本级扶贫办审批(第二十二条)。"
+            )
             return redirect("assessment:recall_list")
         except ValueError:
             errors = {"recalled_on": "召回日期:格式应为YYYY-MM-DD"}
         except ServiceError as error:
             errors = {error.field or "general": error.message}
-    return render(request, "assessment/recall_record.html", {"recall": recall, "errors": errors})
+    return render(
+        request,
+        "assessment/recall_record.html",
+        {
+            "recall": recall,
+            "errors": errors,
+            "candidates": successor_candidates(recall.unit, timezone.localdate()),
+        },
+    )
+
+
+@allow(Role.CITY, Role.COUNTY, Role.UNIT)
+def replacement(request, pk: int):
+    """The replacement of one recalled cadre: its status, and for the unit the successor form."""
+    recall = get_scoped_or_404(request.user, Recall, pk)
+    errors = {}
+    if request.method == "POST":
+        try:
+            recall_replacement_send(
+                actor=request.user,
+                recall=recall,
+                successor=_successor(request, recall.unit),
+                today=timezone.localdate(),
+            )
+            messages.success(request, "接替人员已办理。")
+            return redirect("assessment:recall_replacement", pk=recall.pk)
+        except ServiceError as error:
+            errors = {error.field or "general": error.message}
+    status = replacement_of(recall)
+    return render(
+        request,
+        "assessment/recall_replacement.html",
+        {
+            "recall": recall,
+            "status": status,
+            "errors": errors,
+            "can_send": status.state in ("none", "rejected", "approved"),
+            "is_unit": Role.UNIT in scope_for(request.user).roles,
+            "candidates": successor_candidates(recall.unit, timezone.localdate()),
+        },
+    )

@@ -5,16 +5,19 @@ the approval engine to the dispatching unit, which records the recall (its
 approval, with the recall date). The cadre may not be promoted until two years
 after that date. A unit with two recalls in a year is listed for 通报批评; a
 unit with any recall that year may not be rated 优秀 in its own assessment.
-The replacement is a personnel change (第二十二条), applied for by the unit.
+The replacement is a personnel change (第二十二条 flow, reason 第三十六条) that recording the
+recall starts in the unit's name; its approval posts the successor (named at the recall or
+afterwards) to the team.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zhucun.accounts.scope import scope_for
@@ -23,6 +26,12 @@ from zhucun.approvals.services import StepSpec, on_final, request_open, step_dec
 from zhucun.assessment.models import FinalResult, Recall, RecallState
 from zhucun.audit import log
 from zhucun.errors import ErrorCode, ServiceError
+from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment, ReplacementStatus
+from zhucun.stationing.team_services import (
+    replacement_after_recall_apply,
+    replacement_assign,
+    successor_check,
+)
 
 RECALL_KIND = "recall"
 # 第三十七条: two recalls in one year → the unit is criticised in a circular.
@@ -84,9 +93,16 @@ def recall_propose(*, actor, result: FinalResult, reason: str) -> Recall:
 
 
 def recall_record(
-    *, actor, recall: Recall, recalled_on: date, replacement_note: str = "", today: date
+    *,
+    actor,
+    recall: Recall,
+    recalled_on: date,
+    replacement_note: str = "",
+    successor=None,
+    today: date,
 ) -> Recall:
-    """单位召回: the unit approves the proposal with the recall date (its approval step)."""
+    """单位召回: the unit approves the proposal with the recall date (its approval step), and may
+    name the successor; recording it starts the replacement's personnel change."""
     if recalled_on > today:
         raise ServiceError(ErrorCode.FUTURE_DATE, "召回日期不能晚于今天", field="recalled_on")
     if recalled_on < timezone.localtime(recall.proposed_at).date():
@@ -96,10 +112,14 @@ def recall_record(
     step = Step.objects.filter(request=recall.approval, state=StepState.PENDING).first()
     if recall.state != RecallState.PROPOSED or step is None:
         raise ServiceError(ErrorCode.ALREADY_DECIDED, "该召回已登记")
+    post = recalled_assignment(recall)
+    if successor is not None and post is not None:
+        successor_check(post, successor, today)
     with transaction.atomic():
         recall.recalled_on = recalled_on
         recall.replacement_note = (replacement_note or "").strip()[:200]
-        recall.save(update_fields=["recalled_on", "replacement_note"])
+        recall.successor = successor
+        recall.save(update_fields=["recalled_on", "replacement_note", "successor"])
         step_decide(
             user=actor,
             step=step,
@@ -127,6 +147,148 @@ def _recalled(request, user) -> None:
         event="recall.record",
         obj=recall,
         detail={"cadre": recall.cadre_id, "on": recall.recalled_on.isoformat()},
+    )
+    _replacement_start(recall, user)
+
+
+def recalled_assignment(recall: Recall) -> Assignment | None:
+    """The post the recalled cadre leaves: the open counted assignment, the assessed team's first."""
+    posts = [
+        a
+        for a in Assignment.objects.filter(cadre_id=recall.cadre_id, end__isnull=True)
+        .select_related("team__village", "cadre__unit__region")
+        .order_by("-start")
+        if a.role not in NON_COUNTED_ROLES
+    ]
+    posts.sort(key=lambda a: a.team_id != recall.result.team_id)
+    return posts[0] if posts else None
+
+
+def _replacement_start(recall: Recall, user, *, strict: bool = False) -> None:
+    """第三十六条: the dispatching unit sends a replacement, through the personnel change.
+
+    Called when the recall is recorded, however it was approved: a refusal there (say, a
+    change already pending for the post) must not undo the recall, so it is logged and the
+    recall page offers to start the replacement again (`strict` raises instead)."""
+    assignment = recalled_assignment(recall)
+    if assignment is None:
+        return  # no longer stationed: nobody to replace
+    detail = (
+        f"{recall.result.year}年度考核不称职,{recall.recalled_on.isoformat()}召回。{recall.reason}"
+    )
+    if recall.replacement_note:
+        detail += f"(单位说明:{recall.replacement_note})"
+    try:
+        with transaction.atomic():
+            change = replacement_after_recall_apply(
+                user=user, assignment=assignment, detail=detail, successor=recall.successor
+            )
+    except ServiceError as error:
+        if strict:
+            raise
+        log.record(
+            actor=user,
+            event="recall.replacement_start",
+            obj=recall,
+            outcome="refused",
+            detail={"message": error.message},
+        )
+        return
+    recall.replacement = change
+    recall.save(update_fields=["replacement"])
+    log.record(
+        actor=user,
+        event="recall.replacement_start",
+        obj=recall,
+        detail={"personnel_change": change.pk, "successor": recall.successor_id},
+    )
+
+
+def recall_replacement_send(*, actor, recall: Recall, successor, today: date) -> Recall:
+    """The unit names the successor: on an approved change that named none it posts them from
+    today; when the change was refused (or none could be started) it applies again."""
+    if recall.state != RecallState.RECALLED:
+        raise ServiceError(ErrorCode.INVALID, "单位登记召回后才能办理接替", article="第三十六条")
+    change = recall.replacement
+    with transaction.atomic():
+        if change is not None and change.status == ReplacementStatus.APPROVED:
+            replacement_assign(user=actor, change=change, successor=successor, on=today)
+        elif change is None or change.status == ReplacementStatus.REJECTED:
+            if successor is None:
+                raise ServiceError(
+                    ErrorCode.INVALID, "接替人员:请选择一名干部。", field="successor"
+                )
+            recall.successor = successor
+            recall.save(update_fields=["successor"])
+            if recalled_assignment(recall) is None:
+                raise ServiceError(
+                    ErrorCode.INVALID, "被召回干部已不在驻村岗位,无需接替", field="successor"
+                )
+            _replacement_start(recall, actor, strict=True)
+        else:
+            raise ServiceError(ErrorCode.CONFLICT, f"接替人员调整{change.status.label}")
+    recall.refresh_from_db()
+    return recall
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """What the recall page says about the replacement: state, who and when."""
+
+    state: str  # "waiting" (recall not recorded), "none", or a ReplacementStatus value
+    label: str
+    who: str = ""
+    when: datetime | None = None
+    successor: str = ""
+    start: date | None = None
+    comment: str = ""
+    approved_by: str = ""
+    approved_at: datetime | None = None
+
+
+def replacement_of(recall: Recall) -> Replacement:
+    """Reads recall.replacement with its approval, steps and posting (prefetched by the list)."""
+    if recall.state != RecallState.RECALLED:
+        return Replacement("waiting", "待单位登记召回后办理")
+    change = recall.replacement
+    if change is None:
+        return Replacement("none", "尚未启动接替(被召回干部已不在岗的无需接替)")
+    status = change.status
+    approval = change.approval
+    decided = [s for s in approval.steps.all() if s.decided_at is not None]
+    step = decided[-1] if decided else None
+    successor = change.successor.name if change.successor_id else ""
+    if status == ReplacementStatus.PENDING:
+        waiting = next((s for s in approval.steps.all() if s.state == StepState.PENDING), None)
+        office = waiting.region.name if waiting is not None and waiting.region else "本级"
+        return Replacement(
+            status,
+            f"待{office}扶贫办审批",
+            who=str(approval.requester),
+            when=approval.submitted_at,
+            successor=successor,
+        )
+    if status == ReplacementStatus.REJECTED:
+        return Replacement(
+            status,
+            status.label,
+            who=str(step.actor) if step else "",
+            when=approval.decided_at,
+            comment=step.comment if step else "",
+        )
+    if status == ReplacementStatus.APPROVED:
+        return Replacement(
+            status, status.label, who=str(step.actor) if step else "", when=approval.decided_at
+        )
+    return Replacement(
+        status,
+        status.label,
+        who=str(change.assigned_by),
+        when=change.assigned_at,
+        successor=successor,
+        start=change.successor_assignment.start,
+        approved_by=str(step.actor) if step else "",
+        approved_at=approval.decided_at,
     )
 
 
@@ -173,3 +335,17 @@ def promotion_block(cadre, today: date) -> Recall | None:
         if recall.promotable_from > today:
             return recall
     return None
+
+
+def successor_candidates(unit, today: date):
+    """The unit's cadres free to be sent: not stationed anywhere today."""
+    from zhucun.org.models import Cadre
+
+    stationed = Assignment.objects.filter(start__lte=today).filter(
+        Q(end__isnull=True) | Q(end__gte=today)
+    )
+    return (
+        Cadre.objects.filter(unit=unit)
+        .exclude(pk__in=stationed.values("cadre_id"))
+        .order_by("name", "pk")[:200]
+    )

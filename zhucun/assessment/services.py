@@ -445,7 +445,7 @@ def assessment_finalise(*, actor, county, year: int, today: date):
                     ),
                     decision_reason=m.decision.reason if m.decision else "",
                     explanation=explanation_dict(cohort, m),
-                    facts={**shared, "cadres": [cadre_document(m)]},
+                    facts={**shared, "cadres": [cadre_document(m, cohort)]},
                 )
             )
         FinalResult.objects.bulk_create(rows)

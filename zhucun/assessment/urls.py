@@ -23,6 +23,7 @@ urlpatterns = [
     path("results/<int:result_id>/recall/", recall_views.propose, name="recall_propose"),
     path("recalls/", recall_views.recall_list, name="recall_list"),
     path("recalls/<int:pk>/record/", recall_views.record, name="recall_record"),
+    path("recalls/<int:pk>/replacement/", recall_views.replacement, name="recall_replacement"),
     path("supervision/", supervision_views.inspection_list, name="inspection_list"),
     path("supervision/new/", supervision_views.inspection_new, name="inspection_new"),
     path("supervision/<int:pk>/circulate/", supervision_views.circulate, name="circulate"),

@@ -131,7 +131,7 @@ def cadre_facts(request, year: int, cadre_id: int):
     if found.final is not None:
         data = found.final.facts
     else:
-        data = document(found.cohort, [found.cohort.member(cadre_id)])
+        data = document(found.cohort, [found.cohort.member(cadre_id)], one_by_one=True)
     return _json_download(data, f"facts-{year}-cadre-{cadre_id}.json")
 
 

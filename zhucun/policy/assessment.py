@@ -18,17 +18,21 @@ Arithmetic is exact (fractions); totals are shown rounded to 2 places.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from zhucun.policy.calendar import Assignment, merged_periods
+from zhucun.policy.calendar import STATIONED_STATUSES, Assignment, DayStatus, merged_periods
+from zhucun.policy.errors import PolicyError
 from zhucun.policy.findings import VIOLATION, WARNING, Check
 from zhucun.policy.parameters import ParameterBook, ParamsOnDate
 from zhucun.policy.periods import add_months, inclusive_days, year_bounds
 from zhucun.policy.reading import at_least
+from zhucun.policy.worklogs import LATE, MISSING, ON_TIME
 
 CONTENTS = {
     "daily_management": "日常管理",
@@ -63,6 +67,31 @@ PARAMETERS_USED = (
 
 
 @dataclass(frozen=True)
+class CohortPosition:
+    """Where one cadre stands in the county's cohort, given when the cohort itself is not in the
+    input (a single cadre's facts): `assessed` cadres in all, `ranked_ahead` of them 优秀
+    candidates ranked before this one. The quota is then judged on these numbers (第三十二条)."""
+
+    assessed: int
+    ranked_ahead: int
+
+    def __post_init__(self):
+        for name in ("assessed", "ranked_ahead"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise PolicyError(f"cohort.{name}:应为非负整数,收到 {value!r}")
+        if self.assessed < 1:
+            raise PolicyError(f"cohort.assessed:考核对象至少1人(含本人),收到 {self.assessed}")
+        if self.ranked_ahead >= self.assessed:
+            raise PolicyError(
+                f"cohort.ranked_ahead:应小于考核对象人数 {self.assessed},收到 {self.ranked_ahead}"
+            )
+
+    def to_dict(self) -> dict[str, int]:
+        return {"assessed": self.assessed, "ranked_ahead": self.ranked_ahead}
+
+
+@dataclass(frozen=True)
 class AssessmentInput:
     """One cadre's facts for the year. `checks` are the attendance and log checks already computed
     (calendar.attendance_checks, worklogs.refused_rectification_check) for 第三十五条(三)–(五)."""
@@ -76,6 +105,7 @@ class AssessmentInput:
     disciplined: bool = False
     disobedience_serious: bool = False
     checks: tuple[Check, ...] = ()
+    cohort: CohortPosition | None = None
 
 
 @dataclass(frozen=True)
@@ -323,7 +353,6 @@ def assess_cohort(
     used = params.used(*PARAMETERS_USED)
     drafts = [_draft(person, year=year, params=params) for person in people]
     assessed = [draft for draft in drafts if draft.eligibility.passed]
-    quota = len(assessed) * params.excellent_quota_pct // 100
     candidates = sorted(
         (draft for draft in assessed if draft.proposed == excellent),
         key=lambda draft: (-draft.total, _subject_key(draft.person.subject)),
@@ -341,8 +370,19 @@ def assess_cohort(
             continue
         grade, checks = draft.proposed, draft.checks
         if grade == excellent:
-            rank = ranks[id(draft)]
-            within = rank <= quota
+            given = draft.person.cohort
+            if given is None:
+                rank, count = ranks[id(draft)], len(assessed)
+                evidence = {"candidates": len(candidates)}
+                stand = f"拟优秀{len(candidates)}人,考核对象{len(assessed)}人"
+            else:
+                rank, count = given.ranked_ahead + 1, given.assessed
+                evidence = {"cohort_given": True, "ranked_ahead": given.ranked_ahead}
+                stand = (
+                    f"据所给全县情况,考核对象{count}人,排在本人之前的拟优秀{given.ranked_ahead}人"
+                )
+            places = count * params.excellent_quota_pct // 100
+            within = rank <= places
             grade = excellent if within else competent
             checks = [
                 *checks,
@@ -353,13 +393,13 @@ def assess_cohort(
                     str(year),
                     within,
                     {
-                        "assessed": len(assessed),
-                        "quota": quota,
+                        "assessed": count,
+                        "quota": places,
                         "rank": rank,
-                        "candidates": len(candidates),
+                        **evidence,
                         "quota_pct": params.excellent_quota_pct,
                     },
-                    f"拟优秀{len(candidates)}人,考核对象{len(assessed)}人,优秀名额{quota}个,"
+                    f"{stand},优秀名额{places}个({params.excellent_quota_pct}%向下取整),"
                     f"本人按总分排第{rank}名,"
                     + ("评为优秀" if within else f"超出名额,评为{competent}"),
                     WARNING,
@@ -379,3 +419,90 @@ def assess_cohort(
             )
         )
     return results
+
+
+@dataclass(frozen=True)
+class AttendanceLogsProposal:
+    """The suggested 考勤日志 score: `score` rounded half up to 0.01, `exact` as a fraction;
+    both None when no day was due."""
+
+    score: Decimal | None
+    exact: Fraction | None
+    evidence: dict[str, Any]
+
+
+def attendance_logs_proposal(
+    statuses: Mapping[date, DayStatus], logs: Mapping[date, str], *, params: ParamsOnDate
+) -> AttendanceLogsProposal:
+    """第三十条 names 考勤日志 as a content but gives no formula, so the system suggests one
+    and the assessors confirm or amend it:
+
+        100 × (w_days × present / (present + absent) + w_logs × on_time / due logs)
+              / (w_days + w_logs)
+
+    present = stationed or official-business days, absent = unjustified absence days
+    (leave and rest days are neither, so they never lower the score); due logs =
+    on time + late + missing (logs not yet due are left out; no due log counts as
+    all on time). The weights are the parameters `attendance_logs_days_weight`
+    and `attendance_logs_logs_weight` (default 50/50). Nothing due → no proposal.
+    """
+    weight_days = params.attendance_logs_days_weight
+    weight_logs = params.attendance_logs_logs_weight
+    if weight_days < 0 or weight_logs < 0 or weight_days + weight_logs == 0:
+        raise PolicyError(
+            "参数 attendance_logs_days_weight、attendance_logs_logs_weight:"
+            f"应为非负数且不全为0,收到{weight_days}、{weight_logs}"
+        )
+    present = sum(1 for s in statuses.values() if s in STATIONED_STATUSES)
+    absent = sum(1 for s in statuses.values() if s == DayStatus.ABSENT)
+    on_time = sum(1 for s in logs.values() if s == ON_TIME)
+    late_or_missing = sum(1 for s in logs.values() if s in (LATE, MISSING))
+    evidence: dict[str, Any] = {
+        "present_days": present,
+        "unjustified_absence_days": absent,
+        "logs_on_time": on_time,
+        "logs_late_or_missing": late_or_missing,
+        "formula": f"100×({weight_days}×出勤天数/应在岗天数 + {weight_logs}×按时日志/应记日志)"
+        f"/{weight_days + weight_logs}",
+    }
+    if present + absent == 0:
+        return AttendanceLogsProposal(None, None, evidence)
+    attendance = Fraction(present, present + absent)
+    due_logs = on_time + late_or_missing
+    logs_share = Fraction(on_time, due_logs) if due_logs else Fraction(1)
+    exact = (
+        100 * (weight_days * attendance + weight_logs * logs_share) / (weight_days + weight_logs)
+    )
+    # Half up to the hundredth, exactly (the score is never negative).
+    score = Decimal(math.floor(exact * 100 + Fraction(1, 2))).scaleb(-2)
+    return AttendanceLogsProposal(score, exact, evidence)
+
+
+def cohort_positions(results: Sequence[AssessmentResult]) -> dict[str, CohortPosition]:
+    """Each assessed cadre's place in the cohort, for facts exported one cadre at a time, so that
+    the CLI judges the quota as the whole cohort did: `ranked_ahead` counts the 优秀 candidates
+    ordered before the cadre (by total, ties by subject), as `assess_cohort` orders them."""
+    assessed = [result for result in results if result.eligible]
+    candidates = sorted(
+        (_rank_key(result) for result in assessed if _quota_check(result) is not None),
+    )
+    positions = {}
+    for result in assessed:
+        check = _quota_check(result)
+        if check is not None:
+            ahead = check.evidence["rank"] - 1
+        else:
+            key = _rank_key(result)
+            ahead = sum(1 for other in candidates if other < key)
+        positions[result.subject] = CohortPosition(len(assessed), ahead)
+    return positions
+
+
+def _quota_check(result: AssessmentResult) -> Check | None:
+    return next((c for c in result.checks if c.rule == "excellent_quota"), None)
+
+
+def _rank_key(result: AssessmentResult) -> tuple:
+    # No total sorts after every total.
+    total = result.total
+    return (total is None, -(total or 0), _subject_key(result.subject))

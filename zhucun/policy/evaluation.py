@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from zhucun.policy.assessment import AssessmentInput, AssessmentResult, assess_cohort
+from zhucun.policy.assessment import (
+    AssessmentInput,
+    AssessmentResult,
+    CohortPosition,
+    assess_cohort,
+)
 from zhucun.policy.calendar import (
     AttendanceFacts,
     DayStatus,
@@ -44,6 +49,7 @@ class AssessmentFacts:
     poverty_task_missed: bool = False
     disciplined: bool = False
     disobedience_serious: bool = False
+    cohort: CohortPosition | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,7 @@ def assess_reports(
             disciplined=facts.assessment.disciplined,
             disobedience_serious=facts.assessment.disobedience_serious,
             checks=tuple(report.checks),
+            cohort=facts.assessment.cohort,
         )
         for facts, report in pairs
         if facts.assessment is not None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from zhucun.policy.assessment import CONTENTS
+from zhucun.policy.assessment import CONTENTS, CohortPosition
 from zhucun.policy.calendar import Assignment, AttendanceFacts
 from zhucun.policy.contacts import Pairing
 from zhucun.policy.errors import PolicyError
@@ -208,7 +208,29 @@ def assessment(value: Any, where: str) -> AssessmentFacts | None:
         poverty_task_missed=flag(data, "poverty_task_missed", where),
         disciplined=flag(data, "disciplined", where),
         disobedience_serious=flag(data, "disobedience_serious", where),
+        cohort=cohort(data.get("cohort"), f"{where}.cohort"),
     )
+
+
+def cohort(value: Any, where: str) -> CohortPosition | None:
+    """{"assessed": N, "ranked_ahead": k}: the county's cohort around one cadre's facts."""
+    if value is None:
+        return None
+    data = obj(value, where)
+    unknown = set(data) - {"assessed", "ranked_ahead"}
+    if unknown:
+        raise _fail(where, f"未知字段 {sorted(unknown)},应为 assessed、ranked_ahead")
+    numbers = {}
+    for key in ("assessed", "ranked_ahead"):
+        raw = required(data, key, where)
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+            raise _fail(f"{where}.{key}", f"应为非负整数,收到 {raw!r}")
+        numbers[key] = raw
+    if numbers["assessed"] < 1:
+        raise _fail(f"{where}.assessed", "考核对象至少1人(含本人)")
+    if numbers["ranked_ahead"] >= numbers["assessed"]:
+        raise _fail(f"{where}.ranked_ahead", f"应小于考核对象人数 {numbers['assessed']}(不含本人)")
+    return CohortPosition(**numbers)
 
 
 def pairings(value: Any, where: str) -> list[Pairing]:

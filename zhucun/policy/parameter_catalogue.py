@@ -139,6 +139,20 @@ CATALOGUE: tuple[ParameterSpec, ...] = (
     _spec(
         "content_weight_attendance_logs", "第三十条", "%", "年度考核内容权重:考勤日志", basis="系统"
     ),
+    _spec(
+        "attendance_logs_days_weight",
+        "第三十条",
+        "%",
+        "考勤日志建议分中出勤(在岗天数占应在岗天数)的权重",
+        basis="系统",
+    ),
+    _spec(
+        "attendance_logs_logs_weight",
+        "第三十条",
+        "%",
+        "考勤日志建议分中按时日志(占应记日志)的权重",
+        basis="系统",
+    ),
     _spec("content_weight_results", "第三十条", "%", "年度考核内容权重:工作实绩", basis="系统"),
     _spec(
         "content_weight_villagers_evaluation",

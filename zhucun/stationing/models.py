@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.db import models
 from django.db.models import Q
 
+from zhucun.approvals.models import RequestState
+
 
 class Team(models.Model):
     """One team per poor village (第三条); joint teams of small units (第六条)."""
@@ -278,6 +280,24 @@ class ChangeReason(models.TextChoices):
     UNFIT = "unfit", "因本人素质、能力等方面原因不适应在村工作"
     TRANSFERRED = "transferred", "调离原单位或辞去公职"
     OTHER = "other", "其他原因不能正常驻村开展工作"
+    # 第三十六条: a recalled cadre is replaced through the same flow (not a 第二十二条 choice).
+    RECALLED = "recalled", "年度考核不称职被召回(第三十六条)"
+
+
+# The reasons a unit may choose when it applies on its own (第二十二条).
+ARTICLE_22_REASONS = (
+    ChangeReason.ILLNESS,
+    ChangeReason.UNFIT,
+    ChangeReason.TRANSFERRED,
+    ChangeReason.OTHER,
+)
+
+
+class ReplacementStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准,待确定接替人员"
+    ASSIGNED = "assigned", "接替人员已派驻"
+    REJECTED = "rejected", "未批准"
 
 
 class PersonnelChange(models.Model):
@@ -301,6 +321,23 @@ class PersonnelChange(models.Model):
         "approvals.Request", models.PROTECT, related_name="personnel_change"
     )
     created_at = models.DateTimeField("申请时间")
+    successor_assignment = models.OneToOneField(
+        Assignment,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name="接替人员驻村任职",
+    )
+    assigned_by = models.ForeignKey(
+        "accounts.User",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="派驻登记人",
+    )
+    assigned_at = models.DateTimeField("派驻登记时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "人员调整"
@@ -308,3 +345,15 @@ class PersonnelChange(models.Model):
 
     def __str__(self):
         return f"{self.assignment.cadre} 调整({self.get_reason_display()})"
+
+    @property
+    def status(self) -> ReplacementStatus:
+        """Where the replacement stands: the approval's state, then whether a successor is posted."""
+        if self.successor_assignment_id is not None:
+            return ReplacementStatus.ASSIGNED
+        state = self.approval.state
+        if state == RequestState.APPROVED:
+            return ReplacementStatus.APPROVED
+        if state == RequestState.PENDING:
+            return ReplacementStatus.PENDING
+        return ReplacementStatus.REJECTED

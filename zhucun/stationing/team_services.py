@@ -1,9 +1,10 @@
 """Writes about teams: party membership transfer, withdrawal, rotation with handover,
 personnel changes (第六、七、二十二条)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zhucun.accounts.roles import Duty, Role
@@ -12,8 +13,10 @@ from zhucun.approvals.services import StepSpec, attach_subject, copies_file, on_
 from zhucun.audit import log
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.org.models import Region, UnitLevel
+from zhucun.policy.periods import add_years
 from zhucun.rulebook.book import book_for
 from zhucun.stationing.models import (
+    ARTICLE_22_REASONS,
     NON_COUNTED_ROLES,
     Assignment,
     ChangeReason,
@@ -205,21 +208,75 @@ def personnel_change_apply(
     *, user, assignment: Assignment, reason: str, detail: str, successor=None, address=None
 ) -> PersonnelChange:
     """第二十二条: the dispatching unit applies for replacing a stationed cadre."""
-    cadre = assignment.cadre
-    if not _manages_cadre(user, cadre):
-        raise ServiceError(ErrorCode.FORBIDDEN, "人员调整由派出单位申请。", article="第二十二条")
-    if reason not in ChangeReason.values:
+    if reason not in ARTICLE_22_REASONS:
         raise ServiceError(
             ErrorCode.INVALID,
             "请选择第二十二条所列的调整原因之一。",
             field="reason",
             article="第二十二条",
         )
+    return _change_open(
+        user=user,
+        assignment=assignment,
+        reason=ChangeReason(reason),
+        detail=detail,
+        successor=successor,
+        article="第二十二条",
+        address=address,
+    )
+
+
+def replacement_after_recall_apply(
+    *, user, assignment: Assignment, detail: str, successor=None, address=None
+) -> PersonnelChange:
+    """第三十六条: the unit that recalled a cadre sends a replacement, through the personnel-change
+    flow of 第二十二条 (same-level poverty office approves, county, town and village filed)."""
+    return _change_open(
+        user=user,
+        assignment=assignment,
+        reason=ChangeReason.RECALLED,
+        detail=detail,
+        successor=successor,
+        article="第三十六条",
+        address=address,
+    )
+
+
+def successor_check(assignment: Assignment, successor, on: date) -> None:
+    """A successor is another cadre of the same unit, not stationed anywhere on `on`."""
+    if successor is None:
+        return
+    if successor.pk == assignment.cadre_id or successor.unit_id != assignment.cadre.unit_id:
+        raise ServiceError(
+            ErrorCode.INVALID,
+            "拟接替干部须是派出单位的另一名干部。",
+            field="successor",
+            article="第二十二条",
+        )
+    if (
+        Assignment.objects.filter(cadre=successor, start__lte=on)
+        .filter(Q(end__isnull=True) | Q(end__gte=on))
+        .exists()
+    ):
+        raise ServiceError(
+            ErrorCode.CONFLICT,
+            f"拟接替干部{successor.name}已在驻村岗位,不能再派驻。",
+            field="successor",
+        )
+
+
+def _change_open(
+    *, user, assignment, reason: ChangeReason, detail, successor, article, address
+) -> PersonnelChange:
+    cadre = assignment.cadre
+    if not _manages_cadre(user, cadre):
+        raise ServiceError(ErrorCode.FORBIDDEN, "人员调整由派出单位申请。", article=article)
     detail = (detail or "").strip()
     if not detail:
         raise ServiceError(ErrorCode.INVALID, "请说明具体情况。", field="detail")
     if assignment.end is not None:
         raise ServiceError(ErrorCode.INVALID, "该干部已不在驻村岗位。", field="assignment")
+    successor_check(assignment, successor, timezone.localdate())
     if PersonnelChange.objects.filter(
         assignment=assignment, approval__state=RequestState.PENDING
     ).exists():
@@ -228,16 +285,16 @@ def personnel_change_apply(
     with transaction.atomic():
         approval = request_open(
             kind="personnel_change",
-            title=f"{cadre.name}驻村人员调整({ChangeReason(reason).label})",
-            summary=f"原因:{ChangeReason(reason).label}\n情况:{detail}"
+            title=f"{cadre.name}驻村人员调整({reason.label})",
+            summary=f"原因:{reason.label}\n情况:{detail}"
             + (f"\n拟接替:{successor.name}" if successor else ""),
             requester=user,
             cadre=cadre,
             team=assignment.team,
             route=[StepSpec(ApproverKind.POVERTY_OFFICE, Action.APPROVE, office)],
-            article="第二十二条",
+            article=article,
             explanation=f"经派出单位申请、本级扶贫办({office.name})同意,"
-            "并向派驻区县、镇(街办)及村备案",
+            "并向派驻区县、镇(街办)及村备案(第二十二条)",
             address=address,
         )
         change = PersonnelChange.objects.create(
@@ -252,9 +309,60 @@ def personnel_change_apply(
     return change
 
 
+def replacement_assign(
+    *, user, change: PersonnelChange, successor, on: date, address=None
+) -> PersonnelChange:
+    """An approved change named no successor: the unit names one, who is posted from `on`."""
+    if not _manages_cadre(user, change.assignment.cadre):
+        raise ServiceError(ErrorCode.FORBIDDEN, "接替人员由派出单位确定。", article="第二十二条")
+    if change.approval.state != RequestState.APPROVED:
+        raise ServiceError(
+            ErrorCode.INVALID, "调整申请经本级扶贫办批准后才能派驻接替人员。", article="第二十二条"
+        )
+    if change.successor_assignment_id is not None:
+        raise ServiceError(ErrorCode.CONFLICT, "接替人员已派驻。", field="successor")
+    if successor is None:
+        raise ServiceError(ErrorCode.INVALID, "接替人员:请选择一名干部。", field="successor")
+    if on < timezone.localdate(change.approval.decided_at):
+        raise ServiceError(ErrorCode.INVALID, "派驻日期不能早于批准日期。", field="on")
+    successor_check(change.assignment, successor, on)
+    with transaction.atomic():
+        change.successor = successor
+        change.save(update_fields=["successor"])
+        _post_successor(change, user, on, address=address)
+    return change
+
+
+def _post_successor(change: PersonnelChange, actor, on: date, address=None) -> Assignment:
+    """The successor takes the predecessor's place in the team from `on`, for a full term
+    (第六条); the predecessor leaves through the handover (第六条 压茬轮换)."""
+    predecessor = change.assignment
+    years = book_for(_county_of(predecessor.team)).on(on).term_years_min
+    posted = Assignment.objects.create(
+        team=predecessor.team,
+        cadre=change.successor,
+        role=predecessor.role,
+        start=on,
+        planned_end=add_years(on, years) - timedelta(days=1),
+    )
+    change.successor_assignment = posted
+    change.assigned_by = actor
+    change.assigned_at = timezone.now()
+    change.save(update_fields=["successor_assignment", "assigned_by", "assigned_at"])
+    log.record(
+        actor=actor,
+        event="personnel_change.assign",
+        obj=change,
+        address=address,
+        detail={"successor": change.successor_id, "assignment": posted.pk, "on": str(on)},
+    )
+    return posted
+
+
 @on_final("personnel_change")
 def _file_personnel_change(request, actor) -> None:
-    """Approved: county, town and village are notified (备案), recorded as copies."""
+    """Approved: county, town and village are notified (备案), recorded as copies; a successor
+    named in the application is posted to the team from the day of approval."""
     if request.state != RequestState.APPROVED:
         return
     village = request.team.village
@@ -265,3 +373,22 @@ def _file_personnel_change(request, actor) -> None:
         obj=request,
         detail={"regions": [village.county_id, village.town_id, village.pk]},
     )
+    change = PersonnelChange.objects.select_related("assignment__team__village").get(
+        approval=request
+    )
+    if change.successor_id is None:
+        return
+    on = timezone.localdate(request.decided_at)
+    try:
+        successor_check(change.assignment, change.successor, on)
+    except ServiceError as error:
+        # Posted elsewhere since the application: the approval stands, the unit names another.
+        log.record(
+            actor=actor,
+            event="personnel_change.successor_unavailable",
+            obj=change,
+            outcome="refused",
+            detail={"successor": change.successor_id, "message": error.message},
+        )
+        return
+    _post_successor(change, actor, on)

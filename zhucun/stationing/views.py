@@ -6,7 +6,7 @@ from django.utils import timezone
 from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import get_scoped_or_404, scope_for, scoped
-from zhucun.stationing.models import NON_COUNTED_ROLES, ChangeReason, Team
+from zhucun.stationing.models import ARTICLE_22_REASONS, NON_COUNTED_ROLES, Team
 from zhucun.stationing.team_checks import team_findings
 
 TEAM_VIEWERS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER)
@@ -59,6 +59,6 @@ def team_detail(request, pk):
             "handovers": handovers,
             "is_leader": team.pk in scope.led_team_ids,
             "unit_assignments": [a for a in assignments if a.cadre.unit_id in scope.unit_ids],
-            "reasons": ChangeReason.choices,
+            "reasons": [(r.value, r.label) for r in ARTICLE_22_REASONS],
         },
     )
