@@ -68,5 +68,6 @@ def team_detail(request, pk):
             "unit_assignments": [a for a in assignments if a.cadre.unit_id in scope.unit_ids],
             "reasons": ChangeReason.choices,
             "may_withdraw": county_office and team.withdrawn_on is None,
+            "may_act_on_members": any(a.may_record_transfer or a.may_end for a in assignments),
         },
     )
