@@ -30,9 +30,11 @@ def approvals_panel(user, scope, today):
     if not authorities:
         return None
     count = pending_steps(user).count()
-    rule = overdue_rule(today)
-    overdue = overdue_pending_steps(user, rule).count() if count else 0
-    steps = list(timed(pending_steps(user))[:5]) if count else []
+    overdue, steps = 0, []
+    if count:
+        rule = overdue_rule(today)
+        overdue = overdue_pending_steps(user, rule).count()
+        steps = list(timed(pending_steps(user))[:5])
     role = next(iter(sorted(scope.roles)), "")
     panel = Panel(role, "审批")
     panel.figures = [Figure("待我审批", count, reverse("approvals:pending"))]
