@@ -19,7 +19,7 @@ from zhucun.approvals.models import Delegation, Request
 from zhucun.funds.models import Expense
 from zhucun.households.models import Household
 from zhucun.org.models import Cadre, Region, Unit
-from zhucun.stationing.models import Leave, Team
+from zhucun.stationing.models import Assignment, Leave, Team
 from zhucun.training.models import TrainingEvent
 from zhucun.worklogs.models import RectificationNotice, WorkLog
 
@@ -86,6 +86,9 @@ DECLARED = {
         "tests/test_teams.py (handover signed by both and the leader)"
     ),
     "stationing:leave_back": Owned(Leave, owner="cadre__user"),
+    "stationing:assignment_party_transfer": Scoped(Assignment),
+    "stationing:assignment_end": Scoped(Assignment),
+    "stationing:team_withdraw": Scoped(Team),  # the convention would guess Team too; said here
     "households:contact_new": Scoped(Household),
     # On PostgreSQL the walk's "own" household answers 404 here while SQLite opens it;
     # the cause is not found yet (noted on issue #7). Pairing changes by the selecting

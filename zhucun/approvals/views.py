@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -9,6 +10,9 @@ from zhucun.approvals.authorities import authorities_for, authority_of
 from zhucun.approvals.forms import BulkApproveForm, DecideForm, DelegationForm
 from zhucun.approvals.models import Delegation, Step, StepState
 from zhucun.errors import ErrorCode, ServiceError
+
+# The user's own overdue steps are few (they are their pending list); bounded anyway.
+OVERDUE_LIMIT = 200
 
 
 def _address(request):
@@ -156,3 +160,28 @@ def delegation_revoke(request, pk):
     services.delegation_revoke(user=request.user, delegation=delegation, address=_address(request))
     messages.success(request, "代理已撤销。")
     return redirect("approvals:delegations")
+
+
+def _with_evidence(steps, rule):
+    """(step, days it has waited, the deadline that applies to it)."""
+    return [(s, selectors.days_pending(s, rule.today), rule.days_for(s.step_county)) for s in steps]
+
+
+@allow(BUSINESS_ROLES)
+def overdue(request):
+    """Overdue steps: the user's own (a reminder) and, for offices, the level below (督办)."""
+    rule = selectors.overdue_rule()
+    mine = selectors.overdue_pending_steps(request.user, rule)[:OVERDUE_LIMIT]
+    page = Paginator(selectors.escalated_steps(request.user, rule), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "approvals/overdue.html",
+        {
+            "mine": _with_evidence(mine, rule),
+            "below": _with_evidence(page, rule),
+            "page": page,
+            "rule": rule,
+        },
+    )

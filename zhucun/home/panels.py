@@ -138,12 +138,16 @@ def panels_for(user, scope: Scope) -> list[Panel]:
 def extra_panels(user, scope: Scope, today) -> list[Panel]:
     """Panels of later features, after the role panels (approvals, stationing)."""
     from zhucun.allowances.panels import cover_panel
-    from zhucun.approvals.panels import approvals_panel
+    from zhucun.approvals.panels import approvals_panel, escalation_panel
     from zhucun.reports.panels import reports_panel
     from zhucun.training.panels import training_panels
 
     found = [approvals_panel(user, scope, today)]
     found.append(cover_panel(user, scope, today))
     found.append(reports_panel(user, scope, today))
+<<<<<<< HEAD
     found.extend(training_panels(user, scope, today))
+=======
+    found.append(escalation_panel(user, scope, today))
+>>>>>>> stationing
     return [p for p in found if p is not None]

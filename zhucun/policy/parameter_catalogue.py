@@ -89,6 +89,13 @@ CATALOGUE: tuple[ParameterSpec, ...] = (
         "队员离村该天数以内由驻村工作队队长批准;更长的经队长同意报镇(街办)党委书记或镇长批准",
     ),
     _spec(
+        "approval_overdue_days",
+        "第十六条",
+        "天",
+        "审批步骤待办超过该天数即为逾期:提醒审批人,并由上一级督办(细则未定时限)",
+        basis="系统",
+    ),
+    _spec(
         "log_deadline_days_after",
         "第十二条(四)",
         "天",

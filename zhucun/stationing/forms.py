@@ -53,3 +53,15 @@ class OfficialBusinessForm(forms.Form):
     where = forms.CharField(
         label="地点", max_length=100, error_messages={"required": "请填写地点。"}
     )
+
+
+class PartyTransferForm(forms.Form):
+    on = date_field("党组织关系转入村日期")
+
+
+class TeamWithdrawForm(forms.Form):
+    on = date_field("撤离日期")
+
+
+class AssignmentEndForm(forms.Form):
+    on = date_field("离队日期")

@@ -183,6 +183,15 @@ def assignment_end(*, user, assignment: Assignment, on: date, address=None) -> A
                 field="on",
                 article="第六条",
             )
+        successor = handover.successor
+        if not successor.active_on(on):
+            raise ServiceError(
+                ErrorCode.INVALID,
+                f"接替人{successor.cadre.name}在{on}不在岗:压茬轮换须接替人到岗后,"
+                "前期人员方可撤离。",
+                field="on",
+                article="第六条",
+            )
     with transaction.atomic():
         assignment.end = on
         assignment.save(update_fields=["end"])

@@ -26,4 +26,11 @@ urlpatterns = [
     path("<int:pk>/handovers/", team_views.handover_create, name="handover_create"),
     path("handovers/<int:pk>/sign/", team_views.handover_sign, name="handover_sign"),
     path("<int:pk>/personnel-change/", team_views.personnel_change_apply, name="personnel_change"),
+    path(
+        "assignments/<int:pk>/party-transfer/",
+        team_views.assignment_party_transfer,
+        name="assignment_party_transfer",
+    ),
+    path("<int:pk>/withdraw/", team_views.team_withdraw, name="team_withdraw"),
+    path("assignments/<int:pk>/end/", team_views.assignment_end, name="assignment_end"),
 ]

@@ -49,6 +49,13 @@ def team_detail(request, pk):
     handovers = team.handovers.select_related(
         "predecessor__cadre", "successor__cadre", "leader_signed_by"
     )
+    # What the user may do here (the services decide; these only choose which links to show).
+    county_office = team.village.county_id in scope.county_ids
+    town_office = team.village.town_id in scope.town_ids
+    for a in assignments:
+        own_unit = a.cadre.unit_id in scope.unit_ids
+        a.may_record_transfer = (own_unit or town_office) and a.cadre.is_party_member
+        a.may_end = own_unit or county_office
     return render(
         request,
         "stationing/team_detail.html",
@@ -60,5 +67,7 @@ def team_detail(request, pk):
             "is_leader": team.pk in scope.led_team_ids,
             "unit_assignments": [a for a in assignments if a.cadre.unit_id in scope.unit_ids],
             "reasons": [(r.value, r.label) for r in ARTICLE_22_REASONS],
+            "may_withdraw": county_office and team.withdrawn_on is None,
+            "may_act_on_members": any(a.may_record_transfer or a.may_end for a in assignments),
         },
     )
