@@ -145,9 +145,6 @@ def extra_panels(user, scope: Scope, today) -> list[Panel]:
     found = [approvals_panel(user, scope, today)]
     found.append(cover_panel(user, scope, today))
     found.append(reports_panel(user, scope, today))
-<<<<<<< HEAD
     found.extend(training_panels(user, scope, today))
-=======
     found.append(escalation_panel(user, scope, today))
->>>>>>> stationing
     return [p for p in found if p is not None]
