@@ -9,7 +9,7 @@ from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import scoped
 from zhucun.api.access import allow_api
 from zhucun.api.error_responses import READ_ERRORS, WRITE_ERRORS
-from zhucun.api.idempotency import IdempotencyKey, once
+from zhucun.api.idempotency import IdempotencyKey, idempotent
 from zhucun.api.listing import ListFilters, Page, paginate
 from zhucun.api.schemas import CadreRef, HouseholdRef
 from zhucun.errors import ErrorCode, ServiceError
@@ -66,20 +66,18 @@ def log_out(entry: WorkLog) -> dict:
     summary="写(或修改)某天的工作日志;不能写未来的日子,须在驻村任职期间",
 )
 @allow_api(*STATIONED)
+@idempotent(WorkLogOut)
 def worklog_save(request, payload: WorkLogIn, idempotency_key: IdempotencyKey = None):
-    def write():
-        entry = log_save(
-            actor=request.user,
-            day=payload.day,
-            tasks=payload.tasks,
-            content=payload.content,
-            off_site=payload.off_site,
-            household_ids=payload.household_ids,
-            projects=payload.projects,
-        )
-        return 200, log_out(WorkLog.objects.select_related("cadre").get(pk=entry.pk))
-
-    return once(request, idempotency_key, write, WorkLogOut)
+    entry = log_save(
+        actor=request.user,
+        day=payload.day,
+        tasks=payload.tasks,
+        content=payload.content,
+        off_site=payload.off_site,
+        household_ids=payload.household_ids,
+        projects=payload.projects,
+    )
+    return 200, log_out(WorkLog.objects.select_related("cadre").get(pk=entry.pk))
 
 
 @router.get(
@@ -150,29 +148,24 @@ def contact_out(c: Contact) -> dict:
     summary="记录一次问询或入户帮扶(只能为本人的结对户,第二十条)",
 )
 @allow_api(Role.HOUSEHOLD_CADRE)
+@idempotent(ContactOut)
 def contact_create(request, payload: ContactIn, idempotency_key: IdempotencyKey = None):
     household = scoped(request.user, Household.objects.filter(pk=payload.household_id)).first()
     if household is None:
         raise ServiceError(ErrorCode.NOT_PAIRED, field="household_id", article="第二十条")
-
-    def write():
-        contact = contact_record(
-            actor=request.user,
-            household=household,
-            day=payload.day,
-            kind=payload.kind,
-            channel=payload.channel,
-            learned=payload.learned,
-            problems=payload.problems,
-            help_given=payload.help_given,
-            escalated=payload.escalated,
-            today=timezone.localdate(),
-        )
-        return 201, contact_out(
-            Contact.objects.select_related("household", "cadre").get(pk=contact.pk)
-        )
-
-    return once(request, idempotency_key, write, ContactOut)
+    contact = contact_record(
+        actor=request.user,
+        household=household,
+        day=payload.day,
+        kind=payload.kind,
+        channel=payload.channel,
+        learned=payload.learned,
+        problems=payload.problems,
+        help_given=payload.help_given,
+        escalated=payload.escalated,
+        today=timezone.localdate(),
+    )
+    return 201, contact_out(Contact.objects.select_related("household", "cadre").get(pk=contact.pk))
 
 
 @router.get(
