@@ -7,6 +7,7 @@ from ninja.renderers import JSONRenderer
 from zhucun.api import error_responses
 from zhucun.api.auth import BearerToken, PageSession
 from zhucun.api.routes import (
+    assessments,
     attendance,
     cadres,
     export,
@@ -44,5 +45,16 @@ api = NinjaAPI(
 )
 error_responses.install(api)
 
-for module in (me, teams, cadres, households, attendance, leave, fieldwork, funds, export):
+for module in (
+    me,
+    teams,
+    cadres,
+    households,
+    attendance,
+    leave,
+    fieldwork,
+    funds,
+    assessments,
+    export,
+):
     api.add_router("/", module.router)
