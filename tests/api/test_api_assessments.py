@@ -123,7 +123,7 @@ def test_the_assessment_reads_stay_within_a_query_budget(
     b.whole_team(cast)
     b.extra_members(cast, extra)
     client = bearer(cast.users["dora"])
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(25):
         listing = client.get(county_url(cast))
     assert listing.json()["count"] == 2 + extra
     with django_assert_max_num_queries(40):
