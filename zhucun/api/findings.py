@@ -15,7 +15,7 @@ and only the checks that fired (violations, and early warnings) are kept.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import Q
@@ -140,25 +140,17 @@ def findings(
         compliance = contact_compliance(
             user, since=start, until=judged_end, today=today, household_ids=in_region
         )
-        by_id = {int(c.subject.split(":")[1]): c for c in compliance.checks}
-        heads = dict(Household.objects.filter(pk__in=list(by_id)).values_list("pk", "head_name"))
-        for check in compliance.checks:
-            household_id = int(check.subject.split(":")[1])
-            named = Check(
-                check.rule,
-                check.article,
-                f"{heads.get(household_id, '')}户",
-                check.period,
-                check.passed,
-                check.evidence,
-                check.message,
-                check.severity,
-            )
+        household_of = [int(c.subject.split(":")[1]) for c in compliance.checks]
+        heads = dict(
+            Household.objects.filter(pk__in=set(household_of)).values_list("pk", "head_name")
+        )
+        for check, household_id in zip(compliance.checks, household_of, strict=True):
+            # The rule names a household by id; a person reads it by the head's name.
+            named = replace(check, subject=f"{heads.get(household_id, '')}户")
             out.append(Found("contacts", named, household_id=household_id))
 
-    teams = None
+    teams = scoped(user, Team.objects.all()).filter(region_q("village"))
     if "unit_visits" in kinds:
-        teams = scoped(user, Team.objects.all()).filter(region_q("village"))
         out += [
             Found("unit_visits", v.check, team_id=v.team.pk, unit_id=v.unit.pk)
             for v in visit_checks(teams, year, today=today)
@@ -166,7 +158,6 @@ def findings(
         ]
 
     if "teams" in kinds and start <= today <= end:
-        teams = scoped(user, Team.objects.all()).filter(region_q("village"))
         active = teams.filter(formed_on__lte=today).filter(
             Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=today)
         )
