@@ -279,3 +279,57 @@ def test_an_expense_dated_in_the_future_is_refused_naming_the_field(cast, bearer
     )
     assert (future.status_code, future.json()["code"]) == (422, "future_date")
     assert future.json()["field"] == "spent_on"
+
+
+def allocate(client, team, *, amount="5000", source="province", key=None):
+    body = {
+        "year": YEAR,
+        "source": source,
+        "amount": amount,
+        "disbursed_on": timezone.localdate().isoformat(),
+        "document_no": "周财预〔2026〕12号",
+    }
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(
+        f"/api/v1/funds/teams/{team.pk}/allocations",
+        data=json.dumps(body),
+        content_type="application/json",
+        **headers,
+    )
+
+
+def test_the_county_records_a_disbursement_once_and_within_the_532_share(cast, bearer):
+    client = bearer(cast.users["dora"])
+    # When the county records the province's 5,000 yuan twice under one key
+    first = allocate(client, cast.team, key=KEY)
+    again = allocate(client, cast.team, key=KEY)
+    assert first.status_code == 201 and again.content == first.content
+    assert Ledger.objects.get(team=cast.team).balance_fen == 500_000
+    # Then one more fen of the province's share is over its 5:3:2 part (第二十四条)
+    over = allocate(client, cast.team, amount="0.01")
+    assert (over.status_code, over.json()["code"]) == (409, "quota_exceeded")
+    assert over.json()["article"] == "第二十四条" and over.json()["field"] == "amount"
+    # And a county top-up has no ceiling
+    assert allocate(client, cast.team, amount="0.01", source="topup").status_code == 201
+
+
+@pytest.mark.parametrize("who, status", [("oscar", 404), ("ed", 403), ("alice", 403)])
+def test_only_the_teams_own_county_records_disbursements(cast, bearer, who, status):
+    assert allocate(bearer(cast.users[who]), cast.team).status_code == status
+    assert not Ledger.objects.filter(team=cast.team, balance_fen__gt=0).exists()
+
+
+def test_the_town_reviews_the_ledger_and_others_cannot(cast, bearer):
+    fund(cast, 50_000, year=YEAR)
+    url = f"/api/v1/funds/teams/{cast.team.pk}/reviews"
+
+    def review(who, comment="台账与票据一致"):
+        return bearer(cast.users[who]).post(
+            url, data=json.dumps({"comment": comment}), content_type="application/json"
+        )
+
+    done = review("ed")
+    assert done.status_code == 201 and done.json()["balance_fen"] == 50_000
+    assert (review("ed", "  ").status_code, review("ed", "  ").json()["field"]) == (422, "comment")
+    assert review("dora").status_code == 403
+    assert review("oscar").status_code == 403

@@ -225,6 +225,13 @@ class ExpenseIn(Schema):
     description: str = Field(..., max_length=200, description="摘要:购置了什么")
 
 
+def _yuan(text: str) -> int:
+    try:
+        return yuan_to_fen(text)
+    except ValueError as error:
+        raise ServiceError(ErrorCode.INVALID, str(error), field="amount") from None
+
+
 def _expense(pk: int) -> Expense:
     return (
         Expense.objects.select_related("handler", "approval", "ledger")
@@ -253,15 +260,11 @@ def expense_create(
     idempotency_key: IdempotencyKey = None,
 ):
     team = selectors.team_for(request.user, team_id)
-    try:
-        amount_fen = yuan_to_fen(payload.amount)
-    except ValueError as error:
-        raise ServiceError(ErrorCode.INVALID, str(error), field="amount") from None
     expense = services.expense_submit(
         user=request.user,
         team=team,
         category=payload.category,
-        amount_fen=amount_fen,
+        amount_fen=_yuan(payload.amount),
         spent_on=payload.spent_on,
         description=payload.description,
         receipt=receipt,
@@ -314,6 +317,80 @@ def expense_sign(
         address=address(request),
     )
     return 200, expense_out(_expense(expense.pk), expense.ledger.team_id)
+
+
+class AllocationIn(Schema):
+    year: int = Field(..., ge=2000, le=2100, description="经费年度")
+    source: Source = Field(
+        ..., description="province 省级 / city 市级 / county 县级财政 / topup 区县追加"
+    )
+    amount: str = Field(..., max_length=20, description="金额(元),最多两位小数")
+    disbursed_on: date = Field(..., description="拨付日期")
+    document_no: str = Field("", max_length=60, description="拨付文号")
+
+
+@router.post(
+    "/funds/teams/{team_id}/allocations",
+    response={201: AllocationOut, **WRITE_ERRORS},
+    summary="区县登记拨付至镇(街办)的工作经费;省、市、县份额不超过5:3:2应拨额(第二十四条)",
+)
+@allow_api(Role.COUNTY)
+@idempotent(AllocationOut)
+def allocation_create(
+    request, team_id: int, payload: AllocationIn, idempotency_key: IdempotencyKey = None
+):
+    team = selectors.team_for(request.user, team_id)
+    allocation = services.allocation_record(
+        user=request.user,
+        team=team,
+        year=payload.year,
+        source=payload.source,
+        amount_fen=_yuan(payload.amount),
+        disbursed_on=payload.disbursed_on,
+        document_no=payload.document_no,
+        address=address(request),
+    )
+    return 201, allocation_out(allocation)
+
+
+class ReviewIn(Schema):
+    comment: str = Field(..., max_length=500, description="核报意见")
+
+
+class ReviewOut(Schema):
+    id: int
+    team_id: int
+    up_to: date
+    balance_fen: int
+    comment: str
+    reviewed_at: datetime
+
+
+@router.post(
+    "/funds/teams/{team_id}/reviews",
+    response={201: ReviewOut, **WRITE_ERRORS},
+    summary="镇(街办)核报工作队经费台账(第二十五条)",
+)
+@allow_api(Role.TOWN)
+@idempotent(ReviewOut)
+def review_create(request, team_id: int, payload: ReviewIn, idempotency_key: IdempotencyKey = None):
+    team = selectors.team_for(request.user, team_id)
+    ledger = selectors.ledger_or_none(team)
+    if ledger is None:
+        raise ServiceError(
+            ErrorCode.CONFLICT, "该工作队尚无经费台账,无可核报。", article=services.USE_ARTICLE
+        )
+    review = services.ledger_review(
+        user=request.user, ledger=ledger, comment=payload.comment, address=address(request)
+    )
+    return 201, {
+        "id": review.pk,
+        "team_id": team.pk,
+        "up_to": review.up_to,
+        "balance_fen": review.balance_fen,
+        "comment": review.comment,
+        "reviewed_at": review.reviewed_at,
+    }
 
 
 class AllowanceOut(Schema):
