@@ -6,7 +6,7 @@ from ninja import NinjaAPI, Schema
 
 from zhucun.api import error_responses
 from zhucun.api.auth import BearerToken, PageSession
-from zhucun.api.idempotency import IdempotencyKey, once
+from zhucun.api.idempotency import IdempotencyKey, idempotent
 from zhucun.api.services import api_token_create
 
 api = NinjaAPI(urls_namespace="idempotency-test", auth=[BearerToken(), PageSession()])
@@ -23,12 +23,10 @@ class ThingOut(Schema):
 
 
 @api.post("/things", response={201: ThingOut})
+@idempotent(ThingOut)
 def make_thing(request, payload: ThingIn, idempotency_key: IdempotencyKey = None):
-    def write():
-        token, _raw = api_token_create(user=request.user, name=payload.name)
-        return 201, {"id": token.pk, "name": token.name}
-
-    return once(request, idempotency_key, write, ThingOut)
+    token, _raw = api_token_create(user=request.user, name=payload.name)
+    return 201, {"id": token.pk, "name": token.name}
 
 
 urlpatterns = [path("t/", api.urls)]

@@ -202,3 +202,29 @@ def test_every_api_operation_declares_who_may_call_it():
                 if not getattr(operation.view_func, "zhucun_roles", None):
                     undeclared.append(f"{operation.methods} {prefix}{path}")
     assert undeclared == []
+
+
+def test_the_schema_documents_findings_assessments_and_funds_with_the_idempotency_header(
+    client, db
+):
+    schema = client.get("/api/v1/openapi.json").json()
+    paths = schema["paths"]
+    assert {
+        "/api/v1/findings",
+        "/api/v1/assessments/{year}/cadres/{cadre_id}",
+        "/api/v1/assessments/{year}/counties/{county_id}",
+        "/api/v1/funds/ledgers",
+        "/api/v1/funds/teams/{team_id}/ledger",
+        "/api/v1/funds/teams/{team_id}/expenses",
+        "/api/v1/funds/expenses/{expense_id}",
+        "/api/v1/funds/expenses/{expense_id}/signatures",
+        "/api/v1/me/allowances",
+    } <= set(paths)
+    for path in (
+        "/api/v1/funds/teams/{team_id}/expenses",
+        "/api/v1/funds/expenses/{expense_id}/signatures",
+    ):
+        headers = {p["name"] for p in paths[path]["post"]["parameters"] if p["in"] == "header"}
+        assert "Idempotency-Key" in headers
+    upload = paths["/api/v1/funds/teams/{team_id}/expenses"]["post"]["requestBody"]["content"]
+    assert "multipart/form-data" in upload

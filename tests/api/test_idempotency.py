@@ -113,3 +113,13 @@ def test_two_requests_racing_with_one_key_end_in_one_write(cast, bearer):
     assert second.content == first.content
     assert tokens_named("并发") == 1
     assert IdempotencyRecord.objects.count() == 1
+
+
+def test_an_exactly_once_endpoint_must_declare_the_idempotency_key_header():
+    # Given an endpoint that forgot to declare the header (so the schema would not show it)
+    def forgetful(request, payload):
+        return 201, {}
+
+    # When it is made exactly-once, then the mistake shows at import time, not in production
+    with pytest.raises(TypeError, match="idempotency_key"):
+        idempotency.idempotent(object)(forgetful)

@@ -6,7 +6,19 @@ from ninja.renderers import JSONRenderer
 
 from zhucun.api import error_responses
 from zhucun.api.auth import BearerToken, PageSession
-from zhucun.api.routes import attendance, cadres, export, fieldwork, households, leave, me, teams
+from zhucun.api.routes import (
+    assessments,
+    attendance,
+    cadres,
+    export,
+    fieldwork,
+    findings,
+    funds,
+    households,
+    leave,
+    me,
+    teams,
+)
 
 DESCRIPTION = """驻村联户工作管理系统的数据接口(依据《西安市驻村联户工作管理细则》)。
 
@@ -34,5 +46,17 @@ api = NinjaAPI(
 )
 error_responses.install(api)
 
-for module in (me, teams, cadres, households, attendance, leave, fieldwork, export):
+for module in (
+    me,
+    teams,
+    cadres,
+    households,
+    attendance,
+    leave,
+    fieldwork,
+    findings,
+    funds,
+    assessments,
+    export,
+):
     api.add_router("/", module.router)

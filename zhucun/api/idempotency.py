@@ -8,10 +8,16 @@ stored answer back, byte for byte; with other content it is refused (409).
 
 Only successful writes are stored: a refused write saved nothing, so the
 client may correct it and send again under the same key.
+
+An endpoint becomes exactly-once with `@idempotent(OutSchema)`: it declares
+`idempotency_key: IdempotencyKey = None` (so the schema documents the header)
+and returns `(status, data)`; the decorator runs its body through `once`.
 """
 
 import hashlib
+import inspect
 import json
+from functools import wraps
 from typing import Annotated
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -106,3 +112,28 @@ def once(request, key: str | None, write, schema) -> HttpResponse:
                 return replay
         raise
     return _render(status, text)
+
+
+def idempotent(schema):
+    """Make a write endpoint exactly-once per Idempotency-Key; its body returns (status, data).
+
+    Everything the body does (its own checks included) runs inside `once`, so a
+    resent request is answered from the ledger before anything is looked at again.
+    """
+
+    def decorate(endpoint):
+        if "idempotency_key" not in inspect.signature(endpoint).parameters:
+            raise TypeError(f"{endpoint.__name__} must declare idempotency_key: IdempotencyKey")
+
+        @wraps(endpoint)
+        def wrapper(request, *args, **kwargs):
+            return once(
+                request,
+                kwargs.get("idempotency_key"),
+                lambda: endpoint(request, *args, **kwargs),
+                schema,
+            )
+
+        return wrapper
+
+    return decorate

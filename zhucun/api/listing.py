@@ -20,9 +20,12 @@ class Page(Schema, Generic[T]):
     items: list[T]
 
 
-class ListFilters(Schema):
+class PageQuery(Schema):
     page: int = Field(1, ge=1, le=1_000_000, description="页码,从1开始")
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数,最多200")
+
+
+class ListFilters(PageQuery):
     region: str | None = Field(
         None, pattern=r"^\d{12}$", description="统计用区划代码(12位),含其下级区划"
     )
@@ -58,9 +61,9 @@ def overlapping(start_field: str, end_field: str, start: date | None, end: date 
     return q
 
 
-def paginate(queryset, filters: ListFilters, serialize) -> dict:
-    """One page of `queryset`; `serialize` turns a row into its output schema."""
-    count = queryset.count()
+def paginate(queryset, filters: PageQuery, serialize) -> dict:
+    """One page of `queryset` (or of a list computed set-based); `serialize` makes each row."""
+    count = len(queryset) if isinstance(queryset, list) else queryset.count()
     offset = (filters.page - 1) * filters.page_size
     rows = queryset[offset : offset + filters.page_size]
     return {

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from zhucun.uploads import Kind, generated_name, private_storage
+
 
 class WorkLog(models.Model):
     """One log per cadre and working day, on site or off site (第十六条)."""
@@ -144,3 +146,29 @@ class RectificationNotice(models.Model):
 
     def __str__(self):
         return f"{self.cadre} {self.issued_on} 整改通知"
+
+
+class LogAttachment(models.Model):
+    """A scan or photo kept with a log (a meeting sheet, a site photo): checked by
+    zhucun/uploads.py, stored under a generated name, served only after the log's scope check."""
+
+    log = models.ForeignKey(
+        WorkLog, models.PROTECT, related_name="attachments", verbose_name="日志"
+    )
+    file = models.FileField(
+        "文件", upload_to=generated_name, storage=private_storage, max_length=200
+    )
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveIntegerField("大小(字节)")
+    uploaded_by = models.ForeignKey(
+        "accounts.User", models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "日志附件"
+        ordering = ["log_id", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.log} {self.name}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,9 +15,11 @@ from zhucun.errors import ErrorCode, ServiceError
 from zhucun.households.models import Household
 from zhucun.policy.worklogs import LATE, MISSING
 from zhucun.stationing.models import Assignment
+from zhucun.uploads import check_upload
 from zhucun.worklogs.models import (
     DiaryNote,
     Issuer,
+    LogAttachment,
     LogRevision,
     NoticeStatus,
     RectificationNotice,
@@ -286,3 +289,49 @@ def _close(actor, notice, status, response, now):
             detail={"cadre": notice.cadre_id},
         )
     return notice
+
+
+MAX_ATTACHMENTS = 10
+
+
+def log_attachment_add(
+    *, actor, work_log: WorkLog, upload, address: str | None = None
+) -> LogAttachment:
+    """Keep a scan or photo with one's own log; the file is checked by zhucun/uploads.py.
+
+    Refusals use the upload rules' own Chinese messages (size, type read from the
+    content, extension), as a page's UploadField shows them, under BAD_UPLOAD.
+    """
+    if scope_for(actor).cadre_id != work_log.cadre_id:
+        raise ServiceError(ErrorCode.FORBIDDEN, "只有日志本人可以添加附件。")
+    if upload is None:
+        raise ServiceError(ErrorCode.BAD_UPLOAD, "请选择要上传的文件。", field="file")
+    try:
+        kind = check_upload(upload)
+    except ValidationError as error:
+        raise ServiceError(ErrorCode.BAD_UPLOAD, error.messages[0], field="file") from None
+    with transaction.atomic():
+        # The log row's lock makes the count below hold under concurrent uploads.
+        locked = WorkLog.objects.select_for_update().get(pk=work_log.pk)
+        if locked.attachments.count() >= MAX_ATTACHMENTS:
+            raise ServiceError(
+                ErrorCode.INVALID, f"每篇日志最多{MAX_ATTACHMENTS}个附件。", field="file"
+            )
+        attachment = LogAttachment(
+            log=locked,
+            kind=kind,
+            name=(upload.name or "附件").replace("\\", "/").rsplit("/", 1)[-1][-200:],
+            size=upload.size,
+            uploaded_by=actor,
+            uploaded_at=timezone.now(),
+        )
+        attachment.file.save(upload.name or "附件", upload, save=False)
+        attachment.save()
+        log.record(
+            actor=actor,
+            event="worklog.attachment_add",
+            obj=attachment,
+            address=address,
+            detail={"log": locked.pk, "kind": kind, "size": upload.size},
+        )
+    return attachment

@@ -9,7 +9,7 @@ from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import get_scoped_or_404, scoped
 from zhucun.api.access import allow_api
 from zhucun.api.error_responses import READ_ERRORS, WRITE_ERRORS
-from zhucun.api.idempotency import IdempotencyKey, once
+from zhucun.api.idempotency import IdempotencyKey, idempotent
 from zhucun.api.listing import ListFilters, Page, paginate
 from zhucun.api.schemas import CadreRef
 from zhucun.errors import ErrorCode, ServiceError
@@ -76,6 +76,7 @@ def check_in_out(c: CheckIn) -> dict:
     ),
 )
 @allow_api(*STATIONED)
+@idempotent(CheckInOut)
 def check_in_create(request, payload: CheckInIn, idempotency_key: IdempotencyKey = None):
     cadre = own_cadre(request)
     today = timezone.localdate()
@@ -84,28 +85,24 @@ def check_in_create(request, payload: CheckInIn, idempotency_key: IdempotencyKey
         raise ServiceError(ErrorCode.INVALID, "签到时间须带时区。", field="recorded_at")
     if day > today:
         raise ServiceError(ErrorCode.FUTURE_DATE, field="recorded_at", article="第十六条")
-
-    def write():
-        if day == today:
-            record, created = services.check_in(
-                user=request.user,
-                cadre=cadre,
-                latitude=payload.latitude,
-                longitude=payload.longitude,
-                address=address(request),
-            )
-            return (201 if created else 200), check_in_out(record)
-        recorded = timezone.localtime(payload.recorded_at)
-        record = services.check_in_backfill(
+    if day == today:
+        record, created = services.check_in(
             user=request.user,
             cadre=cadre,
-            day=day,
-            reason=f"离线签到,手机记录时间{recorded:%Y-%m-%d %H:%M},联网后补传",
+            latitude=payload.latitude,
+            longitude=payload.longitude,
             address=address(request),
         )
-        return 201, check_in_out(record)
-
-    return once(request, idempotency_key, write, CheckInOut)
+        return (201 if created else 200), check_in_out(record)
+    recorded = timezone.localtime(payload.recorded_at)
+    record = services.check_in_backfill(
+        user=request.user,
+        cadre=cadre,
+        day=day,
+        reason=f"离线签到,手机记录时间{recorded:%Y-%m-%d %H:%M},联网后补传",
+        address=address(request),
+    )
+    return 201, check_in_out(record)
 
 
 @router.get(
@@ -167,23 +164,19 @@ def official_out(o: OfficialBusiness) -> dict:
     summary="登记因公外出(出差、开会、培训计为驻村天数,第十六条)",
 )
 @allow_api(*STATIONED)
+@idempotent(OfficialOut)
 def official_create(request, payload: OfficialIn, idempotency_key: IdempotencyKey = None):
-    cadre = own_cadre(request)
-
-    def write():
-        record = services.official_business_record(
-            user=request.user,
-            cadre=cadre,
-            kind=payload.kind,
-            start=payload.start,
-            end=payload.end,
-            what=payload.what,
-            where=payload.where,
-            address=address(request),
-        )
-        return 201, official_out(record)
-
-    return once(request, idempotency_key, write, OfficialOut)
+    record = services.official_business_record(
+        user=request.user,
+        cadre=own_cadre(request),
+        kind=payload.kind,
+        start=payload.start,
+        end=payload.end,
+        what=payload.what,
+        where=payload.where,
+        address=address(request),
+    )
+    return 201, official_out(record)
 
 
 @router.get(

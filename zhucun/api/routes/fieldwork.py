@@ -2,21 +2,24 @@
 
 from datetime import date, datetime
 
+from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import scoped
 from zhucun.api.access import allow_api
 from zhucun.api.error_responses import READ_ERRORS, WRITE_ERRORS
-from zhucun.api.idempotency import IdempotencyKey, once
+from zhucun.api.idempotency import IdempotencyKey, idempotent
 from zhucun.api.listing import ListFilters, Page, paginate
 from zhucun.api.schemas import CadreRef, HouseholdRef
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.households.models import Channel, Contact, ContactKind, Household
 from zhucun.households.services import contact_record
-from zhucun.worklogs.models import WorkLog
-from zhucun.worklogs.services import log_save
+from zhucun.uploads import CONTENT_TYPES, attachment_response
+from zhucun.worklogs.models import LogAttachment, WorkLog
+from zhucun.worklogs.services import log_attachment_add, log_save
 
 router = Router(tags=["工作日志与联户"])
 STATIONED = (Role.TEAM_LEADER, Role.MEMBER)
@@ -66,20 +69,18 @@ def log_out(entry: WorkLog) -> dict:
     summary="写(或修改)某天的工作日志;不能写未来的日子,须在驻村任职期间",
 )
 @allow_api(*STATIONED)
+@idempotent(WorkLogOut)
 def worklog_save(request, payload: WorkLogIn, idempotency_key: IdempotencyKey = None):
-    def write():
-        entry = log_save(
-            actor=request.user,
-            day=payload.day,
-            tasks=payload.tasks,
-            content=payload.content,
-            off_site=payload.off_site,
-            household_ids=payload.household_ids,
-            projects=payload.projects,
-        )
-        return 200, log_out(WorkLog.objects.select_related("cadre").get(pk=entry.pk))
-
-    return once(request, idempotency_key, write, WorkLogOut)
+    entry = log_save(
+        actor=request.user,
+        day=payload.day,
+        tasks=payload.tasks,
+        content=payload.content,
+        off_site=payload.off_site,
+        household_ids=payload.household_ids,
+        projects=payload.projects,
+    )
+    return 200, log_out(WorkLog.objects.select_related("cadre").get(pk=entry.pk))
 
 
 @router.get(
@@ -99,6 +100,95 @@ def worklog_list(request, filters: Query[ListFilters]):
         rows = rows.filter(day__lte=end)
     rows = rows.select_related("cadre").order_by("-day", "pk")
     return paginate(rows, filters, log_out)
+
+
+class AttachmentOut(Schema):
+    id: int
+    log_id: int
+    kind: str
+    kind_label: str
+    name: str
+    size: int
+    uploaded_at: datetime
+
+
+def attachment_out(a: LogAttachment) -> dict:
+    return {
+        "id": a.pk,
+        "log_id": a.log_id,
+        "kind": a.kind,
+        "kind_label": a.get_kind_display(),
+        "name": a.name,
+        "size": a.size,
+        "uploaded_at": a.uploaded_at,
+    }
+
+
+def _scoped_log(request, log_id: int) -> WorkLog:
+    entry = scoped(request.user, WorkLog.objects.filter(pk=log_id)).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@router.post(
+    "/worklogs/{log_id}/attachments",
+    response={201: AttachmentOut, **WRITE_ERRORS},
+    summary="为本人的日志上传附件(会议签到表、现场照片等):PDF、JPG、PNG 或 .xlsx",
+    description=(
+        "multipart/form-data,文件字段 file。类型按文件内容识别;"
+        "过大、类型不符或扩展名与内容不符答 422(code=bad_upload,field=file),"
+        "提示与页面上传时相同。"
+    ),
+)
+@allow_api(*STATIONED)
+@idempotent(AttachmentOut)
+def attachment_create(
+    request,
+    log_id: int,
+    file: File[UploadedFile] = None,
+    idempotency_key: IdempotencyKey = None,
+):
+    attachment = log_attachment_add(
+        actor=request.user,
+        work_log=_scoped_log(request, log_id),
+        upload=file,
+        address=request.META.get("REMOTE_ADDR"),
+    )
+    return 201, attachment_out(attachment)
+
+
+@router.get(
+    "/worklogs/{log_id}/attachments",
+    response={200: list[AttachmentOut], **READ_ERRORS},
+    summary="日志的附件",
+)
+@allow_api(*OFFICES, *STATIONED)
+def attachment_list(request, log_id: int):
+    entry = _scoped_log(request, log_id)
+    return [attachment_out(a) for a in entry.attachments.all()]
+
+
+@router.get(
+    "/worklogs/{log_id}/attachments/{attachment_id}",
+    response={**READ_ERRORS},
+    summary="下载日志附件(只作为下载,不在浏览器中打开)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "附件文件",
+                "content": {t: {} for t in CONTENT_TYPES.values()},
+            }
+        }
+    },
+)
+@allow_api(*OFFICES, *STATIONED)
+def attachment_download(request, log_id: int, attachment_id: int):
+    entry = _scoped_log(request, log_id)
+    attachment = entry.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return attachment_response(attachment.file, download_name=attachment.name)
 
 
 class ContactIn(Schema):
@@ -150,29 +240,24 @@ def contact_out(c: Contact) -> dict:
     summary="记录一次问询或入户帮扶(只能为本人的结对户,第二十条)",
 )
 @allow_api(Role.HOUSEHOLD_CADRE)
+@idempotent(ContactOut)
 def contact_create(request, payload: ContactIn, idempotency_key: IdempotencyKey = None):
     household = scoped(request.user, Household.objects.filter(pk=payload.household_id)).first()
     if household is None:
         raise ServiceError(ErrorCode.NOT_PAIRED, field="household_id", article="第二十条")
-
-    def write():
-        contact = contact_record(
-            actor=request.user,
-            household=household,
-            day=payload.day,
-            kind=payload.kind,
-            channel=payload.channel,
-            learned=payload.learned,
-            problems=payload.problems,
-            help_given=payload.help_given,
-            escalated=payload.escalated,
-            today=timezone.localdate(),
-        )
-        return 201, contact_out(
-            Contact.objects.select_related("household", "cadre").get(pk=contact.pk)
-        )
-
-    return once(request, idempotency_key, write, ContactOut)
+    contact = contact_record(
+        actor=request.user,
+        household=household,
+        day=payload.day,
+        kind=payload.kind,
+        channel=payload.channel,
+        learned=payload.learned,
+        problems=payload.problems,
+        help_given=payload.help_given,
+        escalated=payload.escalated,
+        today=timezone.localdate(),
+    )
+    return 201, contact_out(Contact.objects.select_related("household", "cadre").get(pk=contact.pk))
 
 
 @router.get(

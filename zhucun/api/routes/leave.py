@@ -10,7 +10,7 @@ from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import scoped
 from zhucun.api.access import allow_api
 from zhucun.api.error_responses import READ_ERRORS, WRITE_ERRORS
-from zhucun.api.idempotency import IdempotencyKey, once
+from zhucun.api.idempotency import IdempotencyKey, idempotent
 from zhucun.api.listing import ListFilters, Page, paginate
 from zhucun.api.routes.attendance import address, own_cadre
 from zhucun.api.schemas import CadreRef
@@ -100,21 +100,17 @@ def _leaves():
     summary="请假申请:审批路径按职务和天数由政策确定(第十六条)",
 )
 @allow_api(*STATIONED)
+@idempotent(LeaveOut)
 def leave_create(request, payload: LeaveIn, idempotency_key: IdempotencyKey = None):
-    cadre = own_cadre(request)
-
-    def write():
-        leave = services.leave_request_submit(
-            user=request.user,
-            cadre=cadre,
-            start=payload.start,
-            end=payload.end,
-            reason=payload.reason,
-            address=address(request),
-        )
-        return 201, leave_out(_leaves().get(pk=leave.pk))
-
-    return once(request, idempotency_key, write, LeaveOut)
+    leave = services.leave_request_submit(
+        user=request.user,
+        cadre=own_cadre(request),
+        start=payload.start,
+        end=payload.end,
+        reason=payload.reason,
+        address=address(request),
+    )
+    return 201, leave_out(_leaves().get(pk=leave.pk))
 
 
 @router.get(
@@ -179,6 +175,7 @@ class DecisionIn(Schema):
     summary="审批一个步骤(不能审批本人的申请;已处理的步骤不能更改)",
 )
 @allow_api(*APPROVERS, Role.UNIT, Role.CITY)
+@idempotent(StepOut)
 def step_decision(
     request, step_id: int, payload: DecisionIn, idempotency_key: IdempotencyKey = None
 ):
@@ -190,15 +187,11 @@ def step_decision(
     )
     if step is None:
         raise Http404
-
-    def write():
-        decided = step_decide(
-            user=request.user,
-            step=step,
-            approve=payload.approve,
-            comment=payload.comment,
-            address=address(request),
-        )
-        return 200, step_out(decided)
-
-    return once(request, idempotency_key, write, StepOut)
+    decided = step_decide(
+        user=request.user,
+        step=step,
+        approve=payload.approve,
+        comment=payload.comment,
+        address=address(request),
+    )
+    return 200, step_out(decided)
