@@ -1,9 +1,7 @@
 """Pages of 第二十七条 for the dispatching unit: rates, the monthly sheet, yearly cover."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -16,8 +14,8 @@ from zhucun.allowances.forms import CoverForm, RatesForm
 from zhucun.allowances.models import AllowanceRate, CoverRecord
 from zhucun.allowances.sheet import monthly_sheet
 from zhucun.errors import ServiceError
+from zhucun.exports.xlsx import exporter_unit, xlsx_response
 from zhucun.funds.money import fen_to_yuan
-from zhucun.funds.workbook import XLSX_TYPE, workbook_bytes
 from zhucun.org.models import Cadre, Unit
 
 
@@ -52,6 +50,10 @@ def _sheet(request, pk, year, month):
     return monthly_sheet(unit, year, month, today=timezone.localdate(), cadres=cadres)
 
 
+def sheet_title(unit, year: int, month: int) -> str:
+    return f"{unit.name}{year}年{month}月驻村干部补助表(第二十七条)"
+
+
 @allow(Role.UNIT)
 def sheet(request, pk, year, month):
     data = _sheet(request, pk, year, month)
@@ -69,7 +71,16 @@ def sheet(request, pk, year, month):
     return render(
         request,
         "allowances/sheet.html",
-        {"sheet": data, "prev": prev, "next": nxt, "year": year, "month": month},
+        {
+            "sheet": data,
+            "prev": prev,
+            "next": nxt,
+            "year": year,
+            "month": month,
+            "title": sheet_title(data.unit, year, month),
+            "unit": exporter_unit(request.user),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -90,9 +101,24 @@ def sheet_xlsx(request, pk, year, month):
     ]
     rows.append(["合计", "", "", "", "", "", fen_to_yuan(data.total_fen)])
     rates = data.rates
-    content = workbook_bytes(
-        f"{year}年{month}月补助",
+    rows.append(
         [
+            "说明",
+            "标准:"
+            + (
+                f"生活补助{fen_to_yuan(rates.living_fen_per_day)}元/天,"
+                f"交通补助{fen_to_yuan(rates.transport_fen_per_week)}元/周,"
+                f"通信补贴{fen_to_yuan(rates.communication_fen_per_month)}元/月;天数取自驻村日历"
+                if rates
+                else "未设置"
+            ),
+        ]
+    )
+    # The shared exporter: title, exporting unit and date, frozen header, widths, audit.
+    return xlsx_response(
+        request=request,
+        title=sheet_title(data.unit, year, month),
+        headers=[
             "姓名",
             "实际驻村天数",
             "生活补助(元)",
@@ -101,27 +127,9 @@ def sheet_xlsx(request, pk, year, month):
             "通信补贴(元)",
             "合计(元)",
         ],
-        rows,
-        preamble=[
-            [f"{data.unit.name} {year}年{month}月驻村干部补助表(第二十七条)"],
-            [
-                "标准:"
-                + (
-                    f"生活补助{fen_to_yuan(rates.living_fen_per_day)}元/天,"
-                    f"交通补助{fen_to_yuan(rates.transport_fen_per_week)}元/周,"
-                    f"通信补贴{fen_to_yuan(rates.communication_fen_per_month)}元/月;天数取自驻村日历"
-                    if rates
-                    else "未设置"
-                )
-            ],
-        ],
+        rows=rows,
+        filters={"unit": data.unit.pk, "year": year, "month": month},
     )
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = (
-        f'attachment; filename="allowances-{pk}-{year}-{month:02d}.xlsx"; '
-        f"filename*=UTF-8''{quote(f'{data.unit.name}{year}年{month}月补助.xlsx')}"
-    )
-    return response
 
 
 @allow(Role.UNIT)

@@ -1,11 +1,10 @@
 """Pages of the team work fund (第二十四条、第二十五条)."""
 
 from datetime import date
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,12 +14,12 @@ from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import scope_for
 from zhucun.errors import ServiceError
+from zhucun.exports.xlsx import exporter_unit, xlsx_response
 from zhucun.funds import selectors, services
 from zhucun.funds.entitlement import entitlement_for
 from zhucun.funds.forms import AllocationForm, ExpenseForm, PeriodForm, ReviewForm
 from zhucun.funds.models import SHARED_SOURCES, Source
 from zhucun.funds.money import fen_to_yuan
-from zhucun.funds.workbook import XLSX_TYPE, workbook_bytes
 from zhucun.rulebook.book import book_for
 
 VIEWERS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER)
@@ -239,6 +238,13 @@ def notice(request, pk):
     )
 
 
+def statement_title(team, year: int) -> str:
+    village = team.village
+    return (
+        f"{village.county.name}{village.town.name}{village.name}驻村工作队{year}年度工作经费收支表"
+    )
+
+
 @allow(*VIEWERS)
 def annual_statement(request, pk, year):
     team = selectors.team_for(request.user, pk)
@@ -246,7 +252,13 @@ def annual_statement(request, pk, year):
     return render(
         request,
         "funds/statement.html",
-        {"team": team, "statement": statement, "year": year, "today": timezone.localdate()},
+        {
+            "team": team,
+            "statement": statement,
+            "year": year,
+            "today": timezone.localdate(),
+            "unit": exporter_unit(request.user),
+        },
     )
 
 
@@ -254,7 +266,6 @@ def annual_statement(request, pk, year):
 def annual_statement_xlsx(request, pk, year):
     team = selectors.team_for(request.user, pk)
     statement = selectors.statement(team, date(year, 1, 1), date(year, 12, 31))
-    village = team.village
     rows = [["", "上年结转", "", "", "", "", "", fen_to_yuan(statement.opening_fen)]]
     for line in statement.lines:
         entry = line.entry
@@ -292,20 +303,12 @@ def annual_statement_xlsx(request, pk, year):
             fen_to_yuan(statement.closing_fen),
         ]
     )
-    content = workbook_bytes(
-        f"{year}年工作经费",
-        ["日期", "类型", "摘要", "经手人", "队长签字", "镇长核签", "金额(元)", "余额(元)"],
-        rows,
-        preamble=[
-            [
-                f"{village.county.name}{village.town.name}{village.name}驻村工作队 {year}年度工作经费收支表"
-            ],
-            [f"依据第二十四条、第二十五条;{statement.entitlement.explanation}"],
-        ],
+    rows.append(["", "说明", f"依据第二十四条、第二十五条;{statement.entitlement.explanation}"])
+    # The shared exporter: title, exporting unit and date, frozen header, widths, audit.
+    return xlsx_response(
+        request=request,
+        title=statement_title(team, year),
+        headers=["日期", "类型", "摘要", "经手人", "队长签字", "镇长核签", "金额(元)", "余额(元)"],
+        rows=rows,
+        filters={"team": team.pk, "year": year},
     )
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = (
-        f'attachment; filename="fund-{team.pk}-{year}.xlsx"; '
-        f"filename*=UTF-8''{quote(f'{village.name}工作经费{year}.xlsx')}"
-    )
-    return response

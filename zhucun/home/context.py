@@ -105,4 +105,5 @@ def navigation(request):
 # Dashboards and reports (issue 10).
 _SECTIONS += (
     ("dashboards:home", "工作看板", {Role.CITY, Role.COUNTY, Role.TOWN, Role.TEAM_LEADER}),
+    ("dashboards:reports", "报表", {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER}),
 )
