@@ -25,7 +25,7 @@ from . import charts
 from .assessment_form import HEADERS as FORM_HEADERS
 from .assessment_form import registration_form
 from .figures import board
-from .records import FIGURES, records
+from .records import ASSESSMENT_FIGURES, FIGURES, records
 from .reports import BUILDERS, REPORTS
 
 REGION_ROLES = (Role.CITY, Role.COUNTY, Role.TOWN)
@@ -156,7 +156,7 @@ def _reports_due(team, today):
 
 
 def _listing(request, b, figure, back):
-    if figure not in FIGURES:
+    if figure not in FIGURES or (figure in ASSESSMENT_FIGURES and b.assessment_year is None):
         raise Http404
     listing = records(b, figure, request.GET.get("article") or None)
     if request.GET.get("format") == "xlsx":
@@ -166,7 +166,8 @@ def _listing(request, b, figure, back):
             headers=listing.headers,
             rows=listing.rows,
             filters={"figure": figure, "month": f"{b.first:%Y-%m}", "scope": b.total.name},
-            personal=figure in ("households", "missing", "cadres", "on_track", "off_track"),
+            personal=figure
+            in ("households", "missing", "cadres", "on_track", "off_track", *ASSESSMENT_FIGURES),
         )
     return render(
         request,
