@@ -204,7 +204,7 @@ class TestReportsDue:
         rows = report_rows([cast.team], date(2024, 1, 1), self.TODAY, today=self.TODAY)
         owed = [r for r in rows[cast.team.pk] if r.report is None]
         assert [r.period for r in response.context["owed"]] == sorted(
-            (r.period for r in owed), key=lambda p: p.due
+            (r.period for r in owed), key=lambda p: p.due, reverse=True
         )
         assert response.context["overdue"] == sum(r.status == "late" for r in owed)
         body = response.content.decode()

@@ -151,7 +151,8 @@ def team_board(request, pk):
 def _reports_due(team, today):
     """The team's reports not yet submitted (this and last year), and the latest submitted."""
     rows = report_rows([team], date(today.year - 1, 1, 1), today, today=today)[team.pk]
-    owed = sorted((r for r in rows if r.report is None), key=lambda r: r.period.due)
+    # The latest deadlines first: what is due now, then the most recent gaps.
+    owed = sorted((r for r in rows if r.report is None), key=lambda r: r.period.due, reverse=True)
     return owed, [r for r in rows if r.report is not None][:REPORTS_SHOWN]
 
 
