@@ -71,3 +71,27 @@ def test_there_is_one_demo_login_per_role(city):
 
 def test_a_poor_village_without_a_team_exists_for_the_third_article_flag(city):
     assert Region.objects.filter(level="village", is_poor=True, teams__isnull=True).exists()
+
+
+def test_the_demo_leader_submitted_most_reports_and_a_few_are_overdue(city):
+    # Given the demo city, when the leader's reports of this and last year are listed
+    from zhucun.demo.team_reports import OVERDUE_LEFT
+    from zhucun.reports.models import LeaderMeeting, TeamReport
+    from zhucun.reports.selectors import meeting_quarters, pending_reports
+    from zhucun.stationing.models import Team
+
+    leader = User.objects.get(username="leader")
+    team = Team.objects.get(pk=min(scope_for(leader).led_team_ids))
+    due, late = pending_reports([team], today=TODAY)[team.pk]
+    # Then most are submitted, a few are overdue and at most this week's and month's are due
+    assert TeamReport.objects.filter(team=team).count() > 20
+    assert 1 <= late <= OVERDUE_LEFT + 2 and due <= 2
+    # And the county held its team-leader meetings, all but one quarter
+    quarters = [
+        q
+        for year in (TODAY.year - 1, TODAY.year)
+        for q in meeting_quarters([team.village.county_id], year, today=TODAY)
+        if q.bounds[0] >= team.formed_on.replace(day=1) and q.bounds[1] < TODAY
+    ]
+    assert LeaderMeeting.objects.filter(county=team.village.county).exists()
+    assert sum(q.finding for q in quarters) <= 1

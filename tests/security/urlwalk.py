@@ -126,6 +126,10 @@ DECLARED |= {
         "two URL arguments (region, report); own/other scope per role is tested in "
         "tests/dashboards/test_dashboards.py (registers of another region are 404)"
     ),
+    "dashboards:assessment_form": Skip(
+        "two URL arguments (year, cadre); own/other scope per role (a member only their "
+        "own) is tested in tests/dashboards/test_reports_set.py"
+    ),
 }
 
 

@@ -15,7 +15,7 @@ from zhucun.allowances.forms import CoverForm, InjuryForm, MedicalClaimForm, Rat
 from zhucun.allowances.models import AllowanceRate, CoverRecord, Injury, MedicalClaim
 from zhucun.allowances.sheet import ARTICLE, monthly_sheet, own_year
 from zhucun.errors import ServiceError
-from zhucun.exports.xlsx import xlsx_response
+from zhucun.exports.xlsx import exporter_unit, xlsx_response
 from zhucun.funds.money import fen_to_yuan
 from zhucun.org.models import Cadre, Unit
 from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment
@@ -52,6 +52,10 @@ def _sheet(request, pk, year, month):
     return monthly_sheet(unit, year, month, today=timezone.localdate(), cadres=cadres)
 
 
+def sheet_title(unit, year: int, month: int) -> str:
+    return f"{unit.name}{year}年{month}月驻村干部补助表(第二十七条)"
+
+
 @allow(Role.UNIT)
 def sheet(request, pk, year, month):
     data = _sheet(request, pk, year, month)
@@ -69,7 +73,16 @@ def sheet(request, pk, year, month):
     return render(
         request,
         "allowances/sheet.html",
-        {"sheet": data, "prev": prev, "next": nxt, "year": year, "month": month},
+        {
+            "sheet": data,
+            "prev": prev,
+            "next": nxt,
+            "year": year,
+            "month": month,
+            "title": sheet_title(data.unit, year, month),
+            "unit": exporter_unit(request.user),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -98,6 +111,7 @@ def _sheet_rows(data):
     yield ["合计", "", "", "", "", "", fen_to_yuan(data.total_fen)]
     rates = data.rates
     yield [
+        "说明",
         "标准:"
         + (
             f"生活补助{fen_to_yuan(rates.living_fen_per_day)}元/天,"
@@ -106,7 +120,7 @@ def _sheet_rows(data):
             f"天数取自驻村日历({ARTICLE})"
             if rates
             else "未设置"
-        )
+        ),
     ]
 
 
@@ -116,7 +130,7 @@ def sheet_xlsx(request, pk, year, month):
     # Names with their pay: personal data, audited as such.
     return xlsx_response(
         request=request,
-        title=f"{data.unit.name}{year}年{month}月驻村干部补助表",
+        title=sheet_title(data.unit, year, month),
         headers=SHEET_HEADERS,
         rows=_sheet_rows(data),
         filters={"unit": data.unit.pk, "year": year, "month": month},

@@ -154,6 +154,11 @@ def _page_urls() -> dict[str, str]:
         "pairing_review": "/households/pairings/",
         "household_list": "/households/",
         "county_export": "/households/export.xlsx",
+        # issue 10: the dashboards, as the county officer opens them (county, town, team).
+        "county_dashboard": f"/dashboards/regions/{team.village.county_id}/",
+        "town_dashboard": f"/dashboards/regions/{team.village.town_id}/",
+        "team_dashboard": f"/dashboards/teams/{team_id}/",
+        "county_register": f"/dashboards/regions/{team.village.county_id}/reports/attendance/",
     }
 
 

@@ -25,6 +25,8 @@ from zhucun.stationing.calendar import attendance_for
 from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment, Team
 from zhucun.stationing.team_checks import team_findings
 
+from .progress import assessment_progress
+
 # What a row of a region's table is: the level below it.
 CHILD_LEVEL = {Level.CITY: "county", Level.COUNTY: "town", Level.TOWN: "team"}
 STATIONED_BINS = ((0, 4), (5, 9), (10, 14), (15, 19), (20, 31))
@@ -53,6 +55,12 @@ class Figures:
     missing: set = field(default_factory=set)  # of those, a contact missed this month
     findings: list = field(default_factory=list)
     pending: set = field(default_factory=set)  # pending approval steps
+    # Assessment of the previous year (第三十、三十二条), see progress.py.
+    to_assess: set = field(default_factory=set)  # cadres taking part (驻村满半年)
+    scored: set = field(default_factory=set)  # of those, every score and the opinion recorded
+    finalised: set = field(default_factory=set)  # of those, archived by the county
+    excellent: set = field(default_factory=set)  # of those, 优秀 in the finalised results
+    excellent_quota: int | None = None  # for a county or the counties of a city
 
     @property
     def off_track(self) -> set:
@@ -115,6 +123,7 @@ class Board:
     team_names: dict[int, str] = field(default_factory=dict)
     cadre_team_names: dict[int, str] = field(default_factory=dict)
     cadre_names: dict[int, str] = field(default_factory=dict)
+    assessment_year: int | None = None
 
     @property
     def month_over(self) -> bool:
@@ -283,6 +292,28 @@ def board(user, *, region: Region, first: date, today: date, team: Team | None =
     for step_id, team_id in steps:
         add("pending", step_id, *team_place[team_id], team_id)
 
+    progress = None
+    if team is None:
+        progress = assessment_progress(
+            user, region, first.year - 1, in_region=_in_region(region, "team__village__")
+        )
+        for c in progress.cadres:
+            place = (c.county_id, c.town_id, c.team_id)
+            for attr, flag in (
+                ("to_assess", c.eligible),
+                ("scored", c.scored),
+                ("finalised", c.finalised),
+                ("excellent", c.excellent),
+            ):
+                if flag:
+                    add(attr, c.cadre_id, *place)
+        if region.level in (Level.CITY, Level.COUNTY):
+            total.excellent_quota = sum(progress.quota.values())
+        if level == "county":
+            for county_id, quota in progress.quota.items():
+                if county_id in rows:
+                    rows[county_id].excellent_quota = quota
+
     names_of_teams = {t.pk: t.name for t in teams}
     board_ = Board(
         region=region,
@@ -308,6 +339,7 @@ def board(user, *, region: Region, first: date, today: date, team: Team | None =
         team_names={t.pk: t.name for t in teams},
         cadre_team_names={c: names_of_teams[t] for c, t in cadre_team.items()},
         cadre_names=cadre_names,
+        assessment_year=progress.year if progress else None,
     )
     _matrix(board_, teams)
     return board_

@@ -25,7 +25,12 @@ FIGURES = {
     "missing": "本月联户未落实的贫困户",
     "findings": "未整改问题",
     "pending": "待审批事项",
+    "to_assess": "年度考核对象",
+    "scored": "年度考核已评分的干部",
+    "finalised": "年度考核已定档的干部",
+    "excellent": "年度考核定档为优秀的干部",
 }
+ASSESSMENT_FIGURES = ("to_assess", "scored", "finalised", "excellent")
 
 
 @dataclass
@@ -61,6 +66,26 @@ def _cadre_rows(board, ids):
     return ["姓名", "单位", "工作队", "本月驻村天数", "本月要求天数"], rows, links
 
 
+def _assessment_rows(board, ids):
+    total = board.total
+    cadres = (
+        Cadre.objects.filter(pk__in=ids)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "unit__name")
+    )
+    rows, links = [], []
+    for pk, name, unit in cadres:
+        if pk in total.finalised:
+            state = "已定档"
+        elif pk in total.scored:
+            state = "已评分,待定档"
+        else:
+            state = "待录入评分或工作队意见"
+        rows.append((name, unit, state, "优秀" if pk in total.excellent else ""))
+        links.append(reverse("assessment:explain", args=[board.assessment_year, pk]))
+    return ["姓名", "单位", "考核进度", "等次"], rows, links
+
+
 def records(board, figure: str, article: str | None = None) -> Listing:
     total = board.total
     title = f"{total.name} · {board.first:%Y年%m月} · {FIGURES[figure]}"
@@ -94,6 +119,11 @@ def records(board, figure: str, article: str | None = None) -> Listing:
         ]
         links = [None] * len(rows)
         headers = ["依据", "工作队", "对象", "问题"]
+    elif figure in ASSESSMENT_FIGURES:
+        if board.assessment_year is None:
+            raise KeyError(figure)
+        title = f"{total.name} · {board.assessment_year}年度 · {FIGURES[figure]}"
+        headers, rows, links = _assessment_rows(board, getattr(total, figure))
     elif figure == "pending":
         steps = (
             Step.objects.filter(pk__in=total.pending)

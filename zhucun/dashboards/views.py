@@ -1,5 +1,7 @@
 """Dashboards per role, the records behind each figure, and the printable registers."""
 
+from datetime import date
+
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,19 +11,26 @@ from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import get_scoped_or_404, scope_for
 from zhucun.approvals.selectors import pending_steps
+from zhucun.assessment.selectors import cadre_year
+from zhucun.assessment.views import OVERSEERS, VIEWERS
 from zhucun.exports.xlsx import exporter_unit, xlsx_response
-from zhucun.org.models import Level, Region
+from zhucun.org.models import Level, Region, Unit
+from zhucun.reports.periods import LATE
+from zhucun.reports.selectors import meeting_quarters, report_rows
 from zhucun.stationing.models import Team
 from zhucun.stationing.month import month_from, neighbours
 from zhucun.stationing.selectors import team_roster
 
 from . import charts
+from .assessment_form import HEADERS as FORM_HEADERS
+from .assessment_form import registration_form
 from .figures import board
-from .records import FIGURES, records
+from .records import ASSESSMENT_FIGURES, FIGURES, records
 from .reports import BUILDERS, REPORTS
 
 REGION_ROLES = (Role.CITY, Role.COUNTY, Role.TOWN)
 BOARD_LEVELS = (Level.CITY, Level.COUNTY, Level.TOWN, Level.VILLAGE)
+REPORTS_SHOWN = 5  # the latest submitted reports on the team board
 LEVEL_NAMES = {"county": "区县", "town": "镇(街办)", "team": "工作队"}
 
 
@@ -115,6 +124,7 @@ def team_board(request, pk):
     roster = team_roster(team, first, last)
     previous, following = neighbours(first)
     missing = records(b, "missing")
+    owed, submitted = _reports_due(team, today)
     return render(
         request,
         "dashboards/team.html",
@@ -129,13 +139,25 @@ def team_board(request, pk):
                 day for day, c in zip(roster.off_days, roster.checks, strict=True) if c.fired
             ],
             "missing": list(zip(missing.rows, missing.links, strict=True)),
+            "owed": owed,
+            "overdue": sum(1 for r in owed if r.status == LATE),
+            "submitted": submitted,
+            "meetings": meeting_quarters([team.village.county_id], today.year, today=today),
             **_charts(b),
         },
     )
 
 
+def _reports_due(team, today):
+    """The team's reports not yet submitted (this and last year), and the latest submitted."""
+    rows = report_rows([team], date(today.year - 1, 1, 1), today, today=today)[team.pk]
+    # The latest deadlines first: what is due now, then the most recent gaps.
+    owed = sorted((r for r in rows if r.report is None), key=lambda r: r.period.due, reverse=True)
+    return owed, [r for r in rows if r.report is not None][:REPORTS_SHOWN]
+
+
 def _listing(request, b, figure, back):
-    if figure not in FIGURES:
+    if figure not in FIGURES or (figure in ASSESSMENT_FIGURES and b.assessment_year is None):
         raise Http404
     listing = records(b, figure, request.GET.get("article") or None)
     if request.GET.get("format") == "xlsx":
@@ -145,7 +167,8 @@ def _listing(request, b, figure, back):
             headers=listing.headers,
             rows=listing.rows,
             filters={"figure": figure, "month": f"{b.first:%Y-%m}", "scope": b.total.name},
-            personal=figure in ("households", "missing", "cadres", "on_track", "off_track"),
+            personal=figure
+            in ("households", "missing", "cadres", "on_track", "off_track", *ASSESSMENT_FIGURES),
         )
     return render(
         request,
@@ -210,5 +233,70 @@ def report(request, pk, name):
             "unit": exporter_unit(request.user),
             "today": today,
             "reports": REPORTS,
+        },
+    )
+
+
+@allow(*VIEWERS)
+def assessment_form(request, year, cadre_id):
+    """考核登记表: one cadre's year as the assessment selector gives it, printable and .xlsx."""
+    scope = scope_for(request.user)
+    # A plain member reads only their own form, as on the assessment pages.
+    if not scope.everything and not (scope.roles & OVERSEERS) and scope.cadre_id != cadre_id:
+        raise Http404
+    today = timezone.localdate()
+    found = cadre_year(request.user, cadre_id, year, today=today)
+    form = registration_form(found)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            request=request,
+            title=form.title,
+            headers=FORM_HEADERS,
+            rows=form.rows,
+            filters={"report": "assessment_form", "cadre": cadre_id, "year": year},
+            personal=True,
+        )
+    return render(
+        request,
+        "dashboards/assessment_form.html",
+        {
+            "form": form,
+            "found": found,
+            "year": year,
+            "unit": exporter_unit(request.user),
+            "today": today,
+        },
+    )
+
+
+@allow(*REGION_ROLES, Role.UNIT, Role.TEAM_LEADER)
+def reports_index(request):
+    """Every register and form the user may print or export, and where each one is."""
+    scope = scope_for(request.user)
+    today = timezone.localdate()
+    regions = list(
+        Region.objects.filter(pk__in=scope.city_ids | scope.county_ids | scope.town_ids).order_by(
+            "code"
+        )
+    )
+    if scope.everything:
+        regions = list(Region.objects.filter(level=Level.CITY).order_by("code"))
+    teams = list(
+        Team.objects.filter(pk__in=scope.led_team_ids).select_related("village").order_by("pk")
+    )
+    return render(
+        request,
+        "dashboards/reports_index.html",
+        {
+            "regions": regions,
+            "registers": REPORTS,
+            "teams": teams,
+            "units": list(Unit.objects.filter(pk__in=scope.unit_ids).order_by("name")),
+            "assessors": bool(scope.roles & {Role.CITY, Role.COUNTY}),
+            "own_cadre": scope.cadre_id,
+            "year": today.year,
+            "last_year": today.year - 1,
+            "month": f"{today:%Y-%m}",
+            "today": today,
         },
     )

@@ -499,6 +499,7 @@ class _Builder:
             self._activity()
             self._cadre_support()
             self._assessment_year()
+            self._team_reports()
         return self.result
 
     def _stationing(self):
@@ -530,3 +531,9 @@ class _Builder:
         from zhucun.demo.cadre_support import CadreSupport
 
         CadreSupport(self).build()
+
+    def _team_reports(self):
+        """The demo leader's reports, most submitted, and the county's meetings (第十五、十九条)."""
+        from zhucun.demo.team_reports import build_team_reports
+
+        self.result.counts.update(build_team_reports(random.Random(self.rng.random()), self.today))

@@ -14,7 +14,7 @@ from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import scope_for
 from zhucun.errors import ServiceError
-from zhucun.exports.xlsx import xlsx_response
+from zhucun.exports.xlsx import exporter_unit, xlsx_response
 from zhucun.funds import selectors, services
 from zhucun.funds.entitlement import entitlement_for
 from zhucun.funds.forms import AllocationForm, ExpenseForm, PeriodForm, ReviewForm
@@ -238,6 +238,13 @@ def notice(request, pk):
     )
 
 
+def statement_title(team, year: int) -> str:
+    village = team.village
+    return (
+        f"{village.county.name}{village.town.name}{village.name}驻村工作队{year}年度工作经费收支表"
+    )
+
+
 @allow(*VIEWERS)
 def annual_statement(request, pk, year):
     team = selectors.team_for(request.user, pk)
@@ -245,7 +252,13 @@ def annual_statement(request, pk, year):
     return render(
         request,
         "funds/statement.html",
-        {"team": team, "statement": statement, "year": year, "today": timezone.localdate()},
+        {
+            "team": team,
+            "statement": statement,
+            "year": year,
+            "today": timezone.localdate(),
+            "unit": exporter_unit(request.user),
+        },
     )
 
 
@@ -299,7 +312,7 @@ def _statement_rows(statement):
             fen_to_yuan(statement.closing_fen),
         ]
     )
-    rows.append([f"依据第二十四条、第二十五条;{statement.entitlement.explanation}"])
+    rows.append(["", "说明", f"依据第二十四条、第二十五条;{statement.entitlement.explanation}"])
     return rows
 
 
@@ -307,10 +320,9 @@ def _statement_rows(statement):
 def annual_statement_xlsx(request, pk, year):
     team = selectors.team_for(request.user, pk)
     statement = selectors.statement(team, date(year, 1, 1), date(year, 12, 31))
-    village = team.village
     return xlsx_response(
         request=request,
-        title=f"{village.county.name}{village.town.name}{village.name}驻村工作队{year}年度工作经费收支表",
+        title=statement_title(team, year),
         headers=STATEMENT_HEADERS,
         rows=_statement_rows(statement),
         filters={"team": team.pk, "year": year},

@@ -102,9 +102,15 @@ def navigation(request):
     role_labels = [Role(r).label for r in sorted(scope.roles)]
     return {"nav_items": items, "role_labels": role_labels}
 
+
 # Dashboards and reports (issue 10).
 _SECTIONS += (
     ("dashboards:home", "工作看板", {Role.CITY, Role.COUNTY, Role.TOWN, Role.TEAM_LEADER}),
+    (
+        "dashboards:reports",
+        "报表",
+        {Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER},
+    ),
 )
 
 # Allowances and cover seen by the cadres themselves and the county (issue 9).
