@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, models, transaction
 
+from zhucun.bulkload import refresh_planner_statistics
 from zhucun.demo.activity import HELP, LEARNED, LOG_TEXT, PROBLEMS
 from zhucun.demo.city import build_city
 from zhucun.households.models import Channel, Contact, ContactKind, Pairing
@@ -262,7 +263,5 @@ def build_bench_city(*, scale: float, today: date, seed: int = 2018) -> dict[str
                 f"{q('first_saved_at')} FROM {q(log.db_table)}"
             )
         counts["log_revisions"] = counts["work_logs"]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    refresh_planner_statistics()
     return counts

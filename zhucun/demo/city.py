@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from zhucun.accounts.models import Position, User
 from zhucun.accounts.roles import Duty, Role
 from zhucun.accounts.second_factor import otp_required
+from zhucun.bulkload import refresh_planner_statistics
 from zhucun.demo import names, xian
 from zhucun.households.codes import Attribute, Cause, Status
 from zhucun.households.models import Household, Pairing
@@ -92,7 +93,9 @@ def build_city(
     with transaction.atomic():
         builder = _Builder(scale, seed, today)
         builder.with_activity = activity
-        return builder.build()
+        built = builder.build()
+        refresh_planner_statistics()
+        return built
 
 
 class _Builder:
