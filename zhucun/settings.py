@@ -94,7 +94,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "zhucun.accounts.sessions.SessionMiddleware",  # renews the idle timeout once a minute
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -183,7 +183,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 
 SESSION_COOKIE_AGE = env_int("ZHUCUN_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Each request renews the idle timeout, writing the session at most once a minute
+# (zhucun.accounts.sessions.SessionMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 # Sessions carry their user's id in a column, so that logging out or
 # disabling an account deletes every session of it on the server.
 SESSION_ENGINE = "zhucun.accounts.sessions"

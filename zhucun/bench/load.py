@@ -132,6 +132,8 @@ def write_path() -> dict:
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            # Workers fork from a master that imported Django once, not four times over.
+            "--preload",
         ],
         env=env,
     )

@@ -3,8 +3,8 @@
 The rule itself is zhucun.policy.contacts (pure Python). This module feeds it
 from the database with a fixed number of queries whatever the number of
 households: the counties and their parameter overrides, the pairings, and
-one stream of (county, household, date, kind) rows sorted by county and
-household, fed county by county to the rule.
+one stream of raw (household, day ordinal, kind) rows in the order of the
+(household, day) index, judged household by household in one pass.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import groupby
 
 from django.db.models import Q
 
@@ -20,9 +19,10 @@ from zhucun.accounts.scope import scoped
 from zhucun.households.models import Contact, Household, Pairing
 from zhucun.org.models import Region
 from zhucun.policy.contacts import Pairing as PolicyPairing
-from zhucun.policy.contacts import contact_checks
+from zhucun.policy.contacts import contact_checks_grouped
 from zhucun.policy.findings import Check
 from zhucun.policy.parameters import Override, ParameterBook
+from zhucun.raw_rows import DayOrdinal, raw_rows
 from zhucun.rulebook.models import ParameterOverride
 
 
@@ -87,30 +87,27 @@ def contact_compliance(
     # The weeks ending on `since` began six days before; months on the 1st.
     earliest = min(since.replace(day=1), since - timedelta(days=6))
     visible = scoped(user, Household.objects.all()).values("pk")
-    rows = (
-        Contact.objects.filter(household_id__in=visible, day__range=(earliest, until))
-        .order_by("household__village__county_id", "household_id", "day")
-        .values_list("household__village__county_id", "household_id", "day", "kind")
-    )
+    rows = Contact.objects.filter(household_id__in=visible, day__range=(earliest, until))
     if household_ids is not None:
         rows = rows.filter(household_id__in=household_ids)
-    streamed = groupby(rows.iterator(chunk_size=5000), key=lambda row: row[0])
-    done = set()
-    for county_id, county_rows in streamed:
-        if county_id in by_county:
-            result.checks += contact_checks(
-                by_county[county_id],
-                ((h, d, k) for _c, h, d, k in county_rows),
-                today=today,
-                book=books[county_id],
-                since=since,
-                until=until,
-            )
-            done.add(county_id)
-    for county_id in by_county.keys() - done:  # counties with no contacts at all
-        result.checks += contact_checks(
-            by_county[county_id], (), today=today, book=books[county_id], since=since, until=until
-        )
+    # Raw rows in the (household, day) index order, the day as its ordinal computed by
+    # the database: no model instances, no per-row conversion in Python.
+    rows = (
+        rows.annotate(ordinal=DayOrdinal("day"))
+        .order_by("household_id")
+        .values_list("household_id", "ordinal", "kind")
+    )
+    result.checks = contact_checks_grouped(
+        (
+            (pairing, books[county_id])
+            for county_id, pairings_of_county in by_county.items()
+            for pairing in pairings_of_county
+        ),
+        raw_rows(rows),
+        today=today,
+        since=since,
+        until=until,
+    )
     for check in result.checks:
         entry = result.by_cadre.setdefault(
             check.evidence["cadre"], CadreCompliance(check.evidence["cadre"])

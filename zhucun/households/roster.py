@@ -10,9 +10,9 @@ rows is checked in seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from zhucun.accounts.scope import scoped
@@ -20,6 +20,7 @@ from zhucun.errors import ErrorCode, ServiceError
 from zhucun.exports import xlsx
 from zhucun.households.codes import Attribute, Cause, Status
 from zhucun.households.models import Household
+from zhucun.households.sheet_rows import XlsxFile
 from zhucun.households.validation import COLUMNS, clean_values
 from zhucun.org.models import Level, Region
 
@@ -62,16 +63,19 @@ def read_roster(upload) -> list[tuple[int, dict[str, Any]]]:
     if upload.size > MAX_BYTES:
         raise ServiceError(ErrorCode.BAD_UPLOAD, "文件超过20MB,请分批导入", field="file")
     try:
-        book = load_workbook(upload, read_only=True, data_only=True)
+        book = XlsxFile(upload)
     except Exception:  # openpyxl raises many kinds of errors for a file that is not .xlsx
         raise ServiceError(
             ErrorCode.BAD_UPLOAD, "文件不是有效的Excel(.xlsx)表格", field="file"
         ) from None
     try:
-        sheet = book[SHEET_TITLE] if SHEET_TITLE in book.sheetnames else book.worksheets[0]
-        sheet.reset_dimensions()  # else openpyxl parses the whole sheet once more to size it
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None) or ()
+        if not book.sheetnames:
+            raise ServiceError(ErrorCode.BAD_UPLOAD, "文件中没有工作表", field="file")
+        rows = book.rows(SHEET_TITLE if SHEET_TITLE in book.sheetnames else book.sheetnames[0])
+        first = next(rows, None)
+        if first is not None and first[0] != 1:  # no header row in the file
+            rows, first = chain([first], rows), None
+        header = first[1] if first is not None else ()
         position = {str(h).strip(): i for i, h in enumerate(header) if h is not None}
         missing = [c.header for c in COLUMNS if c.header not in position]
         if missing:
@@ -82,7 +86,7 @@ def read_roster(upload) -> list[tuple[int, dict[str, Any]]]:
             )
         where = [(c.key, position[c.header]) for c in COLUMNS]
         result = []
-        for number, values in enumerate(rows, start=2):
+        for number, values in rows:
             if not values or all(v is None or str(v).strip() == "" for v in values):
                 continue
             width = len(values)

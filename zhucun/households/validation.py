@@ -69,7 +69,7 @@ def _cause_list(value: Any) -> list[str]:
     text = _text(value)
     if not text:
         return []
-    check = _choice(Cause, pad=2)
+    check = _CAUSE
     result = []
     for part in re.split(r"[、,,;;\s]+", text):
         if part:
@@ -77,6 +77,11 @@ def _cause_list(value: Any) -> list[str]:
             if code not in result:
                 result.append(code)
     return sorted(result)
+
+
+# Built once: building a checker reads the code list's choices, slow enough to matter
+# when a roster of 75,000 rows checks each row's other causes.
+_CAUSE = _choice(Cause, pad=2)
 
 
 def _integer(low: int, high: int) -> Callable[[Any], int]:

@@ -48,6 +48,7 @@ from zhucun.policy.calendar import (
     day_statuses,
 )
 from zhucun.policy.parameters import Override, ParameterBook
+from zhucun.raw_rows import DayOrdinal, raw_rows
 from zhucun.rulebook.models import ParameterOverride
 from zhucun.rulebook.workdays import non_working_days
 from zhucun.stationing.models import Assignment, CheckIn, DutyDay, Leave, OfficialBusiness
@@ -73,10 +74,13 @@ def facts_for(cadre_ids, start: date, end: date) -> dict[int, AttendanceFacts]:
     ):
         periods[cadre_id].append(AssignmentPeriod(a_start, a_end))
     check_ins: dict[int, set[date]] = defaultdict(set)
-    for cadre_id, day in CheckIn.objects.filter(
-        cadre_id__in=ids, day__range=(start, end)
-    ).values_list("cadre_id", "day"):
-        check_ins[cadre_id].add(day)
+    # The year's check-ins are the biggest of these: read raw, the day as an ordinal.
+    for cadre_id, ordinal in raw_rows(
+        CheckIn.objects.filter(cadre_id__in=ids, day__range=(start, end))
+        .annotate(ordinal=DayOrdinal("day"))
+        .values_list("cadre_id", "ordinal")
+    ):
+        check_ins[cadre_id].add(date.fromordinal(ordinal))
     official: dict[int, set[date]] = defaultdict(set)
     for cadre_id, first, last in OfficialBusiness.objects.filter(
         cadre_id__in=ids, start__lte=end, end__gte=start
@@ -90,10 +94,12 @@ def facts_for(cadre_ids, start: date, end: date) -> dict[int, AttendanceFacts]:
             last = min(last, returned_on - ONE_DAY)
         leave[cadre_id].update(_days(first, last, start, end))
     duty: dict[int, set[date]] = defaultdict(set)
-    for cadre_id, day in DutyDay.objects.filter(
-        cadre_id__in=ids, day__range=(start, end)
-    ).values_list("cadre_id", "day"):
-        duty[cadre_id].add(day)
+    for cadre_id, ordinal in raw_rows(
+        DutyDay.objects.filter(cadre_id__in=ids, day__range=(start, end))
+        .annotate(ordinal=DayOrdinal("day"))
+        .values_list("cadre_id", "ordinal")
+    ):
+        duty[cadre_id].add(date.fromordinal(ordinal))
     return {
         cadre_id: AttendanceFacts(
             assignments=tuple(periods.get(cadre_id, ())),

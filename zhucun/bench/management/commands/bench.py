@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "Run one section of `make bench` and print its figures as one JSON line."
 
     def add_arguments(self, parser):
-        parser.add_argument("section", choices=["build", "engine", "pages", "import", "write"])
+        parser.add_argument("section", choices=["schema", "build", "engine", "pages", "import", "write"])
         parser.add_argument("--scale", type=float, default=1.0)
 
     def handle(self, *args, section, scale, **options):
@@ -19,7 +19,9 @@ class Command(BaseCommand):
             raise CommandError(
                 "基准测试只能在开发环境(ZHUCUN_DEBUG=true)运行,它会写入大量演示数据。"
             )
-        if section == "build":
+        if section == "schema":
+            figures = sections.schema()
+        elif section == "build":
             figures = sections.build(scale)
         elif section == "engine":
             figures = sections.engine()
