@@ -6,6 +6,7 @@ the database's own work (docs/benchmarks.md). These read the same scoped
 querysets, but return the cursor's tuples, with dates as ordinals computed in SQL.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Func, IntegerField
 
@@ -31,7 +32,10 @@ class DayOrdinal(Func):
 
 def raw_rows(queryset, chunk: int = 10_000):
     """The queryset's rows as the database cursor returns them: no ORM conversion per row."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. a filter on an empty id list: Django sends no query
+        return
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(chunk):
