@@ -18,6 +18,7 @@ from zhucun.funds.services import allocation_record, expense_submit
 from zhucun.policy.parameters import ParameterBook
 from zhucun.rulebook.book import book_for
 from zhucun.rulebook.models import ParameterOverride
+from zhucun.uploads import max_bytes
 
 TODAY = date(2026, 6, 30)
 
@@ -248,19 +249,28 @@ def test_an_expense_outside_the_allowed_uses_is_refused(cast):
 
 def test_a_receipt_is_recognised_by_its_content_and_stored_under_a_generated_name(cast):
     fund(cast, 50_000)
-    expense = _expense(cast, upload=receipt(PNG, name="../../etc/发票.pdf"))
+    expense = _expense(cast, upload=receipt(PNG, name="../../etc/发票.png"))
     assert expense.receipt_type == "image/png"
     assert expense.receipt.name.endswith(".png")
     assert "etc" not in expense.receipt.name and "发票" not in expense.receipt.name
-    assert expense.receipt_name == "发票.pdf"
+    assert expense.receipt_name == "发票.png"
+
+
+def test_a_receipt_whose_name_claims_another_type_than_its_content_is_refused(cast):
+    fund(cast, 50_000)
+    with pytest.raises(ServiceError) as refused:
+        _expense(cast, upload=receipt(PNG, name="发票.pdf"))
+    assert (refused.value.code, refused.value.field) == (ErrorCode.BAD_UPLOAD, "receipt")
+    assert "PNG" in refused.value.message and ".pdf" in refused.value.message
+    assert not cast.team.ledger.expenses.exists()
 
 
 @pytest.mark.parametrize(
     "content, message",
     [
-        (b"MZ\x90\x00 not a receipt", "按文件内容识别"),
+        (b"MZ\x90\x00 not a receipt", "按文件内容判断"),
         (b"", "空的"),
-        (b"%PDF-" + b"0" * (5 * 1024 * 1024), "5MB"),
+        (b"%PDF-" + b"0" * max_bytes(), "不能超过"),
     ],
 )
 def test_a_bad_receipt_is_refused_and_nothing_is_saved(cast, content, message):

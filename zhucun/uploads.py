@@ -118,6 +118,18 @@ def check_upload(upload, *, kinds=ALL_KINDS) -> Kind:
     return kind
 
 
+def checked_upload(upload, *, field: str, kinds=ALL_KINDS, missing: str) -> Kind:
+    """check_upload for a service: the refusal as ServiceError(BAD_UPLOAD) naming the field."""
+    from zhucun.errors import ErrorCode, ServiceError
+
+    if upload is None:
+        raise ServiceError(ErrorCode.BAD_UPLOAD, missing, field=field)
+    try:
+        return check_upload(upload, kinds=kinds)
+    except ValidationError as error:
+        raise ServiceError(ErrorCode.BAD_UPLOAD, error.messages[0], field=field) from None
+
+
 class UploadField(forms.FileField):
     def __init__(self, *args, kinds=ALL_KINDS, **kwargs):
         self.kinds = frozenset(kinds)

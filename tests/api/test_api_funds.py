@@ -12,9 +12,10 @@ from tests.funds_cast import PDF, PNG, fund, mayor
 from zhucun.allowances.services import rates_set
 from zhucun.errors import ServiceError
 from zhucun.funds.models import Expense, Ledger
-from zhucun.funds.receipts import MAX_BYTES, checked_receipt
+from zhucun.funds.receipts import checked_receipt
 from zhucun.org.models import Region
 from zhucun.stationing.models import CheckIn
+from zhucun.uploads import max_bytes
 
 YEAR = timezone.localdate().year
 SPENT = timezone.localdate() - timedelta(days=1)
@@ -110,7 +111,7 @@ def test_a_cadre_submits_an_expense_with_its_receipt_once_whatever_the_resends(c
 @pytest.mark.parametrize(
     "content, name",
     [
-        (PDF + b"\x00" * MAX_BYTES, "发票.pdf"),  # over the size limit
+        (PDF + b"\x00" * max_bytes(), "发票.pdf"),  # over the size limit
         (b"<html><script>alert(1)</script></html>", "发票.pdf"),  # not a PDF, whatever its name
         (b"", "发票.pdf"),  # empty
         (None, None),  # no receipt at all

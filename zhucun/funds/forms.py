@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 from zhucun.funds.models import Category, Source
 from zhucun.funds.money import yuan_to_fen
@@ -34,7 +35,8 @@ class ExpenseForm(forms.Form):
     spent_on = forms.DateField(label="支出日期", widget=forms.DateInput(attrs={"type": "date"}))
     description = forms.CharField(label="摘要", max_length=200)
     receipt = forms.FileField(
-        label="票据(PDF/JPG/PNG,5MB以内)",
+        label="票据(PDF/JPG/PNG)",
+        help_text=f"不超过{settings.ZHUCUN_UPLOAD_MAX_MB}MB,按文件内容识别类型",
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 

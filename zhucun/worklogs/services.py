@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,7 +14,7 @@ from zhucun.errors import ErrorCode, ServiceError
 from zhucun.households.models import Household
 from zhucun.policy.worklogs import LATE, MISSING
 from zhucun.stationing.models import Assignment
-from zhucun.uploads import check_upload
+from zhucun.uploads import checked_upload
 from zhucun.worklogs.models import (
     DiaryNote,
     Issuer,
@@ -304,12 +303,7 @@ def log_attachment_add(
     """
     if scope_for(actor).cadre_id != work_log.cadre_id:
         raise ServiceError(ErrorCode.FORBIDDEN, "只有日志本人可以添加附件。")
-    if upload is None:
-        raise ServiceError(ErrorCode.BAD_UPLOAD, "请选择要上传的文件。", field="file")
-    try:
-        kind = check_upload(upload)
-    except ValidationError as error:
-        raise ServiceError(ErrorCode.BAD_UPLOAD, error.messages[0], field="file") from None
+    kind = checked_upload(upload, field="file", missing="请选择要上传的文件。")
     with transaction.atomic():
         # The log row's lock makes the count below hold under concurrent uploads.
         locked = WorkLog.objects.select_for_update().get(pk=work_log.pk)
