@@ -72,6 +72,27 @@ WALKED = {
 }
 
 
+def test_every_page_taking_a_record_is_walked_with_one_in_scope_and_one_outside(matrix_cast):
+    # Given the cast's records, when the walk picks them for every role that may open the page,
+    # then some role gets a record of its own and some role one outside its reach, so no
+    # declared page is silently left out for want of a record.
+    unwalked = []
+    for name, page in WALKED.items():
+        fill = filler(page)
+        if fill == NO_ARGUMENTS or isinstance(fill, Fixed) or page.roles == PUBLIC:
+            continue
+        labels = {
+            label
+            for username in CAST
+            if may_open(matrix_cast.users[username], page)
+            for label, _url in urls_for(page, fill, matrix_cast.users[username])
+        }
+        missing = {"own", "other"} - labels if labels != {"any"} else set()
+        if missing:
+            unwalked.append(f"{name}: no {'/'.join(sorted(missing))} record")
+    assert unwalked == [], "\n".join(unwalked)
+
+
 def fetch(client, url):
     """GET the page; a POST-only action is tried the way it is used, with an empty form."""
     response = client.get(url)

@@ -51,7 +51,7 @@ def test_no_page_shows_a_full_id_number_or_phone_by_default(matrix_cast, usernam
             continue
         for label, url in urls_for(page, fill, user):
             response = client.get(url)  # GET only: the "show" action is a POST
-            body = response.content.decode(errors="replace")
+            body = body_of(response)
             # Then no full ID number or phone is in it
             assert full_numbers_in(body) == set(), f"{username} → {name} ({label})"
 

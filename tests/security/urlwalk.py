@@ -7,6 +7,11 @@ arguments needs a way to fill them: either the convention
 (`org:cadre_detail` -> org.Cadre), or an entry in DECLARED below. A page
 with arguments and neither fails the test that checks it. Arguments beside
 the record (a year, a month, a figure) are fixed values (`extra`).
+
+The convention guesses the model from the view's name; a wrong guess
+(`funds:ledger_detail` takes a team's id, not a ledger's) is caught because
+the matrix cast's tables hold ids in ranges of their own (conftest.ids_apart):
+a wrong model's id opens nothing, on SQLite as on PostgreSQL.
 """
 
 from dataclasses import dataclass
@@ -220,6 +225,10 @@ def filler(page: Page):
 _COUNTY = {"model": Region, "kwarg": "county_id", "reach": counties_where_a_team_is_in_scope}
 _CADRE = {"model": Cadre, "kwarg": "cadre_id", "extra": assessed_year}
 DECLARED |= {
+    # teams/<pk>/...: the convention would guess a Ledger, Allocation or Expense id
+    "funds:ledger_detail": Scoped(Team),
+    "funds:allocation_add": Scoped(Team),
+    "funds:expense_add": Scoped(Team),
     "funds:review_add": Scoped(Team),
     "funds:notice": Scoped(Team),
     "funds:receipt": Scoped(Expense),
