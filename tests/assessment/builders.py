@@ -8,6 +8,7 @@ from zhucun.approvals.models import Request, RequestState
 from zhucun.assessment import services
 from zhucun.stationing.models import Assignment, CheckIn, Leave
 from zhucun.worklogs.models import RectificationNotice, WorkLog
+from zhucun.worklogs.tasks import Task
 
 YEAR = 2025
 TODAY = date(2026, 1, 15)  # the year 2025 is over
@@ -54,7 +55,7 @@ def log_days(cadre, chosen, *, late_by=0):
         WorkLog(
             cadre=cadre,
             day=d,
-            tasks=["(一)"],
+            tasks=[Task.POLICY],
             content="走访农户,整理台账",
             first_saved_at=s,
             updated_at=s,

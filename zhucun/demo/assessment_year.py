@@ -24,6 +24,7 @@ from zhucun.rulebook.book import book_for
 from zhucun.rulebook.workdays import non_working_days
 from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment, AssignmentRole, CheckIn
 from zhucun.worklogs.models import LogRevision, RectificationNotice, WorkLog
+from zhucun.worklogs.tasks import Task
 
 ONE_DAY = timedelta(days=1)
 OPINIONS = (
@@ -82,7 +83,7 @@ def build_previous_year(rng: random.Random, county, today: date) -> dict[str, in
                     WorkLog(
                         cadre=a.cadre,
                         day=day,
-                        tasks=["(一)"],
+                        tasks=[Task.POLICY],
                         content="入户走访,落实帮扶措施,整理扶贫台账",
                         first_saved_at=saved,
                         updated_at=saved,
