@@ -14,12 +14,20 @@ from datetime import date
 from django.test import Client
 from django.utils import timezone
 
-from tests.security.urlwalk import Scoped, counties_where_a_team_is_in_scope, own_cadre_first
+from tests.security.urlwalk import (
+    Scoped,
+    assessed_year,
+    counties_where_a_team_is_in_scope,
+    own_cadre_first,
+)
+from zhucun.accounts.scope import scoped
 from zhucun.api.app import api
 from zhucun.api.services import api_token_create
+from zhucun.funds.models import Expense
 from zhucun.households.models import Household
 from zhucun.org.models import Cadre, Region
 from zhucun.stationing.models import Team
+from zhucun.worklogs.models import LogAttachment, WorkLog
 
 PREFIX = "/api/v1"
 
@@ -69,6 +77,19 @@ def the_last_quarter():
     ]
 
 
+@dataclass(frozen=True)
+class Nested:
+    """A record whose path also names its parent: `parents` maps a path argument to the
+    record's field that fills it (an attachment's log)."""
+
+    filler: Scoped
+    parents: dict
+
+
+def attachments_of_logs_in_scope(user):
+    return LogAttachment.objects.filter(log__in=scoped(user, WorkLog.objects.all()).values("pk"))
+
+
 # "METHOD path" -> how to fill its arguments (operations with none need no entry)
 DECLARED = {
     "GET /teams/{team_id}": Scoped(Team, kwarg="team_id"),
@@ -83,6 +104,19 @@ DECLARED = {
             extra=the_last_quarter,
         ),
         field="code",
+    ),
+    "GET /worklogs/{log_id}/attachments": Scoped(WorkLog, kwarg="log_id"),
+    "GET /worklogs/{log_id}/attachments/{attachment_id}": Nested(
+        Scoped(LogAttachment, kwarg="attachment_id", reach=attachments_of_logs_in_scope),
+        parents={"log_id": "log_id"},
+    ),
+    "GET /funds/teams/{team_id}/ledger": Scoped(Team, kwarg="team_id"),
+    "GET /funds/expenses/{expense_id}": Scoped(Expense, kwarg="expense_id"),
+    "GET /assessments/{year}/cadres/{cadre_id}": Scoped(
+        Cadre, kwarg="cadre_id", own=own_cadre_first, extra=assessed_year
+    ),
+    "GET /assessments/{year}/counties/{county_id}": Scoped(
+        Region, kwarg="county_id", reach=counties_where_a_team_is_in_scope, extra=assessed_year
     ),
 }
 

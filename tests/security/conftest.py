@@ -38,18 +38,22 @@ def matrix_cast(ids_apart, cast, settings, tmp_path):
     """The cast with one record of each kind the pages take by id, for both counties."""
     from datetime import timedelta
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
+    from tests.funds_cast import PDF
     from zhucun.stationing.services import leave_request_submit
     from zhucun.worklogs.models import RectificationNotice, WorkLog
+    from zhucun.worklogs.services import log_attachment_add
 
     now = timezone.now()
     day = timezone.localdate() - timedelta(days=3)
+    logs = {}
     for cadre, username, issuer in (
         (cast.member, "alice", "team"),
         (cast.other_leader, "oscar", "town"),
     ):
-        WorkLog.objects.create(
+        logs[cadre.user.username] = WorkLog.objects.create(
             cadre=cadre,
             day=day,
             tasks=[1],
@@ -70,7 +74,13 @@ def matrix_cast(ids_apart, cast, settings, tmp_path):
         leave_request_submit(
             user=cast.users[username], cadre=cadre, start=today, end=today, reason="家中有事"
         )
-    settings.MEDIA_ROOT = tmp_path  # receipts of the cast's expenses
+    settings.MEDIA_ROOT = tmp_path  # receipts of the cast's expenses, log attachments
+    for username, log in logs.items():
+        log_attachment_add(
+            actor=cast.users[username],
+            work_log=log,
+            upload=SimpleUploadedFile("会议签到表.pdf", PDF),
+        )
     _records_of_the_later_pages(cast)
     return cast
 
