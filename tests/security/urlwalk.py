@@ -26,7 +26,7 @@ from zhucun.api.models import ApiToken
 from zhucun.approvals.models import Delegation, Request, Step
 from zhucun.assessment.models import FinalResult, Inspection
 from zhucun.care.models import ExemplaryCase
-from zhucun.dashboards.records import FIGURES
+from zhucun.dashboards.records import ASSESSMENT_FIGURES, FIGURES
 from zhucun.dashboards.reports import BUILDERS
 from zhucun.funds.models import Expense
 from zhucun.households.models import Household
@@ -164,7 +164,10 @@ DECLARED |= {
     "dashboards:region": Scoped(Region),
     "dashboards:team": Scoped(Team),
     "dashboards:region_records": Scoped(Region, extra=each("figure", FIGURES)),
-    "dashboards:team_records": Scoped(Team, extra=each("figure", FIGURES)),
+    # A team's board has no assessment progress (that is per county, town and team row)
+    "dashboards:team_records": Scoped(
+        Team, extra=each("figure", [f for f in FIGURES if f not in ASSESSMENT_FIGURES])
+    ),
     "dashboards:report": Scoped(Region, extra=each("name", BUILDERS)),
 }
 
