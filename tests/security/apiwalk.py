@@ -10,9 +10,11 @@ DECLARED (the same fillers as the pages); the test that checks it fails otherwis
 import re
 from dataclasses import dataclass
 from datetime import date
+from io import BytesIO
 
 from django.test import Client
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from tests.security.urlwalk import (
     Scoped,
@@ -135,7 +137,18 @@ def bearer(user) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def body_of(response) -> str:
-    if response.streaming:
-        return b"".join(response.streaming_content).decode(errors="replace")
-    return response.content.decode(errors="replace")
+    """The text a person would read in the answer: a spreadsheet's cells, else the body."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith(XLSX):
+        # The file is compressed: the numbers are only visible in its cells.
+        book = load_workbook(BytesIO(raw), read_only=True)
+        return "\n".join(
+            "\t".join("" if value is None else str(value) for value in row)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
+    return raw.decode(errors="replace")

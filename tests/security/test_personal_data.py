@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests import factories as f
-from tests.security.apiwalk import bearer, body_of
+from tests.security.apiwalk import XLSX, bearer, body_of
 from tests.security.login_steps import VerifiedClient
 from tests.security.test_api_permission_matrix import READS, calls_for
 from tests.security.test_permission_matrix import CAST, PAGES, urls_for
@@ -37,6 +37,21 @@ def test_the_patterns_would_find_a_full_number_if_one_were_shown(cast):
     assert full_numbers_in(f"{cast.leader.id_number_masked} {cast.leader.phone_masked}") == set()
 
 
+def test_the_sweep_reads_the_cells_of_a_spreadsheet_answer(cast):
+    # Given an .xlsx answer (compressed: its bytes never show a number as text)
+    from django.http import HttpResponse
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["艾青", cast.leader.id_number])
+    raw = BytesIO()
+    book.save(raw)
+    response = HttpResponse(raw.getvalue(), content_type=XLSX)
+    assert cast.leader.id_number.encode() not in response.content
+    # Then the sweep reads its cells and would find the full number
+    assert full_numbers_in(body_of(response)) == {cast.leader.id_number}
+
+
 @pytest.mark.parametrize("username", CAST)
 def test_no_page_shows_a_full_id_number_or_phone_by_default(matrix_cast, username):
     cast = matrix_cast
@@ -52,8 +67,11 @@ def test_no_page_shows_a_full_id_number_or_phone_by_default(matrix_cast, usernam
         for label, url in urls_for(page, fill, user):
             response = client.get(url)  # GET only: the "show" action is a POST
             body = body_of(response)
-            # Then no full ID number or phone is in it
+            # Then no full ID number or phone is in it, nor in the page's own Excel export
             assert full_numbers_in(body) == set(), f"{username} → {name} ({label})"
+            if response.status_code == 200 and "format=xlsx" in body:
+                exported = body_of(client.get(url, {"format": "xlsx"}))
+                assert full_numbers_in(exported) == set(), f"{username} → {name} xlsx ({label})"
 
 
 @pytest.mark.parametrize("username", CAST)
