@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Run one section of `make bench` and print its figures as one JSON line."
 
     def add_arguments(self, parser):
-        parser.add_argument("section", choices=["schema", "build", "engine", "pages", "import", "write"])
+        parser.add_argument(
+            "section", choices=["schema", "build", "engine", "pages", "import", "write"]
+        )
         parser.add_argument("--scale", type=float, default=1.0)
 
     def handle(self, *args, section, scale, **options):
