@@ -6,14 +6,20 @@ Only days already past are facts: a month still running is computed up to
 yesterday (the calendar marks today without evidence and later days unknown).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from django.db.models import Q
 
 from zhucun.allowances.models import AllowanceRate
 from zhucun.org.models import Cadre
-from zhucun.policy.allowances import ARTICLE, Rates, month_bounds, weeks_window
+from zhucun.policy.allowances import (
+    ARTICLE,
+    MonthAllowance,
+    Rates,
+    month_bounds,
+    weeks_window,
+)
 from zhucun.policy.allowances import allowance_of as _allowance_of
 from zhucun.stationing.calendar import statuses_for
 from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment
@@ -21,20 +27,11 @@ from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment
 __all__ = ["ARTICLE", "CadreAllowance", "Rates", "Sheet", "month_bounds", "weeks_window"]
 
 
-@dataclass(frozen=True)
-class CadreAllowance:
-    cadre: Cadre
-    stationed_days: int
-    weeks: int
-    months: int
-    living_fen: int
-    transport_fen: int
-    communication_fen: int
-    stationed_dates: tuple[date, ...]
+@dataclass(frozen=True, kw_only=True)
+class CadreAllowance(MonthAllowance):
+    """The rule's month for one cadre: a line of the sheet."""
 
-    @property
-    def total_fen(self) -> int:
-        return self.living_fen + self.transport_fen + self.communication_fen
+    cadre: Cadre
 
 
 @dataclass
@@ -61,14 +58,7 @@ def allowance_of(cadre, statuses: dict, first: date, last: date, rates: Rates) -
     """One cadre's month from their calendar (statuses cover the month and weeks_window)."""
     month = _allowance_of(statuses, first, last, rates)
     return CadreAllowance(
-        cadre=cadre,
-        stationed_days=month.stationed_days,
-        weeks=month.weeks,
-        months=month.months,
-        living_fen=month.living_fen,
-        transport_fen=month.transport_fen,
-        communication_fen=month.communication_fen,
-        stationed_dates=month.stationed_dates,
+        cadre=cadre, **{f.name: getattr(month, f.name) for f in fields(MonthAllowance)}
     )
 
 
