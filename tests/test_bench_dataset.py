@@ -76,3 +76,19 @@ def test_the_bench_only_endpoint_is_not_routed_unless_enabled(client):
     response = client.post("/bench/ping/")
     # then there is no such page.
     assert response.status_code == 404
+
+
+def test_every_page_the_bench_measures_opens_for_its_login(db, settings):
+    # Given the benchmark city (the demo logins are part of it)
+    from zhucun.bench import sections
+
+    settings.ALLOWED_HOSTS = ["localhost"]
+    build_bench_city(scale=SCALE, seed=1, today=TODAY)
+    # When the bench opens each page once, as the login it names
+    figures = sections.pages(repeats=1)
+    # Then every page answered (pages() raises otherwise) and was measured,
+    # the city's and the team leader's boards among them
+    assert {"county_dashboard", "city_dashboard", "leader_dashboard", "county_export"} <= set(
+        figures
+    )
+    assert all(f["queries"] > 0 and f["median_ms"] > 0 for f in figures.values())
