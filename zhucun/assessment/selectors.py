@@ -6,12 +6,25 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import get_scoped_or_404, scope_for, scoped
 from zhucun.assessment.cohort import Cohort, county_cohort
 from zhucun.assessment.explanation import explanation_dict
 from zhucun.assessment.membership import assessing_county_id
 from zhucun.assessment.models import AssessmentYear, FinalResult
 from zhucun.org.models import Cadre, Region
+
+# Who reads assessments; of them, the offices that read every cadre in their scope
+# (a plain member reads only their own).
+VIEWERS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER)
+OVERSEERS = frozenset({Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER})
+
+
+def own_only(user, cadre_id: int) -> None:
+    """A plain member reads only their own assessment, not their team mates' (404 otherwise)."""
+    scope = scope_for(user)
+    if not scope.everything and not (scope.roles & OVERSEERS) and scope.cadre_id != cadre_id:
+        raise Http404
 
 
 def county_in_scope(user, county_id: int) -> Region:

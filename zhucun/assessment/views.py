@@ -23,19 +23,11 @@ from zhucun.errors import ServiceError
 from zhucun.org.models import Cadre, Region
 from zhucun.policy.assessment import CONTENTS
 
-VIEWERS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER)
-OVERSEERS = frozenset({Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER})
+VIEWERS, OVERSEERS = selectors.VIEWERS, selectors.OVERSEERS
 
 
 def _last_year(today: date) -> int:
     return today.year - 1
-
-
-def _own_only(request, cadre_id: int) -> None:
-    """A plain member reads only their own assessment, not their team mates'."""
-    scope = scope_for(request.user)
-    if not scope.everything and not (scope.roles & OVERSEERS) and scope.cadre_id != cadre_id:
-        raise Http404
 
 
 @allow(*VIEWERS)
@@ -98,7 +90,7 @@ def county_year(request, year: int, county_id: int):
 
 @allow(*VIEWERS)
 def explain(request, year: int, cadre_id: int):
-    _own_only(request, cadre_id)
+    selectors.own_only(request.user, cadre_id)
     found = selectors.cadre_year(request.user, cadre_id, year, today=timezone.localdate())
     scope = scope_for(request.user)
     return render(
@@ -126,7 +118,7 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
 @allow(*VIEWERS)
 def cadre_facts(request, year: int, cadre_id: int):
     """下载事实JSON: the cadre-year in the input format of `python -m zhucun.policy evaluate`."""
-    _own_only(request, cadre_id)
+    selectors.own_only(request.user, cadre_id)
     found = selectors.cadre_year(request.user, cadre_id, year, today=timezone.localdate())
     if found.final is not None:
         data = found.final.facts

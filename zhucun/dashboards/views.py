@@ -11,8 +11,7 @@ from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import get_scoped_or_404, scope_for
 from zhucun.approvals.selectors import pending_steps
-from zhucun.assessment.selectors import cadre_year
-from zhucun.assessment.views import OVERSEERS, VIEWERS
+from zhucun.assessment.selectors import VIEWERS, cadre_year, own_only
 from zhucun.exports.xlsx import exporter_unit, xlsx_response
 from zhucun.org.models import Level, Region, Unit
 from zhucun.reports.periods import LATE
@@ -240,10 +239,7 @@ def report(request, pk, name):
 @allow(*VIEWERS)
 def assessment_form(request, year, cadre_id):
     """考核登记表: one cadre's year as the assessment selector gives it, printable and .xlsx."""
-    scope = scope_for(request.user)
-    # A plain member reads only their own form, as on the assessment pages.
-    if not scope.everything and not (scope.roles & OVERSEERS) and scope.cadre_id != cadre_id:
-        raise Http404
+    own_only(request.user, cadre_id)  # a plain member reads only their own form
     today = timezone.localdate()
     found = cadre_year(request.user, cadre_id, year, today=today)
     form = registration_form(found)

@@ -18,7 +18,7 @@ from zhucun.api.listing import PageQuery, paginate
 from zhucun.api.schemas import CadreRef
 from zhucun.assessment import selectors
 from zhucun.assessment.cohort import county_cohort
-from zhucun.assessment.views import VIEWERS, _own_only
+from zhucun.assessment.selectors import VIEWERS, own_only
 
 router = Router(tags=["年度考核"])
 
@@ -87,7 +87,7 @@ def _check(c: dict) -> dict:
 )
 @allow_api(*VIEWERS)
 def cadre_year(request, path: Path[YearPath], cadre_id: int):
-    _own_only(request, cadre_id)
+    own_only(request.user, cadre_id)
     found = selectors.cadre_year(request.user, cadre_id, path.year, today=timezone.localdate())
     d = found.data
     return {
