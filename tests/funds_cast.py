@@ -33,3 +33,22 @@ def fund(cast, amount_fen=500000, *, year=2026, source=Source.PROVINCE, team=Non
         disbursed_on=date(year, 1, 10),
         today=date(year, 12, 31),
     )
+
+
+def funded_teams(cast, n, *, year=2026):
+    """n more teams in the cast's town, each with a funded ledger (for query counts at two sizes)."""
+    from zhucun.org.models import Region
+
+    for i in range(n):
+        village = Region.objects.create(
+            code=f"610124100{300 + i:03d}",
+            name=f"增村{i}",
+            level="village",
+            parent=cast.town,
+            city=cast.city,
+            county=cast.county,
+            town=cast.town,
+            is_poor=True,
+        )
+        team = f.TeamFactory(village=village, lead_unit=cast.unit)
+        fund(cast, 10_000 + i, team=team, year=year)

@@ -8,12 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests import factories as f
-from tests.funds_cast import PDF, fund, mayor, receipt
+from tests.funds_cast import PDF, fund, funded_teams, mayor, receipt
 from zhucun.approvals.services import step_decide
 from zhucun.funds.models import Ledger
 from zhucun.funds.services import expense_submit
-from zhucun.org.models import Region
 
 TODAY = date(2026, 6, 30)
 BOOKED = timezone.localdate()
@@ -175,27 +173,11 @@ def test_the_town_records_its_check_of_a_ledger(cast, login):
     assert (review.balance_fen, review.reviewed_by) == (50_000, cast.users["ed"])
 
 
-def _more_teams(cast, n):
-    for i in range(n):
-        village = Region.objects.create(
-            code=f"610124100{300 + i:03d}",
-            name=f"增村{i}",
-            level="village",
-            parent=cast.town,
-            city=cast.city,
-            county=cast.county,
-            town=cast.town,
-            is_poor=True,
-        )
-        team = f.TeamFactory(village=village, lead_unit=cast.unit)
-        fund(cast, 10_000 + i, team=team)
-
-
 @pytest.mark.parametrize("extra", [1, 12])
 def test_the_ledger_list_needs_a_bounded_number_of_queries(
     cast, client, extra, django_assert_max_num_queries
 ):
-    _more_teams(cast, extra)
+    funded_teams(cast, extra)
     client.force_login(cast.users["dora"])
     with django_assert_max_num_queries(12):
         response = client.get(reverse("funds:ledger_list") + "?year=2026")

@@ -7,13 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests import factories as f
-from tests.funds_cast import PDF, PNG, fund, mayor
+from tests.funds_cast import PDF, PNG, fund, funded_teams, mayor
 from zhucun.allowances.services import rates_set
 from zhucun.errors import ServiceError
 from zhucun.funds.models import Expense, Ledger
 from zhucun.funds.receipts import checked_receipt
-from zhucun.org.models import Region
 from zhucun.stationing.models import CheckIn
 from zhucun.uploads import max_bytes
 
@@ -224,27 +222,11 @@ def test_only_stationed_cadres_have_own_allowances(cast, bearer, who):
     assert bearer(cast.users[who]).get("/api/v1/me/allowances").status_code == 403
 
 
-def _more_teams(cast, n):
-    for i in range(n):
-        village = Region.objects.create(
-            code=f"6101249{i:05d}",
-            name=f"增村{i}",
-            level="village",
-            parent=cast.town,
-            city=cast.city,
-            county=cast.county,
-            town=cast.town,
-            is_poor=True,
-        )
-        team = f.TeamFactory(village=village, lead_unit=cast.unit)
-        fund(cast, 10_000 + i, team=team, year=YEAR)
-
-
 @pytest.mark.parametrize("extra", [1, 12])
 def test_the_ledger_list_needs_a_bounded_number_of_queries(
     cast, bearer, extra, django_assert_max_num_queries
 ):
-    _more_teams(cast, extra)
+    funded_teams(cast, extra, year=YEAR)
     client = bearer(cast.users["dora"])
     with django_assert_max_num_queries(8):
         response = client.get(f"/api/v1/funds/ledgers?year={YEAR}")
