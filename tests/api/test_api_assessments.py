@@ -65,17 +65,7 @@ def test_a_finalised_year_reads_from_the_archive(cast, bearer):
 
 @pytest.mark.parametrize(
     "user, status",
-    [
-        ("dora", 200),  # the county assessing bob
-        ("gus", 200),  # the city
-        ("ed", 200),  # the town where he is stationed
-        ("fay", 200),  # his dispatching unit
-        ("alice", 200),  # his team leader
-        ("bob", 200),  # himself
-        ("oscar", 404),  # another county
-        ("olga", 404),  # another county's team leader
-        ("carol", 403),  # a household cadre only
-    ],
+    b.MEMBER_ASSESSMENT_ACCESS,
 )
 def test_a_cadres_year_reads_as_the_page_per_role(cast, bearer, user, status):
     b.whole_team(cast)

@@ -143,3 +143,17 @@ def whole_team(cast, *, contents=GOOD):
         attend(cadre)
         score(cast, cadre, annual=contents)
     return [cast.leader, cast.member]
+
+
+# Who may read bob's (cast.member's) assessment, on the pages and by the API alike.
+MEMBER_ASSESSMENT_ACCESS = [
+    ("dora", 200),  # the county assessing bob
+    ("gus", 200),  # the city
+    ("ed", 200),  # the town where he is stationed
+    ("fay", 200),  # his dispatching unit
+    ("alice", 200),  # his team leader
+    ("bob", 200),  # himself
+    ("oscar", 404),  # another county
+    ("olga", 404),  # another county's team leader
+    ("carol", 403),  # a household cadre only: no assessments
+]

@@ -45,17 +45,7 @@ def test_the_county_page_and_an_explanation_stay_within_a_query_budget(
 
 @pytest.mark.parametrize(
     "user, status",
-    [
-        ("dora", 200),  # the county assessing bob
-        ("gus", 200),  # the city
-        ("ed", 200),  # the town where he is stationed
-        ("fay", 200),  # his dispatching unit
-        ("alice", 200),  # his team leader
-        ("bob", 200),  # himself
-        ("oscar", 404),  # another county
-        ("olga", 404),  # another county's team leader
-        ("carol", 403),  # a household cadre only: no assessment pages
-    ],
+    b.MEMBER_ASSESSMENT_ACCESS,
 )
 def test_a_cadres_explanation_and_facts_are_seen_only_within_scope(cast, client, user, status):
     b.whole_team(cast)
