@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests import factories as f
 from tests.browser.conftest import PHONE, log_in, screenshot
@@ -32,7 +33,9 @@ def test_a_household_cadre_does_a_weeks_work_on_a_phone(cast, page_at):
 
     # When he opens his households and records a phone inquiry for each, and a home visit
     page.get_by_role("link", name="我的结对户").click()
-    assert page.locator(".household-card").count() == 2 and _fits(page)
+    # The click only waits for the navigation to start: wait for the cards before counting
+    expect(page.locator(".household-card")).to_have_count(2)
+    assert _fits(page)
     screenshot(page, "cadre-week-households-phone")
     for name, day in (("韩家户", days[0]), ("魏家户", days[1])):
         card = page.locator(".household-card", has_text=name)
