@@ -236,9 +236,13 @@ def check_in(
     if (lat is None) != (lon is None):
         raise ServiceError(ErrorCode.INVALID, "位置须同时包含经度和纬度。", field="location")
     assignment = _assignment_on(cadre, day)
-    with transaction.atomic():
+    # No savepoint when called inside a caller's transaction (the API's
+    # exactly-once ledger): nothing here is caught and retried, a failure
+    # fails the caller's transaction either way.
+    with transaction.atomic(savepoint=False):
         existing = CheckIn.objects.filter(cadre=cadre, day=day).first()
         if existing is not None:
+            existing.cadre = cadre  # the same row: the answer names the cadre
             return existing, False
         record = CheckIn.objects.create(
             cadre=cadre,

@@ -101,8 +101,11 @@ def log_save(
     )
     if len(households) != len(wanted):
         raise ServiceError(ErrorCode.NOT_FOUND, "涉及贫困户:含有您无权查看的户", field="households")
-    with transaction.atomic():
+    # No savepoint when called inside a caller's transaction (the API's
+    # exactly-once ledger): nothing here is caught and retried.
+    with transaction.atomic(savepoint=False):
         entry = WorkLog.objects.select_for_update().filter(cadre_id=cadre_id, day=day).first()
+        created = entry is None
         if entry is None:
             entry = WorkLog.objects.create(
                 cadre_id=cadre_id,
@@ -136,7 +139,8 @@ def log_save(
                 ]
             )
             event = "worklog.amend"
-        entry.households.set(households)
+        if households or not created:  # a new log has no households to compare with
+            entry.households.set(households)
         LogRevision.objects.create(
             log=entry,
             number=entry.revisions,
