@@ -67,6 +67,31 @@ def _tokens(count: int) -> list[str]:
     return tokens
 
 
+def api_writes(tokens: list[str]):
+    """The write path's requests: client n's i-th request, a check-in or a log save in turn.
+
+    (method, path, body, headers) as http.client sends them; each client is one
+    cadre with its bearer token.
+    """
+    today = timezone.localdate().isoformat()
+    run = uuid.uuid4().hex[:8]  # keys of an earlier run on this database are not resends
+
+    def submit(n: int, i: int):
+        headers = {
+            "Content-Type": "application/json",
+            "Host": "localhost",
+            "Authorization": f"Bearer {tokens[n % len(tokens)]}",
+            # A new key per request: each is a new write, not a resend.
+            "Idempotency-Key": f"bench-{run}-{n}-{i}",
+        }
+        if i % 2 == 0:
+            return "POST", "/api/v1/checkins", b"{}", headers
+        body = {"day": today, "tasks": [1, 3], "content": f"入户走访结对户,第{i}次修改"}
+        return "POST", "/api/v1/worklogs", json.dumps(body).encode(), headers
+
+    return submit
+
+
 def _run(port: int, make_request, clients: int, seconds: float = SECONDS) -> dict:
     deadline = time.perf_counter() + seconds
     latencies: list[float] = []
@@ -153,21 +178,7 @@ def write_path() -> dict:
         def ping(n, i):
             return "POST", f"/bench/ping/?client={n}", b"", form
 
-        today = timezone.localdate().isoformat()
-        run = uuid.uuid4().hex[:8]  # keys of an earlier run on this database are not resends
-
-        def submit(n, i):
-            headers = {
-                "Content-Type": "application/json",
-                "Host": "localhost",
-                "Authorization": f"Bearer {tokens[n % len(tokens)]}",
-                # A new key per request: each is a new write, not a resend.
-                "Idempotency-Key": f"bench-{run}-{n}-{i}",
-            }
-            if i % 2 == 0:
-                return "POST", "/api/v1/checkins", b"{}", headers
-            body = {"day": today, "tasks": [1, 3], "content": f"入户走访结对户,第{i}次修改"}
-            return "POST", "/api/v1/worklogs", json.dumps(body).encode(), headers
+        submit = api_writes(tokens)
 
         _run(port, ping, 4, seconds=1.0)  # warm the workers up
         baseline = _run(port, ping, CLIENTS)
