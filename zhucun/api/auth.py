@@ -16,8 +16,10 @@ class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 100:
             return None
+        # The user's cadre comes in the same query: the scope (and every stationed
+        # cadre's write) reads request.user.cadre right after.
         found = (
-            ApiToken.objects.select_related("user")
+            ApiToken.objects.select_related("user__cadre")
             .filter(digest=token_digest(token), revoked_at__isnull=True, user__is_active=True)
             .first()
         )

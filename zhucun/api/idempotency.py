@@ -26,6 +26,7 @@ from django.http import HttpResponse
 from ninja import Header
 
 from zhucun.api.models import IdempotencyRecord
+from zhucun.audit import log
 from zhucun.errors import ErrorCode, ServiceError
 
 IdempotencyKey = Annotated[
@@ -90,12 +91,17 @@ def _replay(user, key: str, fingerprint: str) -> HttpResponse | None:
 def once(request, key: str | None, write, schema) -> HttpResponse:
     """Run `write()` -> (status, data) at most once per (user, key); answer as `schema`."""
     fingerprint = request_fingerprint(request) if key else ""
+    if key:
+        # Looked up before the write's transaction, which holds only what must be
+        # in it (on SQLite it holds the database's write lock from its start).
+        # A request with this key committing meanwhile is caught by the unique
+        # constraint below, and its answer is the answer.
+        replay = _replay(request.user, key, fingerprint)
+        if replay is not None:
+            return replay
     try:
-        with transaction.atomic():
-            if key:
-                replay = _replay(request.user, key, fingerprint)
-                if replay is not None:
-                    return replay
+        # The audit records of the write are chained last, just before the commit.
+        with transaction.atomic(), log.chained_at_end():
             status, data = write()
             body = schema.model_validate(data).model_dump(mode="json", by_alias=True)
             text = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False)

@@ -1,12 +1,18 @@
 """Writing audit records: called inside the service's transaction, so a write
 and its audit record are saved together or not at all."""
 
+import threading
+from contextlib import contextmanager
+
 from django.db import transaction
 from django.utils import timezone
 
 from zhucun.audit.models import AuditEvent, ChainHead
 
 GENESIS = "0" * 64
+
+# Records waiting for the end of a `chained_at_end()` block, per thread.
+_waiting = threading.local()
 
 
 def record(
@@ -23,29 +29,70 @@ def record(
 
     `actor_name` names who acted when there is no account (a failed login
     records the username that was tried).
+
+    Inside a `chained_at_end()` block the record is appended when the block
+    ends (the same object is returned, saved then).
     """
-    with transaction.atomic():
+    entry = AuditEvent(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=(actor_name if actor_name is not None else getattr(actor, "username", "")) or "",
+        address=address,
+        event=event,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        outcome=outcome,
+        detail=detail or {},
+    )
+    waiting = getattr(_waiting, "entries", None)
+    if waiting is not None:
+        waiting.append(entry)
+    else:
+        _append([entry])
+    return entry
+
+
+@contextmanager
+def chained_at_end():
+    """Append the records made inside this block when it ends, not when each is made.
+
+    Use it just inside a transaction (`with transaction.atomic(), chained_at_end():`):
+    the records are still saved in that transaction, but the chain head's row
+    lock, which every audited write in the system waits for, is taken only
+    for the last statements before the commit instead of from the record to
+    the commit. If the block raises, its records are dropped with the
+    transaction that rolls back.
+    """
+    if getattr(_waiting, "entries", None) is not None:
+        yield  # nested: the outer block appends
+        return
+    _waiting.entries = []
+    try:
+        yield
+        entries = _waiting.entries
+    finally:
+        _waiting.entries = None
+    if entries:
+        _append(entries)
+
+
+def _append(entries: list[AuditEvent]) -> None:
+    # No savepoint: a failure here fails the caller's whole transaction anyway,
+    # and a savepoint is two more statements while holding the chain head.
+    with transaction.atomic(savepoint=False):
         head, _ = ChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"hash": GENESIS}
         )
-        entry = AuditEvent(
-            at=timezone.now(),
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_name=(actor_name if actor_name is not None else getattr(actor, "username", ""))
-            or "",
-            address=address,
-            event=event,
-            object_type=obj._meta.label if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            outcome=outcome,
-            detail=detail or {},
-            previous_hash=head.hash,
-        )
-        entry.hash = entry.compute_hash()
-        entry.save()
-        head.hash = entry.hash
+        previous = head.hash
+        for entry in entries:
+            # Stamped under the lock, so time order is chain order (retention
+            # purges a prefix of the chain by time).
+            entry.at = timezone.now()
+            entry.previous_hash = previous
+            entry.hash = entry.compute_hash()
+            entry.save()
+            previous = entry.hash
+        head.hash = previous
         head.save(update_fields=["hash"])
-        return entry
 
 
 def verify_chain() -> list[str]:

@@ -2,14 +2,16 @@
 
 Two runs against the same stack (same settings, same workers, same database):
 the bench-only minimal endpoint (one indexed insert), then cadres' check-ins
-and work logs through the page endpoints (POST with session and CSRF token,
-calling the same services the JSON API will call). Each run is bounded in
-time and in number of requests.
+and work logs through the JSON API (/api/v1/checkins, /api/v1/worklogs), each
+client a stationed cadre with its own bearer token, each request with its own
+Idempotency-Key as a phone sends it. Each run is bounded in time and in number
+of requests.
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import socket
 import statistics
@@ -17,10 +19,9 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
-from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -28,7 +29,6 @@ CLIENTS = 32
 WORKERS = 4
 SECONDS = 6.0
 MAX_REQUESTS = 4000
-CSRF_SECRET = "benchbenchbenchbenchbenchbench32"  # 32 characters: Django's unmasked secret
 
 
 def _free_port() -> int:
@@ -37,10 +37,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _sessions(count: int) -> list[str]:
-    """Session cookies of `count` stationed cadres on post today, each given a login."""
+def _tokens(count: int) -> list[str]:
+    """Bearer tokens of `count` stationed cadres on post today, made as a user makes one."""
     from zhucun.accounts.models import User
-    from zhucun.bench.sections import _verified_client
+    from zhucun.api.services import api_token_create
     from zhucun.org.models import Cadre
     from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment
 
@@ -52,7 +52,7 @@ def _sessions(count: int) -> list[str]:
         .values_list("cadre_id", flat=True)
         .distinct()[:count]
     )
-    cookies = []
+    tokens = []
     for cadre in Cadre.objects.filter(pk__in=cadre_ids).select_related("user"):
         user = cadre.user
         if user is None:
@@ -62,15 +62,41 @@ def _sessions(count: int) -> list[str]:
             user.save()
             cadre.user = user
             cadre.save(update_fields=["user"])
-        client = _verified_client(user)
-        cookies.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
-    return cookies
+        _token, raw = api_token_create(user=user, name="基准测试客户端")
+        tokens.append(raw)
+    return tokens
+
+
+def api_writes(tokens: list[str]):
+    """The write path's requests: client n's i-th request, a check-in or a log save in turn.
+
+    (method, path, body, headers) as http.client sends them; each client is one
+    cadre with its bearer token.
+    """
+    today = timezone.localdate().isoformat()
+    run = uuid.uuid4().hex[:8]  # keys of an earlier run on this database are not resends
+
+    def submit(n: int, i: int):
+        headers = {
+            "Content-Type": "application/json",
+            "Host": "localhost",
+            "Authorization": f"Bearer {tokens[n % len(tokens)]}",
+            # A new key per request: each is a new write, not a resend.
+            "Idempotency-Key": f"bench-{run}-{n}-{i}",
+        }
+        if i % 2 == 0:
+            return "POST", "/api/v1/checkins", b"{}", headers
+        body = {"day": today, "tasks": [1, 3], "content": f"入户走访结对户,第{i}次修改"}
+        return "POST", "/api/v1/worklogs", json.dumps(body).encode(), headers
+
+    return submit
 
 
 def _run(port: int, make_request, clients: int, seconds: float = SECONDS) -> dict:
     deadline = time.perf_counter() + seconds
     latencies: list[float] = []
     errors = [0]
+    failures: dict[str, int] = {}  # status (or "connection") -> count, to tell why
     lock = threading.Lock()
 
     def worker(n: int):
@@ -88,15 +114,17 @@ def _run(port: int, make_request, clients: int, seconds: float = SECONDS) -> dic
                 response = conn.getresponse()
                 response.read()
                 conn.close()
-                ok = response.status in (200, 302)
+                status = str(response.status)
+                ok = response.status in (200, 201)
             except OSError:
-                ok = False
+                status, ok = "connection", False
             elapsed = time.perf_counter() - started
             with lock:
                 if ok:
                     latencies.append(elapsed)
                 else:
                     errors[0] += 1
+                    failures[status] = failures.get(status, 0) + 1
 
     started = time.perf_counter()
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
@@ -110,6 +138,7 @@ def _run(port: int, make_request, clients: int, seconds: float = SECONDS) -> dic
     return {
         "requests": count,
         "errors": errors[0],
+        "failures": failures,
         "rps": round(count / wall, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if count else None,
         "p99_ms": round(latencies[min(count - 1, int(count * 0.99))] * 1000, 1) if count else None,
@@ -117,7 +146,7 @@ def _run(port: int, make_request, clients: int, seconds: float = SECONDS) -> dic
 
 
 def write_path() -> dict:
-    cookies = _sessions(CLIENTS)
+    tokens = _tokens(CLIENTS)
     connection.close()  # gunicorn's workers write to the same database
     port = _free_port()
     env = {**os.environ, "ZHUCUN_BENCH_ENDPOINTS": "true"}
@@ -149,22 +178,7 @@ def write_path() -> dict:
         def ping(n, i):
             return "POST", f"/bench/ping/?client={n}", b"", form
 
-        today = timezone.localdate().isoformat()
-
-        def submit(n, i):
-            headers = {
-                **form,
-                "Cookie": f"{settings.SESSION_COOKIE_NAME}={cookies[n % len(cookies)]}; "
-                f"{settings.CSRF_COOKIE_NAME}={CSRF_SECRET}",
-                "X-CSRFToken": CSRF_SECRET,
-            }
-            if i % 2 == 0:
-                return "POST", "/teams/me/check-in/", b"", headers
-            body = urlencode(
-                {"day": today, "tasks": ["1", "3"], "content": f"入户走访结对户,第{i}次修改"},
-                doseq=True,
-            ).encode()
-            return "POST", "/worklogs/write/", body, headers
+        submit = api_writes(tokens)
 
         _run(port, ping, 4, seconds=1.0)  # warm the workers up
         baseline = _run(port, ping, CLIENTS)
@@ -176,7 +190,7 @@ def write_path() -> dict:
         "clients": CLIENTS,
         "gunicorn_workers": WORKERS,
         "seconds_per_run": SECONDS,
-        "via": "page endpoints (POST + session + CSRF); /api/v1/ not on main yet",
+        "via": "/api/v1/checkins + /api/v1/worklogs, bearer token per cadre, Idempotency-Key",
         "minimal": baseline,
         "checkins_and_logs": writes,
         "ratio": round(writes["rps"] / baseline["rps"], 2) if baseline["rps"] else None,

@@ -209,6 +209,23 @@ def _assignment_on(cadre: Cadre, day: date, field: str = "day") -> Assignment:
     return assignment
 
 
+def _assignment_id_on(cadre: Cadre, day: date) -> int:
+    """The id of the assignment `_assignment_on` finds, without loading its team and
+    village (four joins): a check-in needs only the id, and it is the hottest write."""
+    found = (
+        Assignment.objects.filter(cadre=cadre, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .order_by("-start")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        raise ServiceError(
+            ErrorCode.OUTSIDE_ASSIGNMENT, f"{day} 不在您的驻村任职期间内。", field="day"
+        )
+    return found
+
+
 def _coordinate(value, low, high, label):
     if value in (None, ""):
         return None
@@ -235,14 +252,18 @@ def check_in(
     lon = _coordinate(longitude, Decimal(-180), Decimal(180), "经度")
     if (lat is None) != (lon is None):
         raise ServiceError(ErrorCode.INVALID, "位置须同时包含经度和纬度。", field="location")
-    assignment = _assignment_on(cadre, day)
-    with transaction.atomic():
+    assignment_id = _assignment_id_on(cadre, day)
+    # No savepoint when called inside a caller's transaction (the API's
+    # exactly-once ledger): nothing here is caught and retried, a failure
+    # fails the caller's transaction either way.
+    with transaction.atomic(savepoint=False):
         existing = CheckIn.objects.filter(cadre=cadre, day=day).first()
         if existing is not None:
+            existing.cadre = cadre  # the same row: the answer names the cadre
             return existing, False
         record = CheckIn.objects.create(
             cadre=cadre,
-            assignment=assignment,
+            assignment_id=assignment_id,
             day=day,
             at=now,
             latitude=lat,

@@ -34,15 +34,19 @@ def _own_cadre(actor) -> int:
     return cadre_id
 
 
-def _assignment_on(cadre_id: int, day: date) -> Assignment:
-    assignment = (
-        Assignment.objects.filter(cadre_id=cadre_id, start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
-        .select_related("team")
-        .first()
+OUTSIDE_ASSIGNMENT = "日期:不在您的驻村任职期间"
+
+
+def _assignments_on(cadre_id: int, day: date):
+    return Assignment.objects.filter(cadre_id=cadre_id, start__lte=day).filter(
+        Q(end__isnull=True) | Q(end__gte=day)
     )
+
+
+def _assignment_on(cadre_id: int, day: date) -> Assignment:
+    assignment = _assignments_on(cadre_id, day).select_related("team").first()
     if assignment is None:
-        raise ServiceError(ErrorCode.OUTSIDE_ASSIGNMENT, "日期:不在您的驻村任职期间", field="day")
+        raise ServiceError(ErrorCode.OUTSIDE_ASSIGNMENT, OUTSIDE_ASSIGNMENT, field="day")
     return assignment
 
 
@@ -68,7 +72,9 @@ def log_save(
         raise ServiceError(ErrorCode.INVALID, "日期:必填,格式为YYYY-MM-DD", field="day")
     if day > timezone.localtime(now).date():
         raise ServiceError(ErrorCode.FUTURE_DATE, "日期:不能填写未来日期的日志", field="day")
-    _assignment_on(cadre_id, day)
+    # Only whether the day is in an assignment matters here, not which one.
+    if not _assignments_on(cadre_id, day).exists():
+        raise ServiceError(ErrorCode.OUTSIDE_ASSIGNMENT, OUTSIDE_ASSIGNMENT, field="day")
     try:
         tasks = sorted({int(t) for t in tasks})
     except (TypeError, ValueError):
@@ -96,13 +102,18 @@ def log_save(
     if len(projects) > 200:
         raise ServiceError(ErrorCode.INVALID, "涉及项目:不能超过200字", field="projects")
     wanted = {int(h) for h in household_ids if str(h).isdigit()}
-    households = list(
-        scoped(actor, Household.objects.filter(pk__in=wanted)).values_list("pk", flat=True)
+    households = (
+        list(scoped(actor, Household.objects.filter(pk__in=wanted)).values_list("pk", flat=True))
+        if wanted
+        else []
     )
     if len(households) != len(wanted):
         raise ServiceError(ErrorCode.NOT_FOUND, "涉及贫困户:含有您无权查看的户", field="households")
-    with transaction.atomic():
+    # No savepoint when called inside a caller's transaction (the API's
+    # exactly-once ledger): nothing here is caught and retried.
+    with transaction.atomic(savepoint=False):
         entry = WorkLog.objects.select_for_update().filter(cadre_id=cadre_id, day=day).first()
+        created = entry is None
         if entry is None:
             entry = WorkLog.objects.create(
                 cadre_id=cadre_id,
@@ -136,7 +147,8 @@ def log_save(
                 ]
             )
             event = "worklog.amend"
-        entry.households.set(households)
+        if households or not created:  # a new log has no households to compare with
+            entry.households.set(households)
         LogRevision.objects.create(
             log=entry,
             number=entry.revisions,

@@ -80,7 +80,10 @@ def worklog_save(request, payload: WorkLogIn, idempotency_key: IdempotencyKey = 
         household_ids=payload.household_ids,
         projects=payload.projects,
     )
-    return 200, log_out(WorkLog.objects.select_related("cadre").get(pk=entry.pk))
+    # The log is the caller's own (log_save writes only the caller's): its cadre
+    # is the one the request already loaded, no need to read the log again.
+    entry.cadre = request.user.cadre
+    return 200, log_out(entry)
 
 
 @router.get(

@@ -1,0 +1,87 @@
+"""An API check-in and an API log save cost a fixed number of queries (issue 8's write path).
+
+Counted inside the test's own transaction, so the write's transaction shows as a
+SAVEPOINT and its RELEASE (on a server they are BEGIN and COMMIT, which Django
+does not count). The numbers do not depend on how much data there is: each
+query is one indexed lookup or one row written.
+"""
+
+import json
+
+from django.utils import timezone
+
+from zhucun.api.routes.fieldwork import WorkLogOut, log_out
+from zhucun.audit.log import verify_chain
+from zhucun.audit.models import AuditEvent
+from zhucun.stationing.models import CheckIn
+from zhucun.worklogs.models import LogRevision, WorkLog
+
+# token (with its user and cadre), positions, today's assignments, pairing (the
+# scope); the key's ledger; SAVEPOINT; the assignment on the day; today's
+# check-in; INSERT check-in; INSERT ledger; chain head FOR UPDATE, INSERT audit,
+# UPDATE head; RELEASE.
+FIRST_CHECK_IN = 14
+# The same without the three writes of a new check-in and its audit record.
+REPEATED_CHECK_IN = 10
+# scope (4); ledger; SAVEPOINT; the assignment on the day; the log FOR UPDATE;
+# UPDATE log; its households; INSERT revision; INSERT ledger; chain (3); RELEASE.
+LOG_AMEND = 16
+
+
+def post(client, url, body, key):
+    return client.post(
+        url, data=json.dumps(body), content_type="application/json", HTTP_IDEMPOTENCY_KEY=key
+    )
+
+
+def log_body(n):
+    return {"day": timezone.localdate().isoformat(), "tasks": [1, 3], "content": f"入户走访第{n}户"}
+
+
+def test_a_check_in_through_the_api_costs_a_fixed_number_of_queries(
+    cast, bearer, django_assert_num_queries
+):
+    client = bearer(cast.users["bob"])
+    # A token's first use records when it was used (then at most every 5 minutes)
+    assert client.get("/api/v1/me").status_code == 200
+    # When bob checks in for the first time today, with a key as his phone sends it
+    with django_assert_num_queries(FIRST_CHECK_IN):
+        first = post(client, "/api/v1/checkins", {}, "bench-check-in-1")
+    # And taps again (a new key: a new request, not a resend)
+    with django_assert_num_queries(REPEATED_CHECK_IN):
+        again = post(client, "/api/v1/checkins", {}, "bench-check-in-2")
+    # Then one check-in was made, answered twice, and audited once on an intact chain
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert (
+        first.json()["cadre"]
+        == again.json()["cadre"]
+        == {"id": cast.member.pk, "name": cast.member.name}
+    )
+    assert CheckIn.objects.filter(cadre=cast.member).count() == 1
+    assert AuditEvent.objects.filter(event="checkin.today").count() == 1
+    assert verify_chain() == []
+
+
+def test_a_log_save_through_the_api_costs_a_fixed_number_of_queries(
+    cast, bearer, django_assert_num_queries
+):
+    client = bearer(cast.users["bob"])
+    created = post(client, "/api/v1/worklogs", log_body(1), "bench-log-1")
+    # When bob amends today's log
+    with django_assert_num_queries(LOG_AMEND):
+        amended = post(client, "/api/v1/worklogs", log_body(2), "bench-log-2")
+    # Then the answer is the amended log exactly as stored, its revision kept, both audited
+    assert amended.status_code == 200
+    body = amended.json()
+    stored = WorkLog.objects.select_related("cadre").get(pk=body["id"])
+    assert body == WorkLogOut.model_validate(log_out(stored)).model_dump(mode="json")
+    assert body["revisions"] == 2 and body["content"] == "入户走访第2户"
+    assert body["first_saved_at"] == created.json()["first_saved_at"]
+    assert body["cadre"] == {"id": cast.member.pk, "name": cast.member.name}
+    assert LogRevision.objects.filter(log_id=body["id"]).count() == 2
+    assert list(
+        AuditEvent.objects.filter(
+            object_type="worklogs.WorkLog", object_id=str(body["id"])
+        ).values_list("event", flat=True)
+    ) == ["worklog.create", "worklog.amend"]
+    assert verify_chain() == []

@@ -1,0 +1,40 @@
+"""The write path's load: each client is a stationed cadre on post today with its own
+bearer token, and every request it sends is one the API accepts (issue 8)."""
+
+from django.test import Client
+
+from zhucun.bench.load import _tokens, api_writes
+from zhucun.stationing.models import CheckIn
+from zhucun.worklogs.models import LogRevision, WorkLog
+
+
+def send(client: Client, request):
+    method, path, body, headers = request
+    assert method == "POST"
+    meta = {
+        f"HTTP_{name.upper().replace('-', '_')}": value
+        for name, value in headers.items()
+        if name not in ("Content-Type", "Host")
+    }
+    return client.post(path, data=body, content_type=headers["Content-Type"], **meta)
+
+
+def test_the_bench_clients_check_in_and_save_logs_through_the_api(cast):
+    # Given a token for each stationed cadre on post (the bench asks for 32)
+    tokens = _tokens(32)
+    stationed = {cast.leader.pk, cast.member.pk}
+    assert len(tokens) >= len(stationed)
+    submit = api_writes(tokens)
+    client = Client(HTTP_HOST="localhost")
+    # When each client sends four requests: check-in, log, check-in, log
+    statuses = [
+        send(client, submit(n, i)).status_code for n in range(len(tokens)) for i in range(4)
+    ]
+    # Then every one is answered as a success (the load counts 200 and 201)
+    assert set(statuses) <= {200, 201}
+    # and each cadre checked in once today and wrote one log, amended once
+    assert CheckIn.objects.filter(cadre_id__in=stationed).count() == 2
+    for cadre_id in stationed:
+        log = WorkLog.objects.get(cadre_id=cadre_id)
+        assert log.revisions == 2
+        assert LogRevision.objects.filter(log=log).count() == 2
