@@ -149,7 +149,9 @@ def write_path() -> dict:
     tokens = _tokens(CLIENTS)
     connection.close()  # gunicorn's workers write to the same database
     port = _free_port()
-    env = {**os.environ, "ZHUCUN_BENCH_ENDPOINTS": "true"}
+    # Persistent database connections, as a production server keeps them:
+    # without them every request of both endpoints opens a connection first.
+    env = {**os.environ, "ZHUCUN_BENCH_ENDPOINTS": "true", "ZHUCUN_DB_CONN_MAX_AGE": "60"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [
@@ -190,6 +192,7 @@ def write_path() -> dict:
         "clients": CLIENTS,
         "gunicorn_workers": WORKERS,
         "seconds_per_run": SECONDS,
+        "conn_max_age_s": 60,
         "via": "/api/v1/checkins + /api/v1/worklogs, bearer token per cadre, Idempotency-Key",
         "minimal": baseline,
         "checkins_and_logs": writes,
