@@ -155,11 +155,14 @@ def board(user, *, region: Region, first: date, today: date, team: Team | None =
     last = min(month_end(first), today)
     level = "team" if team is not None else CHILD_LEVEL.get(region.level, "team")
 
-    teams_qs = scoped(user, Team.objects.filter(withdrawn_on__isnull=True, formed_on__lte=today))
-    teams_qs = teams_qs.filter(_in_region(region, "village__"))
     if team is not None:
-        teams_qs = teams_qs.filter(pk=team.pk)
-    teams = list(teams_qs.select_related("village__town", "village__county"))
+        # The caller read the team through the user's scope, with its village, town and county.
+        teams = [team] if team.withdrawn_on is None and team.formed_on <= today else []
+    else:
+        teams_qs = scoped(
+            user, Team.objects.filter(withdrawn_on__isnull=True, formed_on__lte=today)
+        ).filter(_in_region(region, "village__"))
+        teams = list(teams_qs.select_related("village__town", "village__county"))
     team_place = {t.pk: (t.village.county_id, t.village.town_id) for t in teams}
 
     def key_of(county_id, town_id, team_id):
@@ -249,7 +252,8 @@ def board(user, *, region: Region, first: date, today: date, team: Team | None =
             since=year_first,
             until=last,
             today=today,
-            household_ids=list(household_place),
+            # As a subquery: a city holds more households than SQLite takes parameters.
+            household_ids=pairings.values("household_id"),
         )
         for check in compliance.checks:
             household_id = int(check.subject.split(":")[1])
