@@ -282,6 +282,44 @@ def test_the_attendance_sheet_counts_the_september_days_of_a_cadre(cast, client)
     assert leader_rows and leader_rows[0][-1] == "未达标"
 
 
+@pytest.mark.parametrize(
+    ("figure", "engines"),
+    [
+        ("teams", set()),
+        ("pending", set()),
+        ("cadres", {"attendance"}),
+        ("missing", {"compliance"}),
+        ("findings", {"attendance", "compliance"}),
+    ],
+)
+def test_the_list_behind_a_figure_runs_only_the_engines_that_figure_needs(
+    cast, client, monkeypatch, figure, engines
+):
+    # Given the two engines the boards read, watched
+    from zhucun.dashboards import figures
+
+    ran = set()
+    attendance_for, contact_compliance = figures.attendance_for, figures.contact_compliance
+
+    def watched_attendance(*a, **kw):
+        ran.add("attendance")
+        return attendance_for(*a, **kw)
+
+    def watched_compliance(*a, **kw):
+        ran.add("compliance")
+        return contact_compliance(*a, **kw)
+
+    monkeypatch.setattr(figures, "attendance_for", watched_attendance)
+    monkeypatch.setattr(figures, "contact_compliance", watched_compliance)
+    grow_town(cast, 1)
+    client.force_login(cast.users["dora"])
+    # When the county's list behind one figure opens
+    page = client.get(_region_url(cast.county, f"records/{figure}/?month={MONTH}"))
+    # Then only the engines that figure is made of ran
+    assert page.status_code == 200
+    assert ran == engines
+
+
 def test_the_attendance_sheet_reads_the_calendar_of_its_month_only(cast, client, monkeypatch):
     # Given the calendar's facts reader, watched
     from zhucun.dashboards import reports

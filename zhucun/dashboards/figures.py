@@ -30,6 +30,9 @@ from .progress import assessment_progress
 # What a row of a region's table is: the level below it.
 CHILD_LEVEL = {Level.CITY: "county", Level.COUNTY: "town", Level.TOWN: "team"}
 STATIONED_BINS = ((0, 4), (5, 9), (10, 14), (15, 19), (20, 31))
+# The parts of a board, each with its own reads. A board page shows them all; the list
+# behind one figure computes only the parts that figure is made of (records.PARTS_OF).
+PARTS = frozenset({"attendance", "contacts", "team_checks", "pending", "progress"})
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,15 @@ def _in_region(region: Region, prefix: str) -> Q:
     return Q(**{prefix.rstrip("_") if prefix else "pk": region.pk})
 
 
-def board(user, *, region: Region, first: date, today: date, team: Team | None = None) -> Board:
+def board(
+    user,
+    *,
+    region: Region,
+    first: date,
+    today: date,
+    team: Team | None = None,
+    parts: frozenset = PARTS,
+) -> Board:
     last = min(month_end(first), today)
     level = "team" if team is not None else CHILD_LEVEL.get(region.level, "team")
 
@@ -189,13 +200,14 @@ def board(user, *, region: Region, first: date, today: date, team: Team | None =
     # Cadres in post today; a cadre in two teams counts once, with the first.
     cadre_team: dict[int, int] = {}
     cadre_names: dict[int, str] = {}
-    for cadre_id, team_id, cadre_name in (
+    in_post = (
         Assignment.objects.filter(team__in=teams, start__lte=today)
         .filter(Q(end__isnull=True) | Q(end__gte=today))
         .exclude(role__in=NON_COUNTED_ROLES)
         .order_by("team_id", "pk")
         .values_list("cadre_id", "team_id", "cadre__name")
-    ):
+    )
+    for cadre_id, team_id, cadre_name in in_post if "attendance" in parts else ():
         cadre_team.setdefault(cadre_id, team_id)
         cadre_names[cadre_id] = cadre_name
     results = (
@@ -233,12 +245,15 @@ def board(user, *, region: Region, first: date, today: date, team: Team | None =
         pairings = pairings.filter(household__village_id=team.village_id)
     household_place, household_names = {}, {}
     village_team = {t.village_id: t.pk for t in teams}
-    for household_id, county_id, town_id, village_id, head_name in pairings.values_list(
+    paired = pairings.values_list(
         "household_id",
         "household__village__county_id",
         "household__village__town_id",
         "household__village_id",
         "household__head_name",
+    )
+    for household_id, county_id, town_id, village_id, head_name in (
+        paired if "contacts" in parts else ()
     ):
         household_names[household_id] = f"{head_name}户"
         place = (county_id, town_id, village_team.get(village_id))
@@ -276,7 +291,7 @@ def board(user, *, region: Region, first: date, today: date, team: Team | None =
                 *place,
             )
 
-    for report in team_findings(teams, today=today):
+    for report in team_findings(teams, today=today) if "team_checks" in parts else ():
         t = report.team
         for check in report.findings:
             add(
@@ -293,11 +308,11 @@ def board(user, *, region: Region, first: date, today: date, team: Team | None =
         request__in=scoped(user, Request.objects.all()),
         request__team__in=teams,
     ).values_list("pk", "request__team_id")
-    for step_id, team_id in steps:
+    for step_id, team_id in steps if "pending" in parts else ():
         add("pending", step_id, *team_place[team_id], team_id)
 
     progress = None
-    if team is None:
+    if team is None and "progress" in parts:
         progress = assessment_progress(
             user, region, first.year - 1, in_region=_in_region(region, "team__village__")
         )

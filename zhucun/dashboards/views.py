@@ -24,7 +24,7 @@ from . import charts
 from .assessment_form import HEADERS as FORM_HEADERS
 from .assessment_form import registration_form
 from .figures import board
-from .records import ASSESSMENT_FIGURES, FIGURES, records
+from .records import ASSESSMENT_FIGURES, FIGURES, PARTS_OF, records
 from .reports import BUILDERS, REPORTS
 
 REGION_ROLES = (Role.CITY, Role.COUNTY, Role.TOWN)
@@ -206,7 +206,13 @@ def _listing(request, b, figure, back):
 def region_records(request, pk, figure):
     region = _region(request, pk)
     first, _last = month_from(request)
-    b = board(request.user, region=region, first=first, today=timezone.localdate())
+    b = board(
+        request.user,
+        region=region,
+        first=first,
+        today=timezone.localdate(),
+        parts=PARTS_OF.get(figure, frozenset()),
+    )
     return _listing(request, b, figure, reverse("dashboards:region", args=[pk]))
 
 
@@ -214,7 +220,14 @@ def region_records(request, pk, figure):
 def team_records(request, pk, figure):
     team = _team(request, pk)
     first, _last = month_from(request)
-    b = board(request.user, region=team.village, first=first, today=timezone.localdate(), team=team)
+    b = board(
+        request.user,
+        region=team.village,
+        first=first,
+        today=timezone.localdate(),
+        team=team,
+        parts=PARTS_OF.get(figure, frozenset()),
+    )
     return _listing(request, b, figure, reverse("dashboards:team", args=[pk]))
 
 
