@@ -34,10 +34,12 @@ def workdays(start: date, end: date):
 def work_logs(cadre_ids, start: date, end: date) -> dict[int, dict[date, datetime]]:
     """cadre → {day: first saved, naive local time} (the policy judges timeliness on it)."""
     logs: dict[int, dict[date, datetime]] = defaultdict(dict)
+    # One zone for the whole read: timezone.localtime() looks it up again for every row.
+    zone = timezone.get_current_timezone()
     for cadre_id, day, saved in WorkLog.objects.filter(
         cadre_id__in=list(cadre_ids), day__range=(start, end)
     ).values_list("cadre_id", "day", "first_saved_at"):
-        logs[cadre_id][day] = timezone.localtime(saved).replace(tzinfo=None)
+        logs[cadre_id][day] = saved.astimezone(zone).replace(tzinfo=None)
     return logs
 
 
