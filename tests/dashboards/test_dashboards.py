@@ -129,6 +129,22 @@ def test_every_figure_equals_the_rows_of_its_list_and_of_its_export(cast, client
         assert FIGURES[figure] in sheet["A1"].value
 
 
+def test_a_region_too_big_for_a_list_of_households_gets_the_same_figures(cast, monkeypatch):
+    # Given a county board computed with its households passed to the compliance as a list
+    from zhucun.dashboards import figures
+
+    grow_town(cast, 2)
+    user = cast.users["dora"]
+    as_list = board(user, region=cast.county, first=date(2025, 9, 1), today=TODAY)
+    # When the county counts as too big for a list (a city's households exceed SQLite's limit)
+    monkeypatch.setattr(figures, "HOUSEHOLD_LIST_MAX", 0)
+    as_subquery = board(user, region=cast.county, first=date(2025, 9, 1), today=TODAY)
+    # Then the subquery gives the same households, misses, findings and trend
+    assert as_subquery.total.missing == as_list.total.missing and as_list.total.missing
+    assert as_subquery.total.findings == as_list.total.findings
+    assert as_subquery.trend == as_list.trend
+
+
 def test_findings_by_article_add_up_and_each_article_lists_its_own(cast):
     grow_town(cast, 2)
     user = cast.users["dora"]

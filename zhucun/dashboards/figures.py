@@ -267,8 +267,7 @@ def board(
             since=year_first,
             until=last,
             today=today,
-            # As a subquery: a city holds more households than SQLite takes parameters.
-            household_ids=pairings.values("household_id"),
+            household_ids=_household_filter(household_place, pairings),
         )
         for check in compliance.checks:
             household_id = int(check.subject.split(":")[1])
@@ -362,6 +361,18 @@ def board(
     )
     _matrix(board_, teams)
     return board_
+
+
+# SQLite reads a team's contacts fastest by a literal list of households (3-4 times
+# faster than the subquery at 200), a county's by the subquery (a little faster at 2,000);
+# a city's households would also exceed SQLite's 32,766 parameters as a list.
+HOUSEHOLD_LIST_MAX = 1000
+
+
+def _household_filter(household_place: dict, pairings):
+    if len(household_place) <= HOUSEHOLD_LIST_MAX:
+        return list(household_place)
+    return pairings.values("household_id")
 
 
 def _finding(check, team_place, team_id) -> Finding:
