@@ -43,6 +43,29 @@ def test_the_county_page_and_an_explanation_stay_within_a_query_budget(
     assert page.status_code == 200
 
 
+COUNTY_PAGE_BUDGET = 23  # the login 5, the county, its year, the cohort's facts, scores, recalls
+
+
+def test_the_county_s_assessment_list_takes_the_same_queries_for_2_and_8_cadres(cast, client):
+    # Given a county year with two assessed cadres
+    b.whole_team(cast)
+    client.force_login(cast.users["dora"])
+    url = reverse("assessment:county_year", args=[b.YEAR, cast.county.pk])
+    client.get(url)  # warm per-process caches (holidays)
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(url)
+    assert page.status_code == 200 and len(page.context["ranked"]) == 2
+    # When six more cadres with their facts and scores are added
+    b.extra_members(cast, 6)
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(url)
+    assert len(page.context["ranked"]) == 8
+    # Then the list takes exactly as many queries, within the page's budget,
+    assert len(large) == len(small) <= COUNTY_PAGE_BUDGET
+    # and reads the county's assessment year once
+    assert sum('"assessment_assessmentyear"' in q["sql"].split("WHERE")[0] for q in large) == 1
+
+
 @pytest.mark.parametrize(
     "user, status",
     b.MEMBER_ASSESSMENT_ACCESS,

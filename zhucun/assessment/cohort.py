@@ -152,9 +152,17 @@ class Cohort:
         return next((m for m in self.members if m.cadre.pk == cadre_id), None)
 
 
-def county_cohort(county, year: int, *, today: date) -> Cohort:
-    """Compute the county's year from the recorded facts (a fixed number of queries)."""
-    assessment_year = AssessmentYear.objects.filter(county=county, year=year).first()
+_UNREAD = object()
+
+
+def county_cohort(county, year: int, *, today: date, assessment_year=_UNREAD) -> Cohort:
+    """Compute the county's year from the recorded facts (a fixed number of queries).
+
+    A caller that has already read the county's AssessmentYear row (or found
+    none: None) passes it, so the page reads it once.
+    """
+    if assessment_year is _UNREAD:
+        assessment_year = AssessmentYear.objects.filter(county=county, year=year).first()
     found = stints(year, county_id=county.pk)
     ids = sorted(found)
     window = attendance_window(year)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from zhucun.policy.calendar import Assignment as Period
 from zhucun.policy.periods import year_bounds
@@ -47,6 +47,8 @@ def stints(year: int, *, county_id: int | None = None, cadre_ids=None) -> dict[i
     base = Assignment.objects.filter(_in_year(year))
     if county_id is not None:
         touching = base.filter(team__village__county_id=county_id).values("cadre_id")
+    elif isinstance(cadre_ids, QuerySet):
+        touching = cadre_ids  # read as a subquery of the one query below
     else:
         touching = list(cadre_ids)
     rows = (

@@ -72,7 +72,7 @@ def county_year(request, year: int, county_id: int):
             excellent_count=sum(1 for r in rows if r.grade == "优秀"),
         )
     else:
-        cohort = county_cohort(county, year, today=today)
+        cohort = county_cohort(county, year, today=today, assessment_year=assessment_year)
         context.update(
             finalised=False,
             cohort=cohort,

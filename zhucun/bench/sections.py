@@ -204,6 +204,10 @@ def _page_urls() -> dict[str, str]:
         # The city's and the team leader's own boards, opened by them (see _OPENED_BY).
         "city_dashboard": f"/dashboards/regions/{team.village.city_id}/",
         "leader_dashboard": f"/dashboards/teams/{team_id}/",
+        # The county office's list of last year's assessments (考核对象 and proposed grades).
+        "assessment_list": (
+            f"/assessment/{timezone.localdate().year - 1}/county/{team.village.county_id}/"
+        ),
     }
 
 

@@ -12,7 +12,7 @@ equals the assessment page's 考核对象; a finalised year is read from its arc
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 
 from zhucun.accounts.scope import scoped
 from zhucun.assessment.cohort import subject_of
@@ -62,6 +62,26 @@ def _within(region, village) -> bool:
     return getattr(village, level_field[region.level]) == region.pk
 
 
+def _recorded(year: int, ids: list[int]) -> dict[str, set[int]]:
+    """Who has an annual score, an ordinary assessment and the team's opinion: one UNION query."""
+    parts = [
+        model.objects.filter(year=year, cadre_id__in=ids)
+        .annotate(recorded_as=Value(kind, output_field=CharField()))
+        .values_list("cadre_id", "recorded_as")
+        .order_by()
+        for model, kind in (
+            (AnnualAssessment, "annual"),
+            (OrdinaryAssessment, "ordinary"),
+            (TeamOpinion, "opinion"),
+        )
+    ]
+    found: dict[str, set[int]] = {"annual": set(), "ordinary": set(), "opinion": set()}
+    if ids:
+        for cadre_id, kind in parts[0].union(*parts[1:], all=True):
+            found[kind].add(cadre_id)
+    return found
+
+
 def assessment_progress(user, region: Region, year: int, *, in_region: Q) -> Progress:
     """The cadres assessed for `year` whose last team of the year is in `region`, in the user's scope.
 
@@ -72,16 +92,17 @@ def assessment_progress(user, region: Region, year: int, *, in_region: Q) -> Pro
         .filter(in_region, start__lte=date(year, 12, 31))
         .exclude(end__lt=date(year, 1, 1))
         .values_list("cadre_id", flat=True)
-        .distinct()
+        .order_by()
     )
     found = {
         cadre_id: stint
         for cadre_id, stint in stints(year, cadre_ids=touching).items()
         if _within(region, stint.last.team.village)
     }
-    county_ids = {s.county_id for s in found.values()}
-    counties = list(Region.objects.filter(pk__in=county_ids))
-    books = books_for(counties)
+    # The counties came with the stints (select_related): no query of their own.
+    counties = {s.county_id: s.last.team.village.county for s in found.values()}
+    county_ids = set(counties)
+    books = books_for(counties.values())
     years = {
         y.county_id: y for y in AssessmentYear.objects.filter(county_id__in=county_ids, year=year)
     }
@@ -92,20 +113,8 @@ def assessment_progress(user, region: Region, year: int, *, in_region: Q) -> Pro
             "cadre_id", "eligible", "grade"
         )
     }
-    ids = list(found)
-    annual = set(
-        AnnualAssessment.objects.filter(year=year, cadre_id__in=ids).values_list(
-            "cadre_id", flat=True
-        )
-    )
-    ordinary = set(
-        OrdinaryAssessment.objects.filter(year=year, cadre_id__in=ids).values_list(
-            "cadre_id", flat=True
-        )
-    )
-    opinions = set(
-        TeamOpinion.objects.filter(year=year, cadre_id__in=ids).values_list("cadre_id", flat=True)
-    )
+    recorded = _recorded(year, list(found))
+    annual, ordinary, opinions = recorded["annual"], recorded["ordinary"], recorded["opinion"]
     params = {pk: book.on(date(year, 12, 31)) for pk, book in books.items()}
 
     cadres = []

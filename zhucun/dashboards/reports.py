@@ -13,9 +13,9 @@ from django.db.models import Count, Max, Q
 from zhucun.accounts.scope import scoped
 from zhucun.households.models import ContactKind, Pairing
 from zhucun.org.identity import mask_phone
-from zhucun.policy.calendar import DayStatus
-from zhucun.policy.periods import month_end, month_label
-from zhucun.stationing.calendar import attendance_for
+from zhucun.policy.calendar import DayStatus, day_statuses, monthly_stationed_days_checks
+from zhucun.policy.periods import month_end
+from zhucun.stationing.calendar import books_for, facts_for, workday_test
 from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment, Leave
 
 from .figures import _in_region
@@ -142,6 +142,35 @@ STATUS_COLUMNS = (
 )
 
 
+def _month_of_calendar(members, first: date, last: date, today: date) -> dict:
+    """cadre id → (the month's day statuses, its 第十六条 check), from the month's facts only.
+
+    The sheet shows one month: the calendar's facts are read for that month
+    (not the year attendance_for judges) and the policy's monthly rule judges
+    them with the parameters of the county the cadre is stationed in there.
+    """
+    county_of = {a.cadre_id: a.team.village.county_id for a in members}
+    if not county_of:
+        return {}
+    facts = facts_for(list(county_of), first, last)
+    is_workday = workday_test(first, last)
+    books = books_for(county_of.values())
+    found = {}
+    for cadre_id, f in facts.items():
+        statuses = day_statuses(f, start=first, end=last, today=today, is_workday=is_workday)
+        checks = monthly_stationed_days_checks(
+            statuses,
+            assignments=f.assignments,
+            subject=f"cadre:{cadre_id}",
+            first=first,
+            last=last,
+            today=today,
+            book=books[county_of[cadre_id]],
+        )
+        found[cadre_id] = (statuses, checks[0] if checks else None)
+    return found
+
+
 def attendance(user, region, first: date, today: date) -> Report:
     last = month_end(first)
     assignments = list(
@@ -154,19 +183,13 @@ def attendance(user, region, first: date, today: date) -> Report:
         if a.cadre_id not in seen:
             seen.add(a.cadre_id)
             members.append(a)
-    results = attendance_for(list(seen), first.year, today=today) if seen else {}
-    label = month_label(first)
+    months = _month_of_calendar(members, first, last, today)
     rows = []
     for a in members:
-        result = results[a.cadre_id]
+        statuses, check = months[a.cadre_id]
         counts = {s: 0 for s, _l in STATUS_COLUMNS}
-        for day, status in result.statuses.items():
-            if first <= day <= last:
-                counts[status] += 1
-        check = next(
-            (c for c in result.checks if c.rule == "monthly_stationed_days" and c.period == label),
-            None,
-        )
+        for status in statuses.values():
+            counts[status] += 1
         stationed = counts[DayStatus.STATIONED] + counts[DayStatus.OFFICIAL]
         if check is None:
             verdict = "—"

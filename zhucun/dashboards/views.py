@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
-from zhucun.accounts.scope import get_scoped_or_404, scope_for
+from zhucun.accounts.scope import scope_for, scoped
 from zhucun.approvals.selectors import pending_steps
 from zhucun.assessment.selectors import VIEWERS, cadre_year, own_only
 from zhucun.exports.xlsx import exporter_unit, xlsx_response
@@ -24,7 +24,7 @@ from . import charts
 from .assessment_form import HEADERS as FORM_HEADERS
 from .assessment_form import registration_form
 from .figures import board
-from .records import ASSESSMENT_FIGURES, FIGURES, records
+from .records import ASSESSMENT_FIGURES, FIGURES, PARTS_OF, records
 from .reports import BUILDERS, REPORTS
 
 REGION_ROLES = (Role.CITY, Role.COUNTY, Role.TOWN)
@@ -47,10 +47,26 @@ def home(request):
 
 
 def _region(request, pk) -> Region:
-    region = get_scoped_or_404(request.user, Region, pk)
+    # The ancestors come along: the breadcrumbs read them (no lazy load per crumb).
+    region = _scoped_get(request.user, Region.objects.select_related("city", "county", "town"), pk)
     if region.level not in BOARD_LEVELS:
         raise Http404
     return region
+
+
+def _team(request, pk) -> Team:
+    # The board, its rows and the page read the village, its town and county.
+    return _scoped_get(
+        request.user, Team.objects.select_related("village__town", "village__county"), pk
+    )
+
+
+def _scoped_get(user, queryset, pk):
+    """As get_scoped_or_404, with the related rows the page reads."""
+    try:
+        return scoped(user, queryset).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def _charts(b):
@@ -116,7 +132,7 @@ def _visible(user, region) -> bool:
 
 @allow(*REGION_ROLES, Role.TEAM_LEADER)
 def team_board(request, pk):
-    team = get_scoped_or_404(request.user, Team, pk)
+    team = _team(request, pk)
     first, last = month_from(request)
     today = timezone.localdate()
     b = board(request.user, region=team.village, first=first, today=today, team=team)
@@ -190,15 +206,28 @@ def _listing(request, b, figure, back):
 def region_records(request, pk, figure):
     region = _region(request, pk)
     first, _last = month_from(request)
-    b = board(request.user, region=region, first=first, today=timezone.localdate())
+    b = board(
+        request.user,
+        region=region,
+        first=first,
+        today=timezone.localdate(),
+        parts=PARTS_OF.get(figure, frozenset()),
+    )
     return _listing(request, b, figure, reverse("dashboards:region", args=[pk]))
 
 
 @allow(*REGION_ROLES, Role.TEAM_LEADER)
 def team_records(request, pk, figure):
-    team = get_scoped_or_404(request.user, Team, pk)
+    team = _team(request, pk)
     first, _last = month_from(request)
-    b = board(request.user, region=team.village, first=first, today=timezone.localdate(), team=team)
+    b = board(
+        request.user,
+        region=team.village,
+        first=first,
+        today=timezone.localdate(),
+        team=team,
+        parts=PARTS_OF.get(figure, frozenset()),
+    )
     return _listing(request, b, figure, reverse("dashboards:team", args=[pk]))
 
 
