@@ -217,8 +217,12 @@ class DayCalendar:
         """The days of `status` among calendar days [i, j), in date order."""
         return [self.dates[k] for k in _positions(codes, CODES[status], i, j)]
 
-    def iso_listed(self, codes: str, status: DayStatus, i: int, j: int) -> list[str]:
-        """The same days in evidence form (ISO strings)."""
+    def iso_listed(self, codes: str, status: DayStatus, i: int, j: int, count: int) -> list[str]:
+        """The same days in evidence form (ISO strings); `count` is how many there are."""
+        if count == j - i:  # e.g. a month still to come: every day unknown
+            return self.iso_dates[i:j]
+        if not count:
+            return []
         return [self.iso_dates[k] for k in _positions(codes, CODES[status], i, j)]
 
     def months(self, year: int) -> list[tuple[_Month, int, int]]:
@@ -738,7 +742,7 @@ def attendance_checks(
                     counts := {status: codes.count(code, i, j) for status, code in CODES.items()}
                 ),
                 listed={
-                    status: calendar.iso_listed(codes, status, i, j) if counts[status] else []
+                    status: calendar.iso_listed(codes, status, i, j, counts[status])
                     for status in LISTED
                 },
                 today=today,

@@ -82,7 +82,7 @@ def facts_for(cadre_ids, start: date, end: date) -> dict[int, AttendanceFacts]:
         .values_list("cadre_id", "start", "end")
     ):
         periods[cadre_id].append(AssignmentPeriod(a_start, a_end))
-    # The year's check-ins are the biggest of these: one row per cadre, the days as one text.
+    # The year's check-ins are the biggest of these: one row per cadre holding all its days.
     check_ins = _day_sets(CheckIn.objects.filter(cadre_id__in=ids, day__range=(start, end)))
     official: dict[int, set[date]] = defaultdict(set)
     for cadre_id, first, last in (
