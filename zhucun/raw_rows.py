@@ -6,9 +6,11 @@ the database's own work (docs/benchmarks.md). These read the same scoped
 querysets, but return the cursor's tuples, with dates as ordinals computed in SQL.
 """
 
+from datetime import date
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Func, IntegerField
+from django.db.models import Aggregate, Field, Func, IntegerField
 
 
 class DayOrdinal(Func):
@@ -42,3 +44,33 @@ def raw_rows(queryset, chunk: int = 10_000):
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(chunk):
             yield from batch
+
+
+class DayList(Aggregate):
+    """A group's dates in one value, in no particular order; `day_set` reads it.
+
+    A year of check-ins is one row per cadre instead of one per cadre-day: the
+    database reads the same index entries, but neither it nor Python builds a
+    row for each day (several times less work for a city's year). SQLite gives
+    the ISO texts joined by commas (a DateField is stored as its ISO text),
+    PostgreSQL an array of dates (psycopg builds the `date`s in C).
+    """
+
+    output_field = Field()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="group_concat(%(expressions)s, ',')", **extra
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="array_agg(%(expressions)s)", **extra)
+
+
+def day_set(value: str | list[date] | None) -> frozenset[date]:
+    """The dates of a DayList."""
+    if not value:
+        return frozenset()
+    if isinstance(value, str):
+        return frozenset(map(date.fromisoformat, value.split(",")))
+    return frozenset(value)

@@ -10,6 +10,7 @@ and every future day are "unknown": they are not facts yet. Stationed days
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -95,27 +96,169 @@ def day_statuses(
     facts: AttendanceFacts, *, start: date, end: date, today: date, is_workday: IsWorkday
 ) -> dict[date, DayStatus]:
     """One status for every assignment day in [start, end], in date order; no other day."""
-    statuses: dict[date, DayStatus] = {}
-    for first, last in merged_periods(facts.assignments, start, end):
-        day = first
-        while day <= last:
-            if day > today:
-                status = DayStatus.UNKNOWN
-            elif day in facts.check_ins:
-                status = DayStatus.STATIONED
-            elif day in facts.official:
-                status = DayStatus.OFFICIAL
-            elif day in facts.leave:
-                status = DayStatus.LEAVE
-            elif day == today:
-                status = DayStatus.UNKNOWN  # the day is not over: no evidence is not absence yet
-            elif day in facts.duty or is_workday(day):
-                status = DayStatus.ABSENT
-            else:
-                status = DayStatus.REST
-            statuses[day] = status
-            day += ONE_DAY
-    return statuses
+    return DayCalendar(start, end, is_workday).statuses(facts, today=today)
+
+
+# The status of each day of a calendar as one character, so that a cadre's days
+# are one string: counting and finding a status, and finding runs of away days,
+# are then str.count / str.find / str.translate done in C, not a Python walk
+# over dates (1,200 cadres × 427 days for a city's year).
+CODES = {
+    DayStatus.STATIONED: "S",
+    DayStatus.OFFICIAL: "O",
+    DayStatus.LEAVE: "L",
+    DayStatus.REST: "R",
+    DayStatus.ABSENT: "A",
+    DayStatus.UNKNOWN: "U",
+}
+NOT_ASSIGNED = " "
+_STATUS_OF_CODE = {code: status for status, code in CODES.items()}
+_ASSIGNED_RUN = re.compile(f"[^{NOT_ASSIGNED}]+")
+# Rest and absent days → "x", any other → ".": an absence spell is then a run of "x".
+_AWAY = str.maketrans(
+    {code: "x" if status in AWAY_STATUSES else "." for status, code in CODES.items()}
+    | {NOT_ASSIGNED: "."}
+)
+
+
+@dataclass(frozen=True)
+class _Today:
+    """What a calendar looks like on a given day for a cadre with no record at all."""
+
+    codes: bytes  # absent on a working day before today, rest on another, unknown from today on
+    before: frozenset[date]  # the calendar's days before today
+    until: frozenset[date]  # ... and today
+
+
+class DayCalendar:
+    """The days of [start, end] and which are working days, worked out once and shared.
+
+    Whether a day is a working day, its date and its ISO form are the same for
+    every cadre: a city's year of attendance computes them once here, and each
+    cadre's days are then a string of status codes (`codes`) over these days.
+    """
+
+    def __init__(self, start: date, end: date, is_workday: IsWorkday):
+        self.start, self.end = start, end
+        self.first_ordinal = start.toordinal()
+        self.dates = [date.fromordinal(n) for n in range(self.first_ordinal, end.toordinal() + 1)]
+        self.iso_dates = [day.isoformat() for day in self.dates]
+        self._index = {day: k for k, day in enumerate(self.dates)}
+        self._is_workday = is_workday
+        self._todays: dict[date, _Today] = {}
+        self._months: dict[int, list[tuple[_Month, int, int]]] = {}
+
+    def index(self, day: date) -> int:
+        return day.toordinal() - self.first_ordinal
+
+    def _on(self, today: date) -> _Today:
+        found = self._todays.get(today)
+        if found is None:
+            past = min(max(self.index(today), 0), len(self.dates))
+            # Only days before today ask is_workday, as a walk over the days would.
+            codes = "".join(
+                CODES[DayStatus.ABSENT] if self._is_workday(day) else CODES[DayStatus.REST]
+                for day in self.dates[:past]
+            ) + CODES[DayStatus.UNKNOWN] * (len(self.dates) - past)
+            found = _Today(
+                codes.encode("ascii"),
+                frozenset(self.dates[:past]),
+                frozenset(self.dates[: past + 1] if 0 <= self.index(today) else ()),
+            )
+            self._todays[today] = found
+        return found
+
+    def codes(self, facts: AttendanceFacts, *, today: date) -> str:
+        """One status code per calendar day (NOT_ASSIGNED outside every assignment).
+
+        The same precedence as the module docstring: check-in, official business,
+        leave, then due (working day or duty) → absent, else rest; today without
+        evidence and later days unknown.
+        """
+        periods = merged_periods(facts.assignments, self.start, self.end)
+        if not periods:
+            return NOT_ASSIGNED * len(self.dates)
+        on = self._on(today)
+        codes = bytearray(on.codes)
+        index = self._index
+        # Weakest first, so that a stronger record written later wins the day.
+        for days, code, when in (
+            (facts.duty, CODES[DayStatus.ABSENT], on.before),
+            (facts.leave, CODES[DayStatus.LEAVE], on.until),
+            (facts.official, CODES[DayStatus.OFFICIAL], on.until),
+            (facts.check_ins, CODES[DayStatus.STATIONED], on.until),
+        ):
+            value = ord(code)
+            for k in map(index.__getitem__, when.intersection(days)):
+                codes[k] = value
+        blank = NOT_ASSIGNED.encode("ascii")
+        done = 0
+        for first, last in periods:
+            k = self.index(first)
+            codes[done:k] = blank * (k - done)
+            done = self.index(last) + 1
+        codes[done:] = blank * (len(codes) - done)
+        return codes.decode("ascii")
+
+    def statuses_of(self, codes: str) -> dict[date, DayStatus]:
+        """The codes as day_statuses returns them: assignment days only, in date order."""
+        statuses: dict[date, DayStatus] = {}
+        for run in _ASSIGNED_RUN.finditer(codes):
+            i, j = run.span()
+            statuses.update(
+                zip(self.dates[i:j], map(_STATUS_OF_CODE.__getitem__, run.group()), strict=True)
+            )
+        return statuses
+
+    def statuses(self, facts: AttendanceFacts, *, today: date) -> dict[date, DayStatus]:
+        return self.statuses_of(self.codes(facts, today=today))
+
+    def listed(self, codes: str, status: DayStatus, i: int, j: int) -> list[date]:
+        """The days of `status` among calendar days [i, j), in date order."""
+        return [self.dates[k] for k in _positions(codes, CODES[status], i, j)]
+
+    def iso_listed(self, codes: str, status: DayStatus, i: int, j: int, count: int) -> list[str]:
+        """The same days in evidence form (ISO strings); `count` is how many there are."""
+        if count == j - i:  # e.g. a month still to come: every day unknown
+            return self.iso_dates[i:j]
+        if not count:
+            return []
+        return [self.iso_dates[k] for k in _positions(codes, CODES[status], i, j)]
+
+    def months(self, year: int) -> list[tuple[_Month, int, int]]:
+        """Each month of the year with its days as calendar indices [i, j)."""
+        found = self._months.get(year)
+        if found is None:
+            found = [
+                (_Month.of(first, last), self.index(first), self.index(last) + 1)
+                for first, last in months_between(*year_bounds(year))
+            ]
+            self._months[year] = found
+        return found
+
+    def spells(self, codes: str) -> list[Spell]:
+        """The absence spells holding an unjustified day, as absence_spells finds them."""
+        away = codes.translate(_AWAY)
+        absent = CODES[DayStatus.ABSENT]
+        spells = []
+        k = codes.find(absent)
+        while k >= 0:
+            start = away.rfind(".", 0, k) + 1
+            end = away.find(".", k)
+            end = len(codes) if end < 0 else end
+            unjustified = tuple(self.listed(codes, DayStatus.ABSENT, k, end))
+            spells.append(Spell(self.dates[start], self.dates[end - 1], unjustified))
+            k = codes.find(absent, end)
+        return spells
+
+
+def _positions(codes: str, code: str, i: int, j: int) -> list[int]:
+    found = []
+    k = codes.find(code, i, j)
+    while k >= 0:
+        found.append(k)
+        k = codes.find(code, k + 1, j)
+    return found
 
 
 def attendance_window(year: int) -> tuple[date, date]:
@@ -149,19 +292,36 @@ def days_by_status(
     return grouped
 
 
-def _evidence_days(grouped: dict[DayStatus, list[date]]) -> dict[str, Any]:
-    # Stationed and rest days are many and unremarkable: counted, not listed.
+# Stationed and rest days are many and unremarkable: counted, not listed.
+LISTED = (DayStatus.OFFICIAL, DayStatus.LEAVE, DayStatus.ABSENT, DayStatus.UNKNOWN)
+
+
+_VALUES = tuple((status, status.value) for status in DayStatus)
+_LISTED_KEYS = tuple((status, f"{status.value}_days") for status in LISTED)
+
+
+def _evidence_days(counts: dict[DayStatus, int], listed: dict[DayStatus, list[str]]) -> dict:
     return {
-        "counts": {status.value: len(days) for status, days in grouped.items()},
-        **{
-            f"{status.value}_days": iso(grouped[status])
-            for status in (DayStatus.OFFICIAL, DayStatus.LEAVE, DayStatus.ABSENT, DayStatus.UNKNOWN)
-        },
+        "counts": {value: counts[status] for status, value in _VALUES},
+        **{key: listed[status] for status, key in _LISTED_KEYS},
     }
 
 
 def _ceil_share(minimum: int, part: int, whole: int) -> int:
     return -(-minimum * part // whole)
+
+
+@dataclass(frozen=True)
+class _Month:
+    first: date
+    last: date
+    label: str  # "2026-05", the check's period
+    name: str  # "2026年5月", as messages name it
+    days: int
+
+    @classmethod
+    def of(cls, first: date, last: date) -> _Month:
+        return cls(first, last, month_label(first), month_name(first), inclusive_days(first, last))
 
 
 def monthly_stationed_days_checks(
@@ -188,57 +348,71 @@ def monthly_stationed_days_checks(
         periods = merged_periods(assignments, month_first, month_last)
         if not periods:
             continue
-        assigned = sum(inclusive_days(a, b) for a, b in periods)
-        month_days = inclusive_days(month_first, month_last)
-        base = book.on(month_last).monthly_stationed_days_min
-        required = _ceil_share(base, assigned, month_days)
         grouped = days_by_status(statuses, month_first, month_last)
-        stationed = len(grouped[DayStatus.STATIONED]) + len(grouped[DayStatus.OFFICIAL])
-        open_days = len(grouped[DayStatus.UNKNOWN])
-        label, name = month_label(month_first), month_name(month_first)
-        prorated = assigned < month_days
-        share = (
-            f"本月驻村任务期{assigned}天(全月{month_days}天),按比例要求不少于{required}天"
-            if prorated
-            else f"要求不少于{required}天"
-        )
-        evidence: dict[str, Any] = {
-            "stationed_days": stationed,
-            "required_days": required,
-            "monthly_minimum": base,
-            "assignment_days": assigned,
-            "days_in_month": month_days,
-            "prorated": prorated,
-            "month_finished": today > month_last,
-            "days": _evidence_days(grouped),
-        }
-        severity = VIOLATION
-        if today > month_last:
-            passed = at_least(stationed, required)
-            verdict = "达到要求" if passed else "未达到要求"
-            message = f"{name}驻村{stationed}天(含因公出差、开会和培训),{share},{verdict}"
-        elif stationed + open_days < required:
-            passed, severity = False, WARNING
-            message = (
-                f"{name}尚未结束:已驻村{stationed}天,剩余{open_days}天全部驻村也达不到"
-                f"{required}天,{share}"
-            )
-        else:
-            passed = None
-            message = f"{name}尚未结束:已驻村{stationed}天,{share}"
         checks.append(
-            Check(
-                "monthly_stationed_days",
-                "第十六条",
-                subject,
-                label,
-                passed,
-                evidence,
-                message,
-                severity,
+            _month_check(
+                subject=subject,
+                month=_Month.of(month_first, month_last),
+                assigned=sum(inclusive_days(a, b) for a, b in periods),
+                counts={status: len(days) for status, days in grouped.items()},
+                listed={status: iso(grouped[status]) for status in LISTED},
+                today=today,
+                book=book,
             )
         )
     return checks
+
+
+def _month_check(
+    *,
+    subject: str,
+    month: _Month,
+    assigned: int,
+    counts: dict[DayStatus, int],
+    listed: dict[DayStatus, list[str]],
+    today: date,
+    book: ParameterBook,
+) -> Check:
+    """第十六条 for one month, given its tally: days of each status and the listed days."""
+    month_last, month_days = month.last, month.days
+    base = book.on(month_last).monthly_stationed_days_min
+    required = _ceil_share(base, assigned, month_days)
+    stationed = counts[DayStatus.STATIONED] + counts[DayStatus.OFFICIAL]
+    open_days = counts[DayStatus.UNKNOWN]
+    label, name = month.label, month.name
+    prorated = assigned < month_days
+    share = (
+        f"本月驻村任务期{assigned}天(全月{month_days}天),按比例要求不少于{required}天"
+        if prorated
+        else f"要求不少于{required}天"
+    )
+    evidence: dict[str, Any] = {
+        "stationed_days": stationed,
+        "required_days": required,
+        "monthly_minimum": base,
+        "assignment_days": assigned,
+        "days_in_month": month_days,
+        "prorated": prorated,
+        "month_finished": today > month_last,
+        "days": _evidence_days(counts, listed),
+    }
+    severity = VIOLATION
+    if today > month_last:
+        passed = at_least(stationed, required)
+        verdict = "达到要求" if passed else "未达到要求"
+        message = f"{name}驻村{stationed}天(含因公出差、开会和培训),{share},{verdict}"
+    elif stationed + open_days < required:
+        passed, severity = False, WARNING
+        message = (
+            f"{name}尚未结束:已驻村{stationed}天,剩余{open_days}天全部驻村也达不到"
+            f"{required}天,{share}"
+        )
+    else:
+        passed = None
+        message = f"{name}尚未结束:已驻村{stationed}天,{share}"
+    return Check(
+        "monthly_stationed_days", "第十六条", subject, label, passed, evidence, message, severity
+    )
 
 
 def year_stationed_days_check(
@@ -259,16 +433,41 @@ def year_stationed_days_check(
     """
     first, last = year_bounds(year)
     periods = merged_periods(assignments, first, last)
-    assigned = sum(inclusive_days(a, b) for a, b in periods)
+    grouped = days_by_status(statuses, first, last)
+    stationed_days = grouped[DayStatus.STATIONED] + grouped[DayStatus.OFFICIAL]
+    return _year_check(
+        subject=subject,
+        year=year,
+        assigned=sum(inclusive_days(a, b) for a, b in periods),
+        stationed=len(stationed_days),
+        open_days=len(grouped[DayStatus.UNKNOWN]),
+        by_month=_by_month_label(year, Counter(day.month for day in stationed_days)),
+        today=today,
+        book=book,
+    )
+
+
+def _by_month_label(year: int, by_month: Counter) -> dict[str, int]:
+    return {month_label(date(year, month, 1)): by_month.get(month, 0) for month in range(1, 13)}
+
+
+def _year_check(
+    *,
+    subject: str,
+    year: int,
+    assigned: int,
+    stationed: int,
+    open_days: int,
+    by_month: dict[str, int],
+    today: date,
+    book: ParameterBook,
+) -> Check:
+    """第三十五条(三) for one year, given its tally (`by_month`: stationed days per month label)."""
+    first, last = year_bounds(year)
     year_days = inclusive_days(first, last)
     base = book.on(last).unfit_stationed_days_below
     full_year = assigned == year_days
     required = base if full_year else _ceil_share(base, assigned, year_days)
-    grouped = days_by_status(statuses, first, last)
-    stationed_days = grouped[DayStatus.STATIONED] + grouped[DayStatus.OFFICIAL]
-    stationed = len(stationed_days)
-    open_days = len(grouped[DayStatus.UNKNOWN])
-    by_month = Counter(day.month for day in stationed_days)
     evidence = {
         "stationed_days": stationed,
         "threshold_days": base,
@@ -276,9 +475,7 @@ def year_stationed_days_check(
         "assignment_days": assigned,
         "full_year": full_year,
         "year_finished": today > last,
-        "by_month": {
-            month_label(date(year, month, 1)): by_month.get(month, 0) for month in range(1, 13)
-        },
+        "by_month": by_month,
     }
     severity = VIOLATION if full_year else WARNING
     scope = (
@@ -372,12 +569,33 @@ def absence_checks(
     both. The yearly total counts unjustified days only and fires at 31.
     """
     first, last = year_bounds(year)
+    return _absence_checks(
+        absence_spells(statuses),
+        days_by_status(statuses, first, last)[DayStatus.ABSENT],
+        subject=subject,
+        year=year,
+        today=today,
+        book=book,
+    )
+
+
+def _absence_checks(
+    spells: Iterable[Spell],
+    absent: list[date],
+    *,
+    subject: str,
+    year: int,
+    today: date,
+    book: ParameterBook,
+) -> list[Check]:
+    """第三十五条(四) for one year, given the spells and the year's unjustified days."""
+    first, last = year_bounds(year)
     params = book.on(last)
     spell_limit, total_limit = params.unfit_absence_spell_over, params.unfit_absence_total_over
     window_start = first - WINDOW_MARGIN
     checks = []
     longest = None
-    for spell in absence_spells(statuses):
+    for spell in spells:
         in_year = [day for day in spell.unjustified if first <= day <= last]
         if not in_year:
             continue
@@ -427,7 +645,6 @@ def absence_checks(
                 message,
             )
         )
-    absent = days_by_status(statuses, first, last)[DayStatus.ABSENT]
     total_evidence = {
         "unjustified_days": iso(absent),
         "count": len(absent),
@@ -475,6 +692,11 @@ class AttendanceResult:
         }
 
 
+def attendance_calendar(year: int, is_workday: IsWorkday) -> DayCalendar:
+    """The days of `attendance_window(year)`: build it once for every cadre of a year."""
+    return DayCalendar(*attendance_window(year), is_workday)
+
+
 def attendance_checks(
     facts: AttendanceFacts,
     *,
@@ -483,35 +705,71 @@ def attendance_checks(
     today: date,
     is_workday: IsWorkday,
     book: ParameterBook,
+    calendar: DayCalendar | None = None,
 ) -> AttendanceResult:
     """The calendar of one cadre around a year and every attendance rule for that year.
 
     `facts` should cover `attendance_window(year)` so spells crossing New Year
-    are seen whole.
+    are seen whole. Pass `calendar=attendance_calendar(year, is_workday)` when
+    judging many cadres: the window's working days are then worked out once.
+    The checks are those of monthly_stationed_days_checks,
+    year_stationed_days_check and absence_checks over the statuses, tallied from
+    the day codes instead of a walk over the dates.
     """
-    window_start, window_end = attendance_window(year)
-    statuses = day_statuses(
-        facts, start=window_start, end=window_end, today=today, is_workday=is_workday
-    )
+    if calendar is None:
+        calendar = attendance_calendar(year, is_workday)
+    elif (calendar.start, calendar.end) != attendance_window(year):
+        raise ValueError(
+            f"the calendar {calendar.start}–{calendar.end} is not the window of {year}"
+        )
+    codes = calendar.codes(facts, today=today)
     first, last = year_bounds(year)
-    checks = monthly_stationed_days_checks(
-        statuses,
-        assignments=facts.assignments,
-        subject=subject,
-        first=first,
-        last=last,
-        today=today,
-        book=book,
-    )
+    checks = []
+    by_month: dict[str, int] = {}
+    stationed_code, official_code = CODES[DayStatus.STATIONED], CODES[DayStatus.OFFICIAL]
+    for month, i, j in calendar.months(year):
+        stationed = codes.count(stationed_code, i, j) + codes.count(official_code, i, j)
+        by_month[month.label] = stationed
+        assigned = j - i - codes.count(NOT_ASSIGNED, i, j)
+        if not assigned:
+            continue
+        checks.append(
+            _month_check(
+                subject=subject,
+                month=month,
+                assigned=assigned,
+                counts=(
+                    counts := {status: codes.count(code, i, j) for status, code in CODES.items()}
+                ),
+                listed={
+                    status: calendar.iso_listed(codes, status, i, j, counts[status])
+                    for status in LISTED
+                },
+                today=today,
+                book=book,
+            )
+        )
+    i, j = calendar.index(first), calendar.index(last) + 1
     checks.append(
-        year_stationed_days_check(
-            statuses,
-            assignments=facts.assignments,
+        _year_check(
+            subject=subject,
+            year=year,
+            assigned=j - i - codes.count(NOT_ASSIGNED, i, j),
+            stationed=sum(by_month.values()),
+            open_days=codes.count(CODES[DayStatus.UNKNOWN], i, j),
+            by_month=by_month,
+            today=today,
+            book=book,
+        )
+    )
+    checks.extend(
+        _absence_checks(
+            calendar.spells(codes),
+            calendar.listed(codes, DayStatus.ABSENT, i, j),
             subject=subject,
             year=year,
             today=today,
             book=book,
         )
     )
-    checks.extend(absence_checks(statuses, subject=subject, year=year, today=today, book=book))
-    return AttendanceResult(statuses, checks)
+    return AttendanceResult(calendar.statuses_of(codes), checks)

@@ -26,7 +26,9 @@ allowances — calls this module; nothing recounts days on its own.
 Query budget, whatever the number of cadres: one query each for
 assignments, check-ins, official business, approved leave, duty days and the
 calendar corrections (`attendance_for` adds one for county parameter
-overrides). Reads on (cadre, day) / (cadre, start, end) indexes.
+overrides). Reads on (cadre, day) / (cadre, start, end) indexes; check-ins
+and duty days come as one row per cadre (raw_rows.DayList), and the working
+days of the range are worked out once for all cadres (policy DayCalendar).
 """
 
 from collections import defaultdict
@@ -42,13 +44,14 @@ from zhucun.policy.calendar import (
 from zhucun.policy.calendar import (
     AttendanceFacts,
     AttendanceResult,
+    DayCalendar,
     DayStatus,
+    attendance_calendar,
     attendance_checks,
     attendance_window,
-    day_statuses,
 )
 from zhucun.policy.parameters import Override, ParameterBook
-from zhucun.raw_rows import DayOrdinal, raw_rows
+from zhucun.raw_rows import DayList, day_set
 from zhucun.rulebook.models import ParameterOverride
 from zhucun.rulebook.workdays import non_working_days
 from zhucun.stationing.models import Assignment, CheckIn, DutyDay, Leave, OfficialBusiness
@@ -63,6 +66,12 @@ def _days(first: date, last: date, lo: date, hi: date) -> Iterable[date]:
         day += ONE_DAY
 
 
+def _day_sets(queryset) -> dict[int, frozenset[date]]:
+    """cadre id → the set of `day`s of the queryset's rows (one row per cadre from the database)."""
+    rows = queryset.order_by().values("cadre_id").annotate(days=DayList("day"))
+    return {cadre_id: day_set(days) for cadre_id, days in rows.values_list("cadre_id", "days")}
+
+
 def facts_for(cadre_ids, start: date, end: date) -> dict[int, AttendanceFacts]:
     """The recorded facts of each cadre touching [start, end] (five queries)."""
     ids = sorted(set(cadre_ids))
@@ -73,40 +82,34 @@ def facts_for(cadre_ids, start: date, end: date) -> dict[int, AttendanceFacts]:
         .values_list("cadre_id", "start", "end")
     ):
         periods[cadre_id].append(AssignmentPeriod(a_start, a_end))
-    check_ins: dict[int, set[date]] = defaultdict(set)
-    # The year's check-ins are the biggest of these: read raw, the day as an ordinal.
-    for cadre_id, ordinal in raw_rows(
-        CheckIn.objects.filter(cadre_id__in=ids, day__range=(start, end))
-        .annotate(ordinal=DayOrdinal("day"))
-        .values_list("cadre_id", "ordinal")
-    ):
-        check_ins[cadre_id].add(date.fromordinal(ordinal))
+    # The year's check-ins are the biggest of these: one row per cadre holding all its days.
+    check_ins = _day_sets(CheckIn.objects.filter(cadre_id__in=ids, day__range=(start, end)))
     official: dict[int, set[date]] = defaultdict(set)
-    for cadre_id, first, last in OfficialBusiness.objects.filter(
-        cadre_id__in=ids, start__lte=end, end__gte=start
-    ).values_list("cadre_id", "start", "end"):
+    for cadre_id, first, last in (
+        OfficialBusiness.objects.filter(cadre_id__in=ids, start__lte=end, end__gte=start)
+        .order_by()
+        .values_list("cadre_id", "start", "end")
+    ):
         official[cadre_id].update(_days(first, last, start, end))
     leave: dict[int, set[date]] = defaultdict(set)
-    for cadre_id, first, last, returned_on in Leave.objects.filter(
-        cadre_id__in=ids, approval__state=RequestState.APPROVED, start__lte=end, end__gte=start
-    ).values_list("cadre_id", "start", "end", "returned_on"):
+    for cadre_id, first, last, returned_on in (
+        Leave.objects.filter(
+            cadre_id__in=ids, approval__state=RequestState.APPROVED, start__lte=end, end__gte=start
+        )
+        .order_by()
+        .values_list("cadre_id", "start", "end", "returned_on")
+    ):
         if returned_on is not None:  # 销假: the day back in the village ends the leave
             last = min(last, returned_on - ONE_DAY)
         leave[cadre_id].update(_days(first, last, start, end))
-    duty: dict[int, set[date]] = defaultdict(set)
-    for cadre_id, ordinal in raw_rows(
-        DutyDay.objects.filter(cadre_id__in=ids, day__range=(start, end))
-        .annotate(ordinal=DayOrdinal("day"))
-        .values_list("cadre_id", "ordinal")
-    ):
-        duty[cadre_id].add(date.fromordinal(ordinal))
+    duty = _day_sets(DutyDay.objects.filter(cadre_id__in=ids, day__range=(start, end)))
     return {
         cadre_id: AttendanceFacts(
             assignments=tuple(periods.get(cadre_id, ())),
-            check_ins=frozenset(check_ins.get(cadre_id, ())),
+            check_ins=check_ins.get(cadre_id, frozenset()),
             official=frozenset(official.get(cadre_id, ())),
             leave=frozenset(leave.get(cadre_id, ())),
-            duty=frozenset(duty.get(cadre_id, ())),
+            duty=duty.get(cadre_id, frozenset()),
         )
         for cadre_id in ids
     }
@@ -129,11 +132,9 @@ def statuses_for(
 ) -> dict[int, dict[date, DayStatus]]:
     """One DayStatus per assignment day in [start, end], per cadre (see the module docstring)."""
     facts = facts_for(cadre_ids, start, end)
-    is_workday = workday_test(start, end)
-    return {
-        cadre_id: day_statuses(f, start=start, end=end, today=today, is_workday=is_workday)
-        for cadre_id, f in facts.items()
-    }
+    # The working days are the same for every cadre: worked out once.
+    calendar = DayCalendar(start, end, workday_test(start, end))
+    return {cadre_id: calendar.statuses(f, today=today) for cadre_id, f in facts.items()}
 
 
 def county_of_cadres(cadre_ids, on: date) -> dict[int, int]:
@@ -186,6 +187,7 @@ def attendance_for(
     start, end = attendance_window(year)
     facts = facts_for(cadre_ids, start, end)
     is_workday = workday_test(start, end)
+    calendar = attendance_calendar(year, is_workday)  # the working days, once for every cadre
     counties = county_of_cadres(facts, end)
     books = books_for(counties.values())
     return {
@@ -196,6 +198,7 @@ def attendance_for(
             today=today,
             is_workday=is_workday,
             book=books[counties.get(cadre_id)],
+            calendar=calendar,
         )
         for cadre_id, f in facts.items()
     }
