@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Case, When
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -29,7 +30,7 @@ from zhucun.accounts.scope import scoped
 from zhucun.api.app import api
 from zhucun.api.services import api_token_create
 from zhucun.approvals.authorities import authorities_for, decidable_q
-from zhucun.approvals.models import Step
+from zhucun.approvals.models import Step, StepState
 from zhucun.approvals.selectors import visible_requests
 from zhucun.funds.models import Allocation, Expense, LedgerReview
 from zhucun.households.models import Contact, Household
@@ -203,7 +204,9 @@ def steps_on_requests_in_reach(user):
 
 
 def steps_the_user_decides(user, visible):
-    return visible.filter(decidable_q(authorities_for(user))).order_by("-state", "pk")
+    """Steps of the user's authority, the pending ones first (the others are out of turn)."""
+    pending_first = Case(When(state=StepState.PENDING, then=0), default=1)
+    return visible.filter(decidable_q(authorities_for(user))).order_by(pending_first, "pk")
 
 
 def expenses_with_a_step_of_the_user(user, visible):

@@ -14,9 +14,9 @@ WRITES (tests/security/apiwalk.py), so the answer says allow or deny and not
   its reach that is not its to act on (403 `forbidden`: a team mate's log, a
   step for another office);
 - on its own record (or its own cadre) an allowed role passes: the write is
-  made (2xx), or a rule of the 细则 refuses it with its own code (a leader may
-  not be the handler of an expense, 第二十五条; a countersign before the
-  signature) — never with a permission code.
+  made (2xx), or a rule of the 细则 refuses it with its own code (a team
+  leader may not be the handler of an expense he signs, `self_approval`,
+  第二十五条) — never with a permission code.
 
 Nothing is written unless the answer is 2xx: each call is counted before and
 after (the rows it adds or decides), inside a savepoint rolled back after the
