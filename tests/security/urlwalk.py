@@ -191,7 +191,8 @@ def _walk(resolvers, namespace="", prefix=""):
                 continue  # the back office: Django's own permissions, audited in admin.py
             if entry.namespace == "api-v1":
                 # The JSON API: roles are declared per operation (zhucun.api.access.allow_api)
-                # and walked by tests/api/test_api_scope.py and test_api_framework.py.
+                # and walked by tests/security/test_api_permission_matrix.py (reads) and
+                # test_api_write_matrix.py (writes).
                 continue
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from _walk(entry.url_patterns, ns, prefix + str(entry.pattern))

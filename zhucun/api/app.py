@@ -5,7 +5,7 @@ from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
 from zhucun.api import error_responses
-from zhucun.api.auth import BearerToken, PageSession
+from zhucun.api.auth import authenticators
 from zhucun.api.routes import (
     assessments,
     attendance,
@@ -41,7 +41,7 @@ api = NinjaAPI(
     version="1",
     description=DESCRIPTION,
     urls_namespace="api-v1",
-    auth=[BearerToken(), PageSession()],
+    auth=authenticators(),
     docs=Swagger(settings={"persistAuthorization": False}),
 )
 error_responses.install(api)
