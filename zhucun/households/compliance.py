@@ -142,8 +142,8 @@ def contact_summaries(
     [window_start(since), until]), computed by the database.
 
     One aggregate query gives each household's bit sets of weeks with a contact and of days
-    with a visit (a column per 62 weeks or days: 1 + 6 for a year), its number of visits and
-    of contacts of an unknown kind. Three more run only when needed: the days visited more
+    with a visit (a column per 62 weeks or days — 1 + 6 for a year —, the days as one bit
+    string on PostgreSQL), its number of visits and of contacts of an unknown kind. Three more run only when needed: the days visited more
     than once, when a household has more visits than visited days; the weeks with fewer
     contacts than the weekly ceiling, when some county asks for more than one a week; the
     contacts of an unknown kind, to name them in the refusal.
@@ -175,7 +175,13 @@ def contact_summaries(
         return columns
 
     weeks = bit_sets(f"((c.ordinal - 1) / 7 - {base_week})", week_number(until) - base_week + 1)
-    days = bit_sets(f"(c.ordinal - {first_day})", until.toordinal() - first_day + 1, visit)
+    span = until.toordinal() - first_day + 1
+    if connection.vendor == "postgresql":
+        # One bit string of the window's days (bit i, from the left, is day i): a single
+        # aggregate instead of one per 62 days, the costliest part of the query.
+        days = [f"BIT_OR(B'1'::bit({span}) >> (c.ordinal - {first_day})) FILTER (WHERE {visit})"]
+    else:
+        days = bit_sets(f"(c.ordinal - {first_day})", span, visit)
     counts = [f"COUNT(*) FILTER (WHERE {visit})", f"COUNT(*) FILTER (WHERE {unknown})"]
     summaries: dict[int, ContactSummary] = {}
     repeated = unknown_kinds = False
@@ -221,7 +227,10 @@ def contact_summaries(
 
 
 def _joined(columns) -> int:
-    """Bit-set columns as one number (a column is NULL when none of its bits is set)."""
+    """Bit-set columns as one number (a column is NULL when none of its bits is set; a
+    PostgreSQL bit string reads from the left)."""
     if len(columns) == 1:
+        if isinstance(columns[0], str):
+            return int(columns[0][::-1], 2)
         return columns[0] or 0
     return sum((bits or 0) << (_BITS * i) for i, bits in enumerate(columns))
