@@ -4,7 +4,10 @@ A home visit (入户) is also a contact. Only weeks (Monday–Sunday) and months
 lying wholly inside a pairing period and already over by `today` are judged.
 A whole county is evaluated from one flat stream of (household, date, kind)
 rows — one query's result — in a single pass: rows are bucketed by ISO week
-and month number, then each pairing walks its weeks and months.
+and month number, then each pairing walks its weeks and months. For a whole
+city, contact_checks_summarised gives the same failed checks from one
+ContactSummary per household (bit sets of contacted weeks and visited days)
+that the database computes, so no contact row has to reach Python.
 """
 
 from __future__ import annotations
