@@ -7,7 +7,7 @@ from django.db.models import Min
 
 from zhucun.bench.dataset import build_bench_city
 from zhucun.households.models import Contact, Pairing
-from zhucun.stationing.models import CheckIn
+from zhucun.stationing.models import Assignment, CheckIn
 from zhucun.worklogs.models import LogRevision, WorkLog
 
 TODAY = date(2026, 11, 29)
@@ -92,3 +92,17 @@ def test_every_page_the_bench_measures_opens_for_its_login(db, settings):
         figures
     )
     assert all(f["queries"] > 0 and f["median_ms"] > 0 for f in figures.values())
+
+
+def test_the_engine_proposes_a_grade_for_every_cadre_assessed_in_the_city(db):
+    # Given the benchmark city
+    from zhucun.assessment.membership import stints
+    from zhucun.bench.sections import assessment_proposals
+
+    build_bench_city(scale=SCALE, seed=1, today=TODAY)
+    # When the engine runs every county's assessment proposal for the year
+    proposals = assessment_proposals(TODAY.year, today=TODAY)
+    # Then every cadre taking part in the year, in every county, is in it once
+    everyone = Assignment.objects.values_list("cadre_id", flat=True).distinct()
+    assert proposals["cadres"] == len(stints(TODAY.year, cadre_ids=everyone)) > 0
+    assert sum(proposals["grades"].values()) == proposals["cadres"]

@@ -36,7 +36,9 @@ def raw_rows(queryset, chunk: int = 10_000):
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # e.g. a filter on an empty id list: Django sends no query
         return
-    with connection.cursor() as cursor:
+    # A server-side cursor on PostgreSQL (Django's chunked cursor, as QuerySet.iterator()
+    # uses): a client-side one holds the whole result in memory — millions of rows.
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(chunk):
             yield from batch

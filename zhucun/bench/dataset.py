@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import connection, models, transaction
@@ -87,10 +88,13 @@ def _sqlite_converter(field):
 
     Field.get_db_prep_save does the same per value, at several times the cost.
     """
+    # Days and times repeat across millions of rows (a year has 365 days): convert each once.
     if isinstance(field, models.DateTimeField):
-        return lambda v: v.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+        return lru_cache(maxsize=65536)(
+            lambda v: v.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+        )
     if isinstance(field, models.DateField):
-        return date.isoformat
+        return lru_cache(maxsize=4096)(date.isoformat)
     if isinstance(field, models.JSONField):
         return json.dumps
     if isinstance(field, models.BooleanField):

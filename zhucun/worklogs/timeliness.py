@@ -47,10 +47,11 @@ def log_timeliness(
     due = due_days(cadre_ids, start, end, today=today)
     deadlines = _deadlines(cadre_ids, end)
     first_saved: dict[int, dict[date, date]] = defaultdict(dict)
+    zone = timezone.get_current_timezone()  # once: localtime() looks it up for every row
     for cadre_id, day, saved in WorkLog.objects.filter(
         cadre_id__in=cadre_ids, day__range=(start, end)
     ).values_list("cadre_id", "day", "first_saved_at"):
-        first_saved[cadre_id][day] = timezone.localtime(saved).date()
+        first_saved[cadre_id][day] = saved.astimezone(zone).date()
     return {
         cadre: log_statuses(
             due.get(cadre, ()),
