@@ -292,8 +292,8 @@ def test_every_query_runs_once_whatever_the_number_of_households(cast):
         assert result.pairings > size
         assert any(c.evidence["contacts"] == 1 for c in result.checks if c.evidence.get("contacts"))
     # Then the queries are the same whatever the size: pairings, counties, overrides, the
-    # summaries, the days visited twice and the weeks under the ceiling
-    assert counts[0] == counts[1] == 6
+    # summaries, the weeks under the ceiling and (PostgreSQL) the days visited twice
+    assert counts[0] == counts[1] <= 6
 
 
 def test_a_month_short_of_visits_lists_a_day_visited_twice_twice(cast):
