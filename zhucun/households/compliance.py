@@ -3,11 +3,11 @@
 The rule itself is zhucun.policy.contacts (pure Python). This module feeds it
 from the database with a fixed number of queries whatever the number of
 households: the counties and their parameter overrides, the pairings, and the
-database's own counts of each household's contacts (policy.contacts.ContactSummary):
-one row per household with the weeks and months that have a contact or a visit as
-bit sets, plus the few weeks and months with some but not enough contacts. Python
-never sees the contacts of a week or month that passes, so its work is per
-household and per failed check, not per contact.
+database's own summary of each household's contacts (policy.contacts.ContactSummary):
+one row per household with the weeks that have a contact and the days that have a
+visit, plus the figures of the rare weeks and days the rule needs counted exactly.
+Python's work is per household, per visit day at most, and per failed check — not
+per contact.
 """
 
 from __future__ import annotations

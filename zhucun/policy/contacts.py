@@ -73,11 +73,6 @@ def week_number(day: date) -> int:
     return _week(day)
 
 
-def month_number(day: date) -> int:
-    """Consecutive month numbers: year × 12 + month - 1 (the database computes the same)."""
-    return _month(day)
-
-
 @dataclass
 class _HouseholdContacts:
     contacts_per_week: dict[int, int]
