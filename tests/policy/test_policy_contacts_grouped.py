@@ -1,4 +1,5 @@
-"""The one-pass grouped contact checks give exactly the checks of contact_checks (第二十条)."""
+"""The one-pass grouped and the summarised contact checks give exactly the checks of
+contact_checks (第二十条)."""
 
 from datetime import date, timedelta
 
@@ -6,7 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zhucun.policy.contacts import Pairing, contact_checks, contact_checks_grouped
+from zhucun.policy.contacts import (
+    Pairing,
+    contact_checks,
+    contact_checks_grouped,
+    contact_checks_summarised,
+    summarise,
+    week_number,
+    weekly_ceiling,
+    window_start,
+)
 from zhucun.policy.errors import PolicyError
 from zhucun.policy.parameters import Override, ParameterBook
 
@@ -103,4 +113,82 @@ def test_an_unknown_contact_kind_is_refused_naming_the_household_and_day():
     with pytest.raises(PolicyError, match="户 1 在 2025-01-01"):
         contact_checks_grouped(
             [(Pairing(1, FIRST), CITY)], [(1, FIRST.toordinal(), "letter")], today=date(2025, 3, 1)
+        )
+
+
+BUSY = ParameterBook(
+    county="610122000000",
+    overrides=[
+        Override("weekly_inquiries_min", 3, date(2025, 3, 1), county="610122000000"),
+        Override("monthly_visits_min", 4, date(2025, 2, 1), county="610122000000"),
+        Override("monthly_visits_min", 1, date(2025, 9, 1), county="610122000000"),
+    ],
+)
+BOOKS = [CITY, STRICT, BUSY]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=contact_rows,
+    paired=pairings,
+    today=days,
+    window=st.tuples(days, st.integers(0, 400)),
+    counties=st.sampled_from([(CITY,), (STRICT,), (CITY, STRICT, BUSY)]),
+)
+def test_summarised_checks_equal_the_grouped_checks_for_any_rows_pairings_and_counties(
+    rows, paired, today, window, counties
+):
+    since, until = window[0], window[0] + timedelta(window[1])
+    # Given pairings in one or several counties (a household's county by its number)
+    with_books = [(p, counties[p.household % len(counties)]) for p in paired]
+    # When judged from the contacts, and from the summaries of the same contacts
+    expected = contact_checks_grouped(
+        with_books, as_grouped(rows), today=today, since=since, until=until
+    )
+    summaries = summarise(rows, since=since, until=until, weekly_ceiling=weekly_ceiling(counties))
+    summarised = contact_checks_summarised(
+        with_books, summaries, today=today, since=since, until=until
+    )
+    # then the failed checks are the same, in the same order, with the same evidence
+    assert summarised == expected
+
+
+def test_the_weekly_ceiling_is_the_largest_weekly_minimum_any_county_ever_sets():
+    assert weekly_ceiling([]) == 1
+    assert weekly_ceiling([CITY]) == 1
+    assert weekly_ceiling([CITY, STRICT]) == 2
+    assert weekly_ceiling([CITY, STRICT, BUSY]) == 3
+
+
+def test_a_summary_holds_bit_sets_of_weeks_and_visit_days_and_the_figures_below_the_ceiling():
+    # Given two contacts in one week, one in the next, and two visits on one February day
+    rows = [(1, date(2025, 1, 6), "visit"), (1, date(2025, 1, 7), "inquiry")]
+    rows += [(1, date(2025, 1, 13), "inquiry")]
+    rows += [(1, date(2025, 2, 3), "visit"), (1, date(2025, 2, 3), "visit")]
+    # When summarised for counties asking for at most 2 contacts a week
+    [(household, summary)] = summarise(
+        rows, since=date(2025, 1, 6), until=date(2025, 2, 28), weekly_ceiling=2
+    ).items()
+    # Then weeks are bits from the window's first week, visit days bits from its first day
+    first = window_start(date(2025, 1, 6))
+    assert first == date(2024, 12, 31)
+    assert summary.weeks == (1 << 1) | (1 << 2) | (1 << 5)  # 2025-W02, W03, W06 (from W01)
+    assert summary.visit_days == (1 << 6) | (1 << 34)  # 01-06 and 02-03
+    # and only the weeks with one contact and the day visited twice keep their figures
+    first_week = week_number(date(2025, 1, 6))
+    assert summary.few_contacts == {first_week + 1: 1}
+    assert summary.repeat_visits == {date(2025, 2, 3): 2}
+
+
+def test_an_unknown_contact_kind_in_a_summary_is_refused_naming_the_household_and_day():
+    summaries = summarise(
+        [(1, FIRST, "letter")], since=FIRST, until=date(2025, 2, 1), weekly_ceiling=1
+    )
+    with pytest.raises(PolicyError, match="户 1 在 2025-01-01"):
+        contact_checks_summarised(
+            [(Pairing(1, FIRST), CITY)],
+            summaries,
+            today=date(2025, 3, 1),
+            since=FIRST,
+            until=date(2025, 2, 1),
         )

@@ -4,14 +4,18 @@ A home visit (入户) is also a contact. Only weeks (Monday–Sunday) and months
 lying wholly inside a pairing period and already over by `today` are judged.
 A whole county is evaluated from one flat stream of (household, date, kind)
 rows — one query's result — in a single pass: rows are bucketed by ISO week
-and month number, then each pairing walks its weeks and months.
+and month number, then each pairing walks its weeks and months. For a whole
+city, contact_checks_summarised gives the same failed checks from one
+ContactSummary per household (bit sets of contacted weeks and visited days)
+that the database computes, so no contact row has to reach Python.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from zhucun.policy.errors import PolicyError
 from zhucun.policy.findings import VIOLATION, Check
@@ -56,6 +60,17 @@ def _month(day: date) -> int:
 
 def _month_first(month: int) -> date:
     return date(month // 12, month % 12 + 1, 1)
+
+
+def window_start(since: date) -> date:
+    """The first day whose contacts count for the weeks and months ending on or after `since`:
+    the week ending on `since` began six days before it, its month on the 1st."""
+    return min(since.replace(day=1), since - timedelta(days=6))
+
+
+def week_number(day: date) -> int:
+    """Consecutive ISO week numbers: (day ordinal - 1) // 7 (the database computes the same)."""
+    return _week(day)
 
 
 @dataclass
@@ -116,6 +131,7 @@ class _Minimums:
         # When no version or override asks for more than one contact a week, only weeks
         # without any contact can fail.
         self.weekly_max = max(value for _, value in book.history("weekly_inquiries_min"))
+        self.monthly_max = max(value for _, value in book.history("monthly_visits_min"))
 
     def week(self, week: int) -> int:
         if week not in self.weekly:
@@ -142,7 +158,7 @@ def contact_checks(
     in [since, until]. Only failed checks unless `include_passed` (a city has millions of weeks).
     Each week and month is judged with the parameters in force on its last day."""
     # The weeks and months ending on or after `since` begin up to a month earlier.
-    earliest = None if since is None else min(since.replace(day=1), since - timedelta(days=6))
+    earliest = None if since is None else window_start(since)
     index = index_contacts(rows, since=earliest, until=until)
     minimums = _Minimums(book)
     empty = _HouseholdContacts({}, {})
@@ -160,6 +176,24 @@ def contact_checks(
     return checks
 
 
+def _judged(
+    pairing: Pairing, today: date, since: date | None, until: date | None
+) -> tuple[int, int, int, int]:
+    """The first and last week and month numbers judged for the pairing: wholly paired,
+    over by `today` (their last day is before it), ending in [since, until]."""
+    last_day = min(pairing.end or today, today - ONE_DAY)
+    if until is not None:
+        last_day = min(last_day, until)
+    first_day = pairing.start if since is None else max(pairing.start, since - timedelta(6))
+    first_week = -(-(first_day.toordinal() - 1) // 7)
+    last_week = (last_day.toordinal() - 7) // 7
+    first_month = _month(pairing.start) + (pairing.start.day != 1)
+    if since is not None:
+        first_month = max(first_month, _month(since))
+    last_month = _month(last_day) - (last_day != month_end(last_day))
+    return first_week, last_week, first_month, last_month
+
+
 def _pairing_checks(
     pairing: Pairing,
     contacts: _HouseholdContacts,
@@ -170,19 +204,10 @@ def _pairing_checks(
     include_passed: bool,
 ) -> list[Check]:
     checks: list[Check] = []
-    # A week or month is judged once it is over: its last day is before today.
-    last_day = min(pairing.end or today, today - ONE_DAY)
-    if until is not None:
-        last_day = min(last_day, until)
-    first_day = pairing.start if since is None else max(pairing.start, since - timedelta(6))
-    first_week = -(-(first_day.toordinal() - 1) // 7)
-    last_week = (last_day.toordinal() - 7) // 7
+    first_week, last_week, first_month, last_month = _judged(pairing, today, since, until)
     for week in _weeks_to_report(contacts, first_week, last_week, minimums, include_passed):
-        checks.append(_week_check(pairing, contacts, week, minimums.week(week)))
-    first_month = _month(pairing.start) + (pairing.start.day != 1)
-    if since is not None:
-        first_month = max(first_month, _month(since))
-    last_month = _month(last_day) - (last_day != month_end(last_day))
+        count = contacts.contacts_per_week.get(week, 0)
+        checks.append(_week_check(pairing, week, count, minimums.week(week)))
     for month in range(first_month, last_month + 1):
         visits = contacts.visits_per_month.get(month, ())
         if include_passed or not at_least(len(visits), minimums.month(month)):
@@ -207,7 +232,7 @@ def contact_checks_grouped(
     only that household's contacts are held in memory. The checks come in the order of
     the pairings, exactly as contact_checks would list them.
     """
-    earliest = None if since is None else min(since.replace(day=1), since - timedelta(days=6))
+    earliest = None if since is None else window_start(since)
     low = earliest.toordinal() if earliest is not None else 0
     high = until.toordinal() if until is not None else date.max.toordinal()
     minimums_of: dict[int, _Minimums] = {}
@@ -264,6 +289,147 @@ def contact_checks_grouped(
     return [check for checks in found for check in checks]
 
 
+@dataclass
+class ContactSummary:
+    """One household's contacts from window_start(since) to until, as the database counts them.
+
+    Enough to find every failed check of contact_checks and to give its evidence without
+    reading the contacts: the weeks with any contact and the days with any visit as bit
+    sets (numbered from the window's first week and first day), the days with more than
+    one visit, and the exact count of the weeks with some contacts but fewer than any
+    county ever requires (weekly_ceiling()).
+    """
+
+    weeks: int = 0  # bit i: a contact in week number week_number(window start) + i
+    visit_days: int = 0  # bit i: a visit on the window's first day + i days
+    repeat_visits: dict[date, int] = field(default_factory=dict)  # day -> visits, if over 1
+    few_contacts: dict[int, int] = field(default_factory=dict)  # week number -> contacts
+    unknown_kind: tuple[date, str] | None = None  # a contact of another kind: refused
+
+
+def weekly_ceiling(books: Iterable[ParameterBook]) -> int:
+    """The largest weekly contact minimum any of the books ever sets (at least 1): a week
+    with that many contacts passes whatever its date and county, so a ContactSummary
+    needs the exact count of the weeks below it only."""
+    return max([1, *(_Minimums(book).weekly_max for book in books)])
+
+
+def summarise(
+    rows: Iterable[tuple[Hashable, date, str]], *, since: date, until: date, weekly_ceiling: int
+) -> dict[Hashable, ContactSummary]:
+    """The summaries of contact_checks_summarised computed from the rows themselves: what
+    the database's aggregate queries return (zhucun.households.compliance), as a reference."""
+    first, last = window_start(since), until
+    base_week = _week(first)
+    contacts: dict[Hashable, dict[int, int]] = {}
+    visits: dict[Hashable, dict[date, int]] = {}
+    summaries: dict[Hashable, ContactSummary] = {}
+    for household, day, kind in rows:
+        if not first <= day <= last:
+            continue
+        summary = summaries.setdefault(household, ContactSummary())
+        if kind not in KINDS:
+            if summary.unknown_kind is None or (day, kind) < summary.unknown_kind:
+                summary.unknown_kind = (day, kind)
+            continue
+        weeks = contacts.setdefault(household, {})
+        weeks[_week(day)] = weeks.get(_week(day), 0) + 1
+        if kind == VISIT:
+            days = visits.setdefault(household, {})
+            days[day] = days.get(day, 0) + 1
+    for household, summary in summaries.items():
+        for week, count in contacts.get(household, {}).items():
+            summary.weeks |= 1 << (week - base_week)
+            if count < weekly_ceiling:
+                summary.few_contacts[week] = count
+        for day, count in visits.get(household, {}).items():
+            summary.visit_days |= 1 << (day - first).days
+            if count > 1:
+                summary.repeat_visits[day] = count
+    return summaries
+
+
+def contact_checks_summarised(
+    pairings: Iterable[tuple[Pairing, ParameterBook]],
+    summaries: Mapping[Hashable, ContactSummary],
+    *,
+    today: date,
+    since: date,
+    until: date,
+) -> list[Check]:
+    """The failed checks of contact_checks_grouped, in the same order, from one summary per
+    household instead of its contacts (a household without one has no contact).
+
+    The summaries must be made with the weekly_ceiling() of the books given: a week missing
+    from `weeks` had no contact, a week in `few_contacts` had that many, any other week at
+    least the ceiling (it passes). A month's visits are its days in `visit_days`, each once
+    or as many times as `repeat_visits` says. Each pairing costs a few bit operations per
+    judged month, and more only for what it failed.
+    """
+    for household, summary in summaries.items():
+        if summary.unknown_kind is not None:
+            day, kind = summary.unknown_kind
+            raise PolicyError(
+                f"户 {household} 在 {day.isoformat()} 的联系方式应为"
+                f" inquiry(询问)或 visit(入户),收到 {kind!r}"
+            )
+    first = window_start(since)
+    base_week = _week(first)
+    # Where each month's days sit in a bit set of days counted from the window's first day.
+    base_month = _month(first)
+    month_bits = []
+    for month in range(base_month, _month(until) + 1):
+        start = _month_first(month)
+        month_bits.append(((start - first).days, (1 << month_end(start).day) - 1))
+    minimums_of: dict[int, _Minimums] = {}
+    empty = ContactSummary()
+    checks: list[Check] = []
+    for pairing, book in pairings:
+        minimums = minimums_of.get(id(book))
+        if minimums is None:
+            minimums = minimums_of[id(book)] = _Minimums(book)
+        summary = summaries.get(pairing.household, empty)
+        first_week, last_week, first_month, last_month = _judged(pairing, today, since, until)
+        if first_week <= last_week:
+            span = last_week - first_week + 1
+            missing = ~(summary.weeks >> (first_week - base_week)) & ((1 << span) - 1)
+            failing = []
+            while missing:
+                low = missing & -missing
+                failing.append((first_week + low.bit_length() - 1, 0))
+                missing ^= low
+            if summary.few_contacts and minimums.weekly_max > 1:
+                failing += [
+                    (week, count)
+                    for week, count in summary.few_contacts.items()
+                    if first_week <= week <= last_week and not at_least(count, minimums.week(week))
+                ]
+                failing.sort()
+            for week, count in failing:
+                checks.append(_week_check(pairing, week, count, minimums.week(week)))
+        visit_days, enough = summary.visit_days, minimums.monthly_max
+        for month in range(first_month, last_month + 1):
+            shift, mask = month_bits[month - base_month]
+            days = (visit_days >> shift) & mask
+            count = days.bit_count()
+            if count >= enough:
+                continue  # passes whatever its minimum, repeated visits only add to it
+            if summary.repeat_visits:
+                count += sum(
+                    n - 1 for day, n in summary.repeat_visits.items() if _month(day) == month
+                )
+            if at_least(count, minimums.month(month)):
+                continue
+            visits = []
+            while days:
+                low = days & -days
+                day = first + timedelta(days=shift + low.bit_length() - 1)
+                visits += [day] * summary.repeat_visits.get(day, 1)
+                days ^= low
+            checks.append(_month_check(pairing, month, visits, minimums.month(month)))
+    return checks
+
+
 def _weeks_to_report(
     contacts: _HouseholdContacts, first: int, last: int, minimums: _Minimums, include_passed: bool
 ) -> list[int]:
@@ -282,11 +448,9 @@ def _weeks_to_report(
     return sorted(failing)
 
 
-def _week_check(pairing: Pairing, contacts: _HouseholdContacts, week: int, minimum: int) -> Check:
-    monday, sunday = _week_bounds(week)
-    count = contacts.contacts_per_week.get(week, 0)
+def _week_check(pairing: Pairing, week: int, count: int, minimum: int) -> Check:
+    monday, sunday, label, span = _week_labels(week)
     passed = at_least(count, minimum)
-    label = iso_week_label(monday)
     return Check(
         "weekly_inquiry",
         "第二十条",
@@ -294,22 +458,34 @@ def _week_check(pairing: Pairing, contacts: _HouseholdContacts, week: int, minim
         label,
         passed,
         {
-            "week_start": monday.isoformat(),
-            "week_end": sunday.isoformat(),
+            "week_start": monday,
+            "week_end": sunday,
             "contacts": count,
             "required": minimum,
             "cadre": pairing.cadre,
         },
-        f"{label}({range_label(monday, sunday)})询问了解结对户{count}次,"
+        f"{label}({span})询问了解结对户{count}次,"
         + ("达到" if passed else "未达到")
         + f"每周至少{minimum}次的要求",
         VIOLATION,
     )
 
 
+@lru_cache(maxsize=4096)
+def _week_labels(week: int) -> tuple[str, str, str, str]:
+    """Monday, Sunday, ISO week label and range of a week number: shared by every household."""
+    monday, sunday = _week_bounds(week)
+    return (
+        monday.isoformat(),
+        sunday.isoformat(),
+        iso_week_label(monday),
+        range_label(monday, sunday),
+    )
+
+
 def _month_check(pairing: Pairing, month: int, visits, minimum: int) -> Check:
     passed = at_least(len(visits), minimum)
-    label = month_label(_month_first(month))
+    label, name = _month_labels(month)
     return Check(
         "monthly_visits",
         "第二十条",
@@ -322,8 +498,13 @@ def _month_check(pairing: Pairing, month: int, visits, minimum: int) -> Check:
             "visit_days": iso(visits),
             "cadre": pairing.cadre,
         },
-        f"{month_name(_month_first(month))}入户帮扶{len(visits)}次,"
+        f"{name}入户帮扶{len(visits)}次,"
         + ("达到" if passed else "未达到")
         + f"每月至少{minimum}次的要求",
         VIOLATION,
     )
+
+
+@lru_cache(maxsize=1024)
+def _month_labels(month: int) -> tuple[str, str]:
+    return month_label(_month_first(month)), month_name(_month_first(month))
