@@ -98,12 +98,14 @@ def contact_compliance(
     if not by_county:
         return result
     books = books_by_county(by_county)
-    rows = Contact.objects.filter(
-        household_id__in=scoped(user, Household.objects.all()).values("pk"),
-        day__range=(window_start(since), until),
-    )
+    visible = scoped(user, Household.objects.all())
     if household_ids is not None:
-        rows = rows.filter(household_id__in=household_ids)
+        # Narrow the visible set itself: a team's board opened by its county must not
+        # make the database walk the whole county's households first.
+        visible = visible.filter(pk__in=household_ids)
+    rows = Contact.objects.filter(
+        household_id__in=visible.values("pk"), day__range=(window_start(since), until)
+    )
     summaries = contact_summaries(
         rows, since=since, until=until, weekly_ceiling=weekly_ceiling(books.values())
     )
