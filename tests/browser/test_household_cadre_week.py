@@ -46,7 +46,9 @@ def test_a_household_cadre_does_a_weeks_work_on_a_phone(cast, page_at):
         assert _fits(page)
         page.get_by_role("button", name="保存到纪实资料簿").click()
         page.wait_for_selector(".messages")
-    page.locator(".household-card", has_text="韩家户").get_by_role("link", name="记入户帮扶").click()
+    page.locator(".household-card", has_text="韩家户").get_by_role(
+        "link", name="记入户帮扶"
+    ).click()
     page.fill("#id_day", days[2].isoformat())
     page.fill("#id_learned", "入户查看住房和饮水,均安全")
     page.fill("#id_help_given", "讲解医保报销流程")
@@ -57,7 +59,9 @@ def test_a_household_cadre_does_a_weeks_work_on_a_phone(cast, page_at):
     assert "本周联系" in page.content()
 
     # And a future date is refused with the field named, saving nothing
-    page.locator(".household-card", has_text="魏家户").get_by_role("link", name="记电话询问").click()
+    page.locator(".household-card", has_text="魏家户").get_by_role(
+        "link", name="记电话询问"
+    ).click()
     page.evaluate("document.getElementById('id_day').removeAttribute('max')")
     page.fill("#id_day", (today + timedelta(days=1)).isoformat())
     page.fill("#id_learned", "未来的记录")
@@ -78,7 +82,10 @@ def test_a_household_cadre_does_a_weeks_work_on_a_phone(cast, page_at):
 
     # Then the record books and the logs hold the week's work
     assert Contact.objects.filter(cadre=cast.member).count() == 3
-    assert Contact.objects.filter(cadre=cast.member, kind="visit").get().escalated == "村道破损,报村两委"
+    assert (
+        Contact.objects.filter(cadre=cast.member, kind="visit").get().escalated
+        == "村道破损,报村两委"
+    )
     assert WorkLog.objects.filter(cadre=cast.member).count() == 5
     assert WorkLog.objects.get(cadre=cast.member, day=days[3]).off_site is True
     page.goto(f"/households/{second.pk}/book/")
