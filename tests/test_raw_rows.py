@@ -42,3 +42,33 @@ def test_a_day_list_gives_each_cadre_s_days_as_one_row(cast):
     # Then the one row of the cadre holds exactly those days; a cadre without any has no row
     assert {cadre_id: day_set(text) for cadre_id, text in rows} == {cast.member.pk: days}
     assert day_set(None) == frozenset()
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        "2026-03-01T15:59:59.999999+00:00",  # 23:59:59.999999 in Beijing: still 1 March
+        "2026-03-01T16:00:00+00:00",  # Beijing midnight: 2 March, no fraction stored
+        "2024-02-28T16:30:00.000123+00:00",
+        "1999-12-31T23:00:00.5+00:00",
+    ],
+)
+def test_a_time_stamp_read_as_an_integer_is_the_same_wall_clock_time(cast, at):
+    # Given a check-in recorded at a given instant
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from zhucun.raw_rows import EpochMicroseconds, local_time
+
+    instant = datetime.fromisoformat(at)
+    row = CheckIn.objects.create(
+        cadre=cast.member, assignment=cast.member.assignments.get(), day=date(2026, 3, 1), at=instant
+    )
+    # When it is read as microseconds computed by the database
+    (value,) = next(
+        raw_rows(CheckIn.objects.filter(pk=row.pk).values_list(EpochMicroseconds("at")))
+    )
+    # Then it is the instant's Beijing wall-clock time, to the microsecond
+    zone = timezone.get_current_timezone()
+    assert local_time(value, zone) == timezone.localtime(instant, zone).replace(tzinfo=None)

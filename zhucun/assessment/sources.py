@@ -11,13 +11,13 @@ of queries, whatever the number of cadres.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 
 from zhucun.policy.calendar import AttendanceFacts
 from zhucun.policy.worklogs import RectificationNotice
-from zhucun.raw_rows import DayOrdinal, raw_rows
+from zhucun.raw_rows import DayOrdinal, EpochMicroseconds, local_time, raw_rows
 from zhucun.stationing.calendar import facts_for, workday_test
 from zhucun.worklogs.models import NoticeStatus, WorkLog
 from zhucun.worklogs.models import RectificationNotice as NoticeRow
@@ -36,16 +36,14 @@ def work_logs(cadre_ids, start: date, end: date) -> dict[int, dict[date, datetim
     """cadre → {day: first saved, naive local time} (the policy judges timeliness on it)."""
     logs: dict[int, dict[date, datetime]] = defaultdict(dict)
     zone = timezone.get_current_timezone()
-    # A year of a county's logs: raw cursor rows, the day as an ordinal, the time as the
-    # driver gives it (aware on PostgreSQL, naive UTC on SQLite) — no ORM conversion per row.
+    # A year of a county's logs: raw cursor rows, the day as an ordinal and the time as an
+    # integer, both computed by the database — no date-time parsing per row.
     for cadre_id, ordinal, saved in raw_rows(
         WorkLog.objects.filter(cadre_id__in=list(cadre_ids), day__range=(start, end))
-        .annotate(ordinal=DayOrdinal("day"))
-        .values_list("cadre_id", "ordinal", "first_saved_at")
+        .annotate(ordinal=DayOrdinal("day"), saved=EpochMicroseconds("first_saved_at"))
+        .values_list("cadre_id", "ordinal", "saved")
     ):
-        if saved.tzinfo is None:
-            saved = saved.replace(tzinfo=UTC)
-        logs[cadre_id][date.fromordinal(ordinal)] = saved.astimezone(zone).replace(tzinfo=None)
+        logs[cadre_id][date.fromordinal(ordinal)] = local_time(saved, zone)
     return logs
 
 
