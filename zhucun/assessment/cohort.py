@@ -29,7 +29,7 @@ from zhucun.assessment.models import (
     TeamOpinion,
 )
 from zhucun.policy.assessment import AssessmentResult, CohortPosition, cohort_positions
-from zhucun.policy.calendar import AttendanceFacts, attendance_window
+from zhucun.policy.calendar import AttendanceFacts, attendance_calendar, attendance_window
 from zhucun.policy.evaluation import (
     AssessmentFacts,
     CadreYearFacts,
@@ -189,6 +189,7 @@ def county_cohort(county, year: int, *, today: date, assessment_year=_UNREAD) ->
     }
     decisions = {d.cadre_id: d for d in assessment_year.decisions.all()} if assessment_year else {}
     book = book_for(county)
+    calendar = attendance_calendar(year, is_workday)  # the year's working days, once
 
     pairs = []
     for cadre_id in ids:
@@ -218,7 +219,7 @@ def county_cohort(county, year: int, *, today: date, assessment_year=_UNREAD) ->
             ),
         )
         report = evaluate_cadre_year(
-            facts, year=year, today=today, is_workday=is_workday, book=book
+            facts, year=year, today=today, is_workday=is_workday, book=book, calendar=calendar
         )
         pairs.append((facts, report))
     results = assess_reports(pairs, year=year, book=book)

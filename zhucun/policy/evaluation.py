@@ -19,6 +19,7 @@ from zhucun.policy.assessment import (
 )
 from zhucun.policy.calendar import (
     AttendanceFacts,
+    DayCalendar,
     DayStatus,
     IsWorkday,
     attendance_checks,
@@ -98,10 +99,17 @@ class CadreYearReport:
 
 
 def evaluate_cadre_year(
-    facts: CadreYearFacts, *, year: int, today: date, is_workday: IsWorkday, book: ParameterBook
+    facts: CadreYearFacts,
+    *,
+    year: int,
+    today: date,
+    is_workday: IsWorkday,
+    book: ParameterBook,
+    calendar: DayCalendar | None = None,
 ) -> CadreYearReport:
     """Attendance (第十六条, 第三十五条(三)(四)), logs (第十二条, 第三十五条(五)),
-    training (第十八条)."""
+    training (第十八条). Judging many cadres of a year, pass
+    `calendar=attendance_calendar(year, is_workday)`, built once."""
     attendance = attendance_checks(
         facts.attendance,
         subject=facts.subject,
@@ -109,6 +117,7 @@ def evaluate_cadre_year(
         today=today,
         is_workday=is_workday,
         book=book,
+        calendar=calendar,
     )
     checks = list(attendance.checks)
     first, last = year_bounds(year)
