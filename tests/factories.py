@@ -51,6 +51,20 @@ def other_city(code: str, name: str) -> Region:
     return city
 
 
+def poor_village(town: Region, serial: int, name: str) -> Region:
+    """A poor village of `town`: its code is the town's with the village serial (001–999)."""
+    return Region.objects.create(
+        code=f"{town.code[:9]}{serial:03d}",
+        name=name,
+        level="village",
+        parent=town,
+        city=town.city,
+        county=town.county,
+        town=town,
+        is_poor=True,
+    )
+
+
 def region_tree(county_code6: str, county_name: str, kind: str = "poverty", city=None):
     """A county with one town and two villages (one poor), under Xi'an."""
     if city is None:

@@ -37,18 +37,7 @@ def fund(cast, amount_fen=500000, *, year=2026, source=Source.PROVINCE, team=Non
 
 def funded_teams(cast, n, *, year=2026):
     """n more teams in the cast's town, each with a funded ledger (for query counts at two sizes)."""
-    from zhucun.org.models import Region
-
     for i in range(n):
-        village = Region.objects.create(
-            code=f"610124100{300 + i:03d}",
-            name=f"增村{i}",
-            level="village",
-            parent=cast.town,
-            city=cast.city,
-            county=cast.county,
-            town=cast.town,
-            is_poor=True,
-        )
+        village = f.poor_village(cast.town, 300 + i, f"增村{i}")
         team = f.TeamFactory(village=village, lead_unit=cast.unit)
         fund(cast, 10_000 + i, team=team, year=year)

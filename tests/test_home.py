@@ -28,17 +28,7 @@ def test_home_queries_do_not_grow_with_the_data(
         client.get(reverse("home"))
     for _ in range(10):
         team = f.TeamFactory(
-            village=f.RegionFactory(
-                code=f"610124100{300 + _:03d}",
-                name=f"新村{_}",
-                level="village",
-                parent=cast.town,
-                city=cast.city,
-                county=cast.county,
-                town=cast.town,
-                is_poor=True,
-            ),
-            lead_unit=cast.unit,
+            village=f.poor_village(cast.town, 300 + _, f"新村{_}"), lead_unit=cast.unit
         )
         team.units.add(cast.unit)
         f.AssignmentFactory(team=team, cadre=f.CadreFactory(unit=cast.unit))

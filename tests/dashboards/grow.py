@@ -3,7 +3,6 @@
 from datetime import date
 
 from tests import factories as f
-from zhucun.org.models import Region
 from zhucun.stationing.models import CheckIn
 
 _serial = iter(range(500, 999))
@@ -12,16 +11,7 @@ _serial = iter(range(500, 999))
 def grow_town(cast, teams: int, cadres_per_team: int = 2, households_per_team: int = 3):
     for _ in range(teams):
         n = next(_serial)
-        village = Region.objects.create(
-            code=f"{cast.town.code[:9]}{n:03d}",
-            name=f"新{n}村",
-            level="village",
-            parent=cast.town,
-            city=cast.city,
-            county=cast.county,
-            town=cast.town,
-            is_poor=True,
-        )
+        village = f.poor_village(cast.town, n, f"新{n}村")
         team = f.TeamFactory(village=village, lead_unit=cast.unit)
         for i in range(cadres_per_team):
             cadre = f.CadreFactory(unit=cast.unit)
