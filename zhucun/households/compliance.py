@@ -13,6 +13,7 @@ per contact.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,9 +25,11 @@ from zhucun.households.models import Contact, Household, Pairing
 from zhucun.org.models import Region
 from zhucun.policy.contacts import (
     INQUIRY,
+    MONTHLY,
     VISIT,
+    ContactFailure,
     ContactSummary,
-    contact_checks_summarised,
+    contact_failures_summarised,
     week_number,
     weekly_ceiling,
     window_start,
@@ -64,11 +67,47 @@ class CadreCompliance:
     months_missed: int = 0
 
 
+class FailedChecks(Sequence):
+    """The failed checks, each built as a Check when it is read.
+
+    A city's year has some 160,000; the figures by cadre and by household, a count or
+    a page of 500 need only some or none of them as Checks. Reading them all (iterating,
+    comparing) builds them once and keeps them.
+    """
+
+    def __init__(self, failures: list[ContactFailure] | None = None):
+        self._failures = failures or []
+        self._checks: list[Check] | None = None
+
+    def __len__(self) -> int:
+        return len(self._failures)
+
+    def __getitem__(self, index):
+        if self._checks is not None:
+            return self._checks[index]
+        if isinstance(index, slice):
+            return [failure.check() for failure in self._failures[index]]
+        return self._failures[index].check()
+
+    def __iter__(self):
+        if self._checks is None:
+            self._checks = [failure.check() for failure in self._failures]
+        return iter(self._checks)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, FailedChecks | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"FailedChecks({len(self)} checks)"
+
+
 @dataclass
 class Compliance:
     since: date
     until: date
-    checks: list[Check] = field(default_factory=list)  # the failed checks only
+    checks: FailedChecks = field(default_factory=FailedChecks)  # the failed checks only
     by_cadre: dict[int, CadreCompliance] = field(default_factory=dict)
     by_household: Counter = field(default_factory=Counter)
     pairings: int = 0
@@ -109,7 +148,7 @@ def contact_compliance(
     summaries = contact_summaries(
         rows, since=since, until=until, weekly_ceiling=weekly_ceiling(books.values())
     )
-    result.checks = contact_checks_summarised(
+    failures = contact_failures_summarised(
         (
             (pairing, books[county_id])
             for county_id, pairings_of_county in by_county.items()
@@ -120,16 +159,18 @@ def contact_compliance(
         since=since,
         until=until,
     )
-    for check in result.checks:
-        cadre_id = check.evidence["cadre"]
-        entry = result.by_cadre.get(cadre_id)
+    result.checks = FailedChecks(failures)
+    by_cadre, by_household = result.by_cadre, result.by_household
+    for failure in failures:
+        pairing = failure.pairing
+        entry = by_cadre.get(pairing.cadre)
         if entry is None:
-            entry = result.by_cadre[cadre_id] = CadreCompliance(cadre_id)
-        if check.rule == "weekly_inquiry":
-            entry.weeks_missed += 1
-        else:
+            entry = by_cadre[pairing.cadre] = CadreCompliance(pairing.cadre)
+        if failure.rule == MONTHLY:
             entry.months_missed += 1
-        result.by_household[int(check.subject.split(":")[1])] += 1
+        else:
+            entry.weeks_missed += 1
+        by_household[pairing.household] += 1
     return result
 
 

@@ -358,7 +358,51 @@ def contact_checks_summarised(
     until: date,
 ) -> list[Check]:
     """The failed checks of contact_checks_grouped, in the same order, from one summary per
-    household instead of its contacts (a household without one has no contact).
+    household instead of its contacts (a household without one has no contact): the
+    Checks of contact_failures_summarised()."""
+    return [
+        failure.check()
+        for failure in contact_failures_summarised(
+            pairings, summaries, today=today, since=since, until=until
+        )
+    ]
+
+
+class ContactFailure:
+    """A failed week or month of contact_failures_summarised, before it becomes a Check.
+
+    A city's year fails some 160,000 weeks and months; a caller that only counts them
+    (by cadre, by household) need not pay for a Check each: check() builds it.
+    """
+
+    __slots__ = ("pairing", "rule", "number", "count", "required", "visits")
+
+    def __init__(self, pairing, rule, number, count, required, visits):
+        self.pairing = pairing
+        self.rule = rule  # "weekly_inquiry" or "monthly_visits"
+        self.number = number  # the week_number() or the month number (year * 12 + month - 1)
+        self.count = count  # contacts of the week, or visits of the month
+        self.required = required
+        self.visits = visits  # the month's visit days (None for a week)
+
+    def check(self) -> Check:
+        if self.visits is None:
+            return _week_check(self.pairing, self.number, self.count, self.required)
+        return _month_check(self.pairing, self.number, self.visits, self.required)
+
+
+WEEKLY, MONTHLY = "weekly_inquiry", "monthly_visits"
+
+
+def contact_failures_summarised(
+    pairings: Iterable[tuple[Pairing, ParameterBook]],
+    summaries: Mapping[Hashable, ContactSummary],
+    *,
+    today: date,
+    since: date,
+    until: date,
+) -> list[ContactFailure]:
+    """The failed checks of contact_checks_grouped, in the same order, as ContactFailures.
 
     The summaries must be made with the weekly_ceiling() of the books given: a week missing
     from `weeks` had no contact, a week in `few_contacts` had that many, any other week at
@@ -375,42 +419,62 @@ def contact_checks_summarised(
             )
     first = window_start(since)
     base_week = _week(first)
-    # Where each month's days sit in a bit set of days counted from the window's first day.
+    # Each month of the window as (month number, where its days sit in a bit set of days
+    # counted from the window's first day, the mask of its days there).
     base_month = _month(first)
     month_bits = []
     for month in range(base_month, _month(until) + 1):
         start = _month_first(month)
-        month_bits.append(((start - first).days, (1 << month_end(start).day) - 1))
+        # The window's first month may begin before it; such a month is never judged.
+        shift = max((start - first).days, 0)
+        month_bits.append((month, shift, ((1 << month_end(start).day) - 1) << shift))
     minimums_of: dict[int, _Minimums] = {}
+    # Most pairings share their start and end (paired before the window, still paired):
+    # the weeks and months they are judged on are worked out once per (start, end).
+    judged_of: dict[tuple[date, date | None], tuple] = {}
     empty = ContactSummary()
-    checks: list[Check] = []
+    failures: list[ContactFailure] = []
+    add = failures.append
     for pairing, book in pairings:
         minimums = minimums_of.get(id(book))
         if minimums is None:
             minimums = minimums_of[id(book)] = _Minimums(book)
         summary = summaries.get(pairing.household, empty)
-        first_week, last_week, first_month, last_month = _judged(pairing, today, since, until)
+        span = judged_of.get((pairing.start, pairing.end))
+        if span is None:
+            first_week, last_week, first_month, last_month = _judged(pairing, today, since, until)
+            span = judged_of[(pairing.start, pairing.end)] = (
+                first_week,
+                last_week,
+                (1 << max(last_week - first_week + 1, 0)) - 1,
+                month_bits[max(first_month - base_month, 0) : max(last_month - base_month + 1, 0)],
+            )
+        first_week, last_week, week_mask, months = span
         if first_week <= last_week:
-            span = last_week - first_week + 1
-            missing = ~(summary.weeks >> (first_week - base_week)) & ((1 << span) - 1)
-            failing = []
-            while missing:
-                low = missing & -missing
-                failing.append((first_week + low.bit_length() - 1, 0))
-                missing ^= low
+            missing = ~(summary.weeks >> (first_week - base_week)) & week_mask
             if summary.few_contacts and minimums.weekly_max > 1:
+                failing = []
+                while missing:
+                    low = missing & -missing
+                    failing.append((first_week + low.bit_length() - 1, 0))
+                    missing ^= low
                 failing += [
                     (week, count)
                     for week, count in summary.few_contacts.items()
                     if first_week <= week <= last_week and not at_least(count, minimums.week(week))
                 ]
                 failing.sort()
-            for week, count in failing:
-                checks.append(_week_check(pairing, week, count, minimums.week(week)))
+                for week, count in failing:
+                    add(ContactFailure(pairing, WEEKLY, week, count, minimums.week(week), None))
+            else:
+                while missing:
+                    low = missing & -missing
+                    week = first_week + low.bit_length() - 1
+                    add(ContactFailure(pairing, WEEKLY, week, 0, minimums.week(week), None))
+                    missing ^= low
         visit_days, enough = summary.visit_days, minimums.monthly_max
-        for month in range(first_month, last_month + 1):
-            shift, mask = month_bits[month - base_month]
-            days = (visit_days >> shift) & mask
+        for month, shift, mask in months:
+            days = visit_days & mask
             count = days.bit_count()
             if count >= enough:
                 continue  # passes whatever its minimum, repeated visits only add to it
@@ -421,13 +485,14 @@ def contact_checks_summarised(
             if at_least(count, minimums.month(month)):
                 continue
             visits = []
+            days >>= shift
             while days:
                 low = days & -days
                 day = first + timedelta(days=shift + low.bit_length() - 1)
                 visits += [day] * summary.repeat_visits.get(day, 1)
                 days ^= low
-            checks.append(_month_check(pairing, month, visits, minimums.month(month)))
-    return checks
+            add(ContactFailure(pairing, MONTHLY, month, len(visits), minimums.month(month), visits))
+    return failures
 
 
 def _weeks_to_report(
