@@ -10,7 +10,7 @@ from zhucun.audit.models import AuditEvent
 from zhucun.errors import ServiceError
 from zhucun.households import selectors, services
 from zhucun.households.models import Pairing, PairingChange
-from zhucun.households.pairing_rules import pairing_checks
+from zhucun.households.pairing_rules import pairing_checks, pairing_failures, pairing_fits
 
 TODAY = date(2026, 3, 10)
 
@@ -170,3 +170,24 @@ def test_the_review_shows_only_the_users_scope(cast, client):
     client.force_login(cast.users["oscar"])
     text = client.get(reverse("households:pairing_review")).content.decode()
     assert cast.other_leader.name in text and cast.household_cadre.name not in text
+
+
+def test_the_review_builds_checks_for_the_failing_pairings_only_and_finds_the_same(cast):
+    # Given households paired well, paired outside the rules, exited, and without anybody
+    stranger = f.CadreFactory(unit=f.UnitFactory(region=cast.city))
+    f.PairingFactory(household=f.HouseholdFactory(village=cast.village), cadre=stranger)
+    f.PairingFactory(
+        household=f.HouseholdFactory(village=cast.uncovered_village), cadre=cast.household_cadre
+    )
+    exited = f.HouseholdFactory(village=cast.village, status="exited", exit_year=2019)
+    f.PairingFactory(household=exited, cadre=f.CadreFactory(unit=cast.unit, is_party_member=True))
+    f.HouseholdFactory(village=cast.village)
+    facts = selectors.pairing_facts(cast.users["dora"])
+    # When the review keeps only the failures
+    failed = pairing_failures(facts)
+    # Then they are exactly the fired checks of every pairing, in the same order
+    checks = pairing_checks(facts)
+    assert failed == [c for c in checks if c.fired]
+    assert len(failed) == 3 and len(checks) > len(failed)
+    # and the verdict alone agrees with every check
+    assert [pairing_fits(x) for x in facts] == [c.passed for c in checks]

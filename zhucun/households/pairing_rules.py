@@ -34,6 +34,17 @@ class PairingFacts:
     cadre_is_contact_or_village_cadre: bool = False
 
 
+def pairing_fits(facts: PairingFacts) -> bool:
+    """pairing_check's verdict alone: a county's review builds a Check for the few that fail."""
+    if facts.cadre is None:
+        return False
+    if facts.exited:
+        return facts.cadre_is_contact_or_village_cadre or facts.cadre_is_party_member
+    if facts.team_unit_ids is not None:
+        return facts.cadre_unit in facts.team_unit_ids
+    return facts.cadre_unit_is_county_of == facts.county_id
+
+
 def pairing_check(facts: PairingFacts) -> Check:
     subject = f"household:{facts.household}"
     evidence = {"household": facts.label, "cadre": facts.cadre_name, "unit": facts.cadre_unit_name}
@@ -49,16 +60,14 @@ def pairing_check(facts: PairingFacts) -> Check:
             WARNING,
         )
     if facts.exited:
-        passed = facts.cadre_is_contact_or_village_cadre or facts.cadre_is_party_member
         evidence["party_member"] = facts.cadre_is_party_member
         evidence["contact_or_village_cadre"] = facts.cadre_is_contact_or_village_cadre
         rule = "已脱贫户应由镇(街办)包村干部、村干部、党员结对帮扶"
     elif facts.team_unit_ids is not None:
-        passed = facts.cadre_unit in facts.team_unit_ids
         rule = "有驻村工作队的村,在册贫困户应由该队参扶单位选派干部联户帮扶"
     else:
-        passed = facts.cadre_unit_is_county_of == facts.county_id
         rule = "未安排驻村帮扶的村,在册贫困户应由本区县选派干部联户帮扶"
+    passed = pairing_fits(facts)
     verdict = "符合" if passed else "不符合"
     return Check(
         "pairing_fits",
@@ -74,3 +83,8 @@ def pairing_check(facts: PairingFacts) -> Check:
 
 def pairing_checks(all_facts: Iterable[PairingFacts]) -> list[Check]:
     return [pairing_check(facts) for facts in all_facts]
+
+
+def pairing_failures(all_facts: Iterable[PairingFacts]) -> list[Check]:
+    """The fired checks of pairing_checks, in the same order."""
+    return [pairing_check(facts) for facts in all_facts if not pairing_fits(facts)]

@@ -85,10 +85,11 @@ def pairing_facts(user) -> list:
     from zhucun.households.pairing_rules import PairingFacts
     from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment, Team
 
+    # Tuples, not dicts: a county's review reads every household (22,000 at S=1).
     households = list(
         scoped(user, Household.objects.all())
         .annotate(active=FilteredRelation("pairings", condition=Q(pairings__end__isnull=True)))
-        .values(
+        .values_list(
             "pk",
             "code",
             "head_name",
@@ -105,7 +106,7 @@ def pairing_facts(user) -> list:
         )
         .order_by("code")
     )
-    village_ids = {h["village_id"] for h in households}
+    village_ids = {h[4] for h in households}
     team_units: dict[int, set[int]] = {}
     for village_id, unit_id, lead_id in Team.objects.filter(
         withdrawn_on__isnull=True, village_id__in=village_ids
@@ -114,37 +115,45 @@ def pairing_facts(user) -> list:
         units.add(lead_id)
         if unit_id is not None:
             units.add(unit_id)
-    cadre_ids = {h["active__cadre_id"] for h in households if h["active__cadre_id"]}
+    frozen_units = {village_id: frozenset(units) for village_id, units in team_units.items()}
+    cadre_ids = {h[6] for h in households if h[6]}
     local_cadres = set(
         Assignment.objects.filter(
             cadre_id__in=cadre_ids, role__in=NON_COUNTED_ROLES, end__isnull=True
         ).values_list("cadre_id", flat=True)
     )
-    facts = []
-    for h in households:
-        unit_county = (
-            h["active__cadre__unit__region__county_id"]
-            if h["active__cadre__unit__level"] == "county"
-            else None
+    exited = Status.EXITED
+    facts = [
+        PairingFacts(
+            pk,
+            f"{head_name}户({code})",
+            status == exited,
+            frozen_units.get(village_id),
+            county_id,
+            cadre_id,
+            cadre_name or "",
+            unit_id,
+            unit_name or "",
+            unit_county_id if unit_level == "county" else None,
+            bool(party_member),
+            cadre_id in local_cadres,
         )
-        facts.append(
-            PairingFacts(
-                household=h["pk"],
-                label=f"{h['head_name']}户({h['code']})",
-                exited=h["status"] == Status.EXITED,
-                team_unit_ids=frozenset(team_units[h["village_id"]])
-                if h["village_id"] in team_units
-                else None,
-                county_id=h["village__county_id"],
-                cadre=h["active__cadre_id"],
-                cadre_name=h["active__cadre__name"] or "",
-                cadre_unit=h["active__cadre__unit_id"],
-                cadre_unit_name=h["active__cadre__unit__name"] or "",
-                cadre_unit_is_county_of=unit_county,
-                cadre_is_party_member=bool(h["active__cadre__is_party_member"]),
-                cadre_is_contact_or_village_cadre=h["active__cadre_id"] in local_cadres,
-            )
-        )
+        for (
+            pk,
+            code,
+            head_name,
+            status,
+            village_id,
+            county_id,
+            cadre_id,
+            cadre_name,
+            unit_id,
+            unit_name,
+            unit_level,
+            unit_county_id,
+            party_member,
+        ) in households
+    ]
     return facts
 
 

@@ -208,16 +208,16 @@ PAIRING_CHANGERS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT)
 @allow(*PAIRING_VIEWERS)
 def pairing_review(request):
     """第九条 checks for every household in scope, and each cadre's load."""
-    from zhucun.households.pairing_rules import pairing_checks
+    from zhucun.households.pairing_rules import pairing_failures
 
-    checks = pairing_checks(selectors.pairing_facts(request.user))
-    failed = [c for c in checks if c.fired]
+    facts = selectors.pairing_facts(request.user)
+    failed = pairing_failures(facts)
     loads = Paginator(selectors.cadre_loads(request.user), 100).get_page(request.GET.get("page"))
     return render(
         request,
         "households/pairing_review.html",
         {
-            "checked": len(checks),
+            "checked": len(facts),
             "failed": failed[:500],
             "failed_count": len(failed),
             "page": loads,
