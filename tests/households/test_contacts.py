@@ -259,3 +259,17 @@ def test_the_compliance_page_shows_the_users_own_cadres(cast, client, username):
     assert page.status_code == 200
     text = page.content.decode()
     assert cast.household_cadre.name in text and cast.other_leader.name not in text
+
+
+def test_the_compliance_page_shows_a_short_month_with_its_visit_days(cast, client):
+    # Given carol visited her household once in January 2026 (two visits are required)
+    record(cast, date(2026, 1, 14), channel="home")
+    # When the county office opens January's compliance
+    client.force_login(cast.users["dora"])
+    page = client.get(reverse("households:contact_compliance"), {"month": "2026-01"})
+    # Then the month's finding lists the one visit day as its evidence
+    text = page.content.decode()
+    assert "入户帮扶1次" in text
+    assert "入户日期:2026-01-14" in text
+    # and a week without a contact shows no day list
+    assert "联系日期" not in text

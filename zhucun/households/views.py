@@ -501,7 +501,12 @@ def contact_compliance(request):
             pk__in={hid for _c, hid in shown}
         ).values_list("pk", "head_name", "code")
     }
-    findings = [(c, hid, labels.get(hid, "")) for c, hid in shown]
+    # The evidence's day lists read here: in the template a missing key costs each of the
+    # 500 rows two failed lookups (dict, attribute, index) and their exceptions.
+    findings = [
+        (c, hid, labels.get(hid, ""), c.evidence.get("contact_days"), c.evidence.get("visit_days"))
+        for c, hid in shown
+    ]
     return render(
         request,
         "households/contact_compliance.html",
