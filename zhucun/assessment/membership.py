@@ -40,13 +40,19 @@ def _in_year(year: int) -> Q:
     )
 
 
-def stints(year: int, *, county_id: int | None = None, cadre_ids=None) -> dict[int, Stint]:
-    """cadre id → Stint, for the cadres a county assesses (or the given cadres): one query."""
-    if county_id is None and cadre_ids is None:
-        raise ValueError("county_id or cadre_ids is needed")
-    base = Assignment.objects.filter(_in_year(year))
+def stints(
+    year: int, *, county_id: int | None = None, county_ids=None, cadre_ids=None
+) -> dict[int, Stint]:
+    """cadre id → Stint, for the cadres a county (or any of several counties) assesses, or for
+    the given cadres: one query."""
     if county_id is not None:
-        touching = base.filter(team__village__county_id=county_id).values("cadre_id")
+        county_ids = [county_id]
+    if county_ids is None and cadre_ids is None:
+        raise ValueError("county_id, county_ids or cadre_ids is needed")
+    base = Assignment.objects.filter(_in_year(year))
+    if county_ids is not None:
+        county_ids = set(county_ids)
+        touching = base.filter(team__village__county_id__in=county_ids).values("cadre_id")
     elif isinstance(cadre_ids, QuerySet):
         touching = cadre_ids  # read as a subquery of the one query below
     else:
@@ -62,8 +68,8 @@ def stints(year: int, *, county_id: int | None = None, cadre_ids=None) -> dict[i
         grouped[row.cadre_id].append(row)
     for cadre_id, rows_ in grouped.items():
         found[cadre_id] = Stint(cadre_id, rows_[-1], rows_)
-    if county_id is not None:
-        found = {c: s for c, s in found.items() if s.county_id == county_id}
+    if county_ids is not None:
+        found = {c: s for c, s in found.items() if s.county_id in county_ids}
     return found
 
 

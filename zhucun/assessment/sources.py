@@ -17,14 +17,16 @@ from django.utils import timezone
 
 from zhucun.policy.calendar import AttendanceFacts
 from zhucun.policy.worklogs import RectificationNotice
-from zhucun.raw_rows import DayOrdinal, EpochMicroseconds, local_time, raw_rows
+from zhucun.raw_rows import DayOrdinal, EpochMicroseconds, LocalDay, local_time, raw_rows
 from zhucun.stationing.calendar import facts_for, workday_test
 from zhucun.worklogs.models import NoticeStatus, WorkLog
 from zhucun.worklogs.models import RectificationNotice as NoticeRow
 
 
-def attendance(cadre_ids, start: date, end: date) -> dict[int, AttendanceFacts]:
-    return facts_for(cadre_ids, start, end)
+def attendance(cadre_ids, start: date, end: date, *, periods=None) -> dict[int, AttendanceFacts]:
+    """Each cadre's calendar facts; `periods` (cadre → assignment periods) replaces their
+    recorded assignments (the assessment counts only the counted ones)."""
+    return facts_for(cadre_ids, start, end, periods=periods)
 
 
 def workdays(start: date, end: date):
@@ -32,18 +34,23 @@ def workdays(start: date, end: date):
     return workday_test(start, end)
 
 
-def work_logs(cadre_ids, start: date, end: date) -> dict[int, dict[date, datetime]]:
-    """cadre → {day: first saved, naive local time} (the policy judges timeliness on it)."""
-    logs: dict[int, dict[date, datetime]] = defaultdict(dict)
+def work_logs(cadre_ids, start: date, end: date) -> dict[int, dict[date, date | datetime]]:
+    """cadre → {day: first saved}: the day itself when the log was first saved on its own day
+    (local time), else the naive local date-time (the policy judges timeliness on the saved
+    date; the facts export shows a later save to the minute)."""
+    logs: dict[int, dict[date, date | datetime]] = defaultdict(dict)
     zone = timezone.get_current_timezone()
+    local_day = LocalDay(zone)
     # A year of a county's logs: raw cursor rows, the day as an ordinal and the time as an
-    # integer, both computed by the database — no date-time parsing per row.
+    # integer, both computed by the database — no date-time parsing per row, and a date-time
+    # built only for a log saved after its day.
     for cadre_id, ordinal, saved in raw_rows(
         WorkLog.objects.filter(cadre_id__in=list(cadre_ids), day__range=(start, end))
         .annotate(ordinal=DayOrdinal("day"), saved=EpochMicroseconds("first_saved_at"))
         .values_list("cadre_id", "ordinal", "saved")
     ):
-        logs[cadre_id][date.fromordinal(ordinal)] = local_time(saved, zone)
+        day = date.fromordinal(ordinal)
+        logs[cadre_id][day] = day if local_day(saved) == ordinal else local_time(saved, zone)
     return logs
 
 
