@@ -46,6 +46,7 @@ def work_logs(cadre_ids, start: date, end: date) -> dict[int, dict[date, date | 
     # built only for a log saved after its day.
     for cadre_id, ordinal, saved in raw_rows(
         WorkLog.objects.filter(cadre_id__in=list(cadre_ids), day__range=(start, end))
+        .order_by()  # not the model's newest-first: a sort of the whole year the loop does not need
         .annotate(ordinal=DayOrdinal("day"), saved=EpochMicroseconds("first_saved_at"))
         .values_list("cadre_id", "ordinal", "saved")
     ):

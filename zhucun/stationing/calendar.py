@@ -36,6 +36,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.db.models import Field, IntegerField, Q, Value
+from django.db.models.functions import Cast
 
 from zhucun.approvals.models import RequestState
 from zhucun.policy.calendar import (
@@ -61,7 +62,9 @@ _CHECK_IN, _OFFICIAL, _LEAVE, _DUTY = range(4)
 
 
 def _no_day():
-    return Value(None, output_field=IntegerField())
+    # Typed: PostgreSQL resolves a UNION's column types branch by branch, and two untyped
+    # NULLs in the first two branches would make the column text.
+    return Cast(Value(None), IntegerField())
 
 
 def _day_rows(kind: int, queryset):
