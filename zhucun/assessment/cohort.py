@@ -179,7 +179,7 @@ def county_cohorts(
         assessment_years.update(
             (a.county_id, a) for a in AssessmentYear.objects.filter(county__in=counties, year=year)
         )
-    found = stints(year, county_ids=[c.pk for c in counties])
+    found = stints(year, county_ids=[c.pk for c in counties], with_year_records=True)
     ids = sorted(found)
     window = attendance_window(year)
     # The assessed assignments are the counted ones (第六条、第八条): the stints' periods.
@@ -187,25 +187,18 @@ def county_cohorts(
         ids, *window, periods={cadre_id: stint.periods for cadre_id, stint in found.items()}
     )
     is_workday = sources.workdays(*window)
-    logs = sources.work_logs(ids, *window)
-    notices = sources.notices(ids, year)
+    logs, notices = sources.logs_and_notices(ids, *window, year)
     ordinary: dict[int, list[OrdinaryAssessment]] = defaultdict(list)
     for row in OrdinaryAssessment.objects.filter(year=year, cadre_id__in=ids).order_by(
         "held_on", "pk"
     ):
         ordinary[row.cadre_id].append(row)
-    annual = {a.cadre_id: a for a in AnnualAssessment.objects.filter(year=year, cadre_id__in=ids)}
-    opinions = {
-        o.cadre_id: o
-        for o in TeamOpinion.objects.filter(year=year, cadre_id__in=ids).select_related("signed_by")
-    }
+    annual = {c: s.annual for c, s in found.items() if s.annual is not None}
+    opinions = {c: s.opinion for c, s in found.items() if s.opinion is not None}
     conduct: dict[int, list[ConductFact]] = defaultdict(list)
     for fact in ConductFact.objects.filter(cadre_id__in=ids, occurred_on__year=year):
         conduct[fact.cadre_id].append(fact)
-    villages = {s.last.team.village_id for s in found.values()}
-    tasks = {
-        t.village_id: t for t in PovertyTask.objects.filter(year=year, village_id__in=villages)
-    }
+    tasks = {s.last.team.village_id: s.poverty_task for s in found.values() if s.poverty_task}
     opened = [a for a in assessment_years.values() if a is not None]
     decisions = (
         {

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 
 from zhucun.policy.calendar import Assignment as Period
 from zhucun.policy.periods import year_bounds
@@ -30,6 +30,23 @@ class Stint:
     def periods(self) -> tuple[Period, ...]:
         return tuple(Period(a.start, a.end) for a in self.assignments)
 
+    # With `stints(..., with_year_records=True)`: the year's records that exist at most once
+    # per cadre (or per village) and year, read with the assignments.
+    @property
+    def annual(self):
+        """The cadre's AnnualAssessment of the year, or None."""
+        return getattr(self.last, "year_annual", None)
+
+    @property
+    def opinion(self):
+        """The team's TeamOpinion on the cadre for the year (with its signer), or None."""
+        return getattr(self.last, "year_opinion", None)
+
+    @property
+    def poverty_task(self):
+        """The PovertyTask of the year of the last team's village, or None."""
+        return getattr(self.last, "year_task", None)
+
 
 def _in_year(year: int) -> Q:
     first, last = year_bounds(year)
@@ -40,11 +57,32 @@ def _in_year(year: int) -> Q:
     )
 
 
+def _with_year_records(rows: QuerySet, year: int) -> QuerySet:
+    """The rows with the year's annual assessment and team opinion of their cadre and poverty
+    task of their village joined (each unique per cadre or village and year: no extra rows)."""
+    return rows.annotate(
+        year_annual=FilteredRelation(
+            "cadre__annual_assessments", condition=Q(cadre__annual_assessments__year=year)
+        ),
+        year_opinion=FilteredRelation(
+            "cadre__team_opinions", condition=Q(cadre__team_opinions__year=year)
+        ),
+        year_task=FilteredRelation(
+            "team__village__poverty_tasks", condition=Q(team__village__poverty_tasks__year=year)
+        ),
+    ).select_related("year_annual", "year_opinion__signed_by", "year_task")
+
+
 def stints(
-    year: int, *, county_id: int | None = None, county_ids=None, cadre_ids=None
+    year: int,
+    *,
+    county_id: int | None = None,
+    county_ids=None,
+    cadre_ids=None,
+    with_year_records: bool = False,
 ) -> dict[int, Stint]:
     """cadre id → Stint, for the cadres a county (or any of several counties) assesses, or for
-    the given cadres: one query."""
+    the given cadres: one query (`with_year_records`: see Stint.annual)."""
     if county_id is not None:
         county_ids = [county_id]
     if county_ids is None and cadre_ids is None:
@@ -62,6 +100,8 @@ def stints(
         .select_related("cadre__unit", "team__village__town", "team__village__county")
         .order_by("cadre_id", "start", "pk")
     )
+    if with_year_records:
+        rows = _with_year_records(rows, year)
     found: dict[int, Stint] = {}
     grouped: dict[int, list[Assignment]] = defaultdict(list)
     for row in rows:
