@@ -1,8 +1,10 @@
 """A county's year: every cadre it assesses, through the policy engine, set-based.
 
-One query per kind of fact for the whole county (assignments, the calendar's
-facts, logs, notices, scores, conduct facts, poverty tasks, opinions,
-decisions, parameter overrides), then the policy engine — the same
+One query per kind of fact for the whole county — or for every county of the
+city at once (`county_cohorts`): the assignments with the year's annual
+scores, team opinions and poverty tasks, the calendar's facts, the
+corrections, logs with notices, ordinary scores, conduct facts, decisions,
+parameter overrides — then the policy engine — the same
 `evaluate_cadre_year` and `assess_reports` the CLI runs, so the facts exported
 for a cadre (facts_export.py) reproduce the grade without the database.
 """
