@@ -6,7 +6,7 @@ the database's own work (docs/benchmarks.md). These read the same scoped
 querysets, but return the cursor's tuples, with dates as ordinals computed in SQL.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -67,6 +67,40 @@ def local_time(microseconds: int, zone) -> datetime:
     """An EpochMicroseconds value as the naive wall-clock time in `zone`."""
     seconds, fraction = divmod(microseconds, 1_000_000)
     return datetime.fromtimestamp(seconds, zone).replace(microsecond=fraction, tzinfo=None)
+
+
+DAY_US = 86_400_000_000
+UNIX_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+class LocalDay:
+    """The ordinal of the local date in `zone` of an EpochMicroseconds value: `local_time(...)
+    .date().toordinal()`, without building a date-time for each value.
+
+    The zone's UTC offset is looked up once per UTC day, at the day's first and last
+    second (offsets change on whole seconds); a day whose offset differs between the two (a daylight-saving change) takes
+    the exact `local_time` for each of its values. (A zone going back to the same offset
+    within one UTC day would be missed: tzdata has no such day.)
+    """
+
+    def __init__(self, zone):
+        self.zone = zone
+        self._offsets: dict[int, int | None] = {}
+
+    def _offset(self, utc_day: int) -> int | None:
+        first = datetime.fromtimestamp(utc_day * 86_400, self.zone).utcoffset()
+        last = datetime.fromtimestamp(utc_day * 86_400 + 86_399, self.zone).utcoffset()
+        return first // timedelta(microseconds=1) if first == last else None
+
+    def __call__(self, microseconds: int) -> int:
+        utc_day = microseconds // DAY_US
+        try:
+            offset = self._offsets[utc_day]
+        except KeyError:
+            offset = self._offsets[utc_day] = self._offset(utc_day)
+        if offset is None:
+            return local_time(microseconds, self.zone).toordinal()
+        return (microseconds + offset) // DAY_US + UNIX_ORDINAL
 
 
 def raw_rows(queryset, chunk: int = 10_000):

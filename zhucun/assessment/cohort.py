@@ -1,8 +1,10 @@
 """A county's year: every cadre it assesses, through the policy engine, set-based.
 
-One query per kind of fact for the whole county (assignments, the calendar's
-facts, logs, notices, scores, conduct facts, poverty tasks, opinions,
-decisions, parameter overrides), then the policy engine — the same
+One query per kind of fact for the whole county — or for every county of the
+city at once (`county_cohorts`): the assignments with the year's annual
+scores, team opinions and poverty tasks, the calendar's facts, the
+corrections, logs with notices, ordinary scores, conduct facts, decisions,
+parameter overrides — then the policy engine — the same
 `evaluate_cadre_year` and `assess_reports` the CLI runs, so the facts exported
 for a cadre (facts_export.py) reproduce the grade without the database.
 """
@@ -29,7 +31,7 @@ from zhucun.assessment.models import (
     TeamOpinion,
 )
 from zhucun.policy.assessment import AssessmentResult, CohortPosition, cohort_positions
-from zhucun.policy.calendar import AttendanceFacts, attendance_calendar, attendance_window
+from zhucun.policy.calendar import attendance_calendar, attendance_window
 from zhucun.policy.evaluation import (
     AssessmentFacts,
     CadreYearFacts,
@@ -38,7 +40,7 @@ from zhucun.policy.evaluation import (
     evaluate_cadre_year,
 )
 from zhucun.policy.parameters import ParameterBook
-from zhucun.rulebook.book import book_for
+from zhucun.rulebook.book import books_for
 
 
 def subject_of(cadre_id: int) -> str:
@@ -161,84 +163,105 @@ def county_cohort(county, year: int, *, today: date, assessment_year=_UNREAD) ->
     A caller that has already read the county's AssessmentYear row (or found
     none: None) passes it, so the page reads it once.
     """
-    if assessment_year is _UNREAD:
-        assessment_year = AssessmentYear.objects.filter(county=county, year=year).first()
-    found = stints(year, county_id=county.pk)
+    years = None if assessment_year is _UNREAD else {county.pk: assessment_year}
+    return county_cohorts([county], year, today=today, assessment_years=years)[county.pk]
+
+
+def county_cohorts(
+    counties, year: int, *, today: date, assessment_years: dict | None = None
+) -> dict[int, Cohort]:
+    """county id → Cohort for each given county, all in one pass: one query per kind of fact
+    for every county together (the city's year costs the queries of one county's).
+
+    `assessment_years` (county id → AssessmentYear or None), when the caller has read them.
+    """
+    counties = list(counties)
+    if assessment_years is None:
+        assessment_years = dict.fromkeys((c.pk for c in counties), None)
+        assessment_years.update(
+            (a.county_id, a) for a in AssessmentYear.objects.filter(county__in=counties, year=year)
+        )
+    found = stints(year, county_ids=[c.pk for c in counties], with_year_records=True)
     ids = sorted(found)
     window = attendance_window(year)
-    attendance = sources.attendance(ids, *window)
+    # The assessed assignments are the counted ones (第六条、第八条): the stints' periods.
+    attendance = sources.attendance(
+        ids, *window, periods={cadre_id: stint.periods for cadre_id, stint in found.items()}
+    )
     is_workday = sources.workdays(*window)
-    logs = sources.work_logs(ids, *window)
-    notices = sources.notices(ids, year)
+    logs, notices = sources.logs_and_notices(ids, *window, year)
     ordinary: dict[int, list[OrdinaryAssessment]] = defaultdict(list)
     for row in OrdinaryAssessment.objects.filter(year=year, cadre_id__in=ids).order_by(
         "held_on", "pk"
     ):
         ordinary[row.cadre_id].append(row)
-    annual = {a.cadre_id: a for a in AnnualAssessment.objects.filter(year=year, cadre_id__in=ids)}
-    opinions = {
-        o.cadre_id: o
-        for o in TeamOpinion.objects.filter(year=year, cadre_id__in=ids).select_related("signed_by")
-    }
+    annual = {c: s.annual for c, s in found.items() if s.annual is not None}
+    opinions = {c: s.opinion for c, s in found.items() if s.opinion is not None}
     conduct: dict[int, list[ConductFact]] = defaultdict(list)
     for fact in ConductFact.objects.filter(cadre_id__in=ids, occurred_on__year=year):
         conduct[fact.cadre_id].append(fact)
-    villages = {s.last.team.village_id for s in found.values()}
-    tasks = {
-        t.village_id: t for t in PovertyTask.objects.filter(year=year, village_id__in=villages)
-    }
-    decisions = {d.cadre_id: d for d in assessment_year.decisions.all()} if assessment_year else {}
-    book = book_for(county)
+    tasks = {s.last.team.village_id: s.poverty_task for s in found.values() if s.poverty_task}
+    opened = [a for a in assessment_years.values() if a is not None]
+    decisions = (
+        {
+            (d.assessment_year_id, d.cadre_id): d
+            for d in GradeDecision.objects.filter(assessment_year__in=opened)
+        }
+        if opened
+        else {}
+    )
+    books = books_for(counties)
     calendar = attendance_calendar(year, is_workday)  # the year's working days, once
-
-    pairs = []
+    by_county: dict[int, list[int]] = defaultdict(list)
     for cadre_id in ids:
-        stint = found[cadre_id]
-        task = tasks.get(stint.last.team.village_id)
-        kinds = {fact.kind for fact in conduct.get(cadre_id, ())}
-        record = annual.get(cadre_id)
-        recorded = attendance.get(cadre_id)
-        facts = CadreYearFacts(
-            subject=subject_of(cadre_id),
-            # The assessed assignments are the counted ones (第六条、第八条).
-            attendance=AttendanceFacts(
-                assignments=stint.periods,
-                check_ins=recorded.check_ins if recorded else frozenset(),
-                official=recorded.official if recorded else frozenset(),
-                leave=recorded.leave if recorded else frozenset(),
-                duty=recorded.duty if recorded else frozenset(),
-            ),
-            logs=logs.get(cadre_id, {}),
-            notices=notices.get(cadre_id, ()),
-            assessment=AssessmentFacts(
-                annual_contents=record.contents() if record else None,
-                ordinary_scores=tuple(float(o.score) for o in ordinary.get(cadre_id, ())),
-                poverty_task_missed=task is not None and not task.completed,
-                disciplined=ConductKind.DISCIPLINED in kinds,
-                disobedience_serious=ConductKind.DISOBEDIENCE in kinds,
-            ),
+        by_county[found[cadre_id].county_id].append(cadre_id)
+
+    cohorts = {}
+    for county in counties:
+        book = books[county.pk]
+        assessment_year = assessment_years.get(county.pk)
+        pairs = []
+        for cadre_id in by_county.get(county.pk, ()):
+            task = tasks.get(found[cadre_id].last.team.village_id)
+            kinds = {fact.kind for fact in conduct.get(cadre_id, ())}
+            record = annual.get(cadre_id)
+            facts = CadreYearFacts(
+                subject=subject_of(cadre_id),
+                attendance=attendance[cadre_id],
+                logs=logs.get(cadre_id, {}),
+                notices=notices.get(cadre_id, ()),
+                assessment=AssessmentFacts(
+                    annual_contents=record.contents() if record else None,
+                    ordinary_scores=tuple(float(o.score) for o in ordinary.get(cadre_id, ())),
+                    poverty_task_missed=task is not None and not task.completed,
+                    disciplined=ConductKind.DISCIPLINED in kinds,
+                    disobedience_serious=ConductKind.DISOBEDIENCE in kinds,
+                ),
+            )
+            report = evaluate_cadre_year(
+                facts, year=year, today=today, is_workday=is_workday, book=book, calendar=calendar
+            )
+            pairs.append((cadre_id, facts, report))
+        results = assess_reports([(f, r) for _, f, r in pairs], year=year, book=book)
+        members = [
+            Member(
+                stint=found[cadre_id],
+                facts=facts,
+                report=report,
+                result=result,
+                ordinary=ordinary.get(cadre_id, []),
+                annual=annual.get(cadre_id),
+                opinion=opinions.get(cadre_id),
+                conduct=conduct.get(cadre_id, []),
+                poverty_task=tasks.get(found[cadre_id].last.team.village_id),
+                decision=decisions.get((assessment_year.pk, cadre_id)) if assessment_year else None,
+            )
+            for (cadre_id, facts, report), result in zip(pairs, results, strict=True)
+        ]
+        cohorts[county.pk] = Cohort(
+            county, year, today, book, assessment_year, members, is_workday, window
         )
-        report = evaluate_cadre_year(
-            facts, year=year, today=today, is_workday=is_workday, book=book, calendar=calendar
-        )
-        pairs.append((facts, report))
-    results = assess_reports(pairs, year=year, book=book)
-    members = [
-        Member(
-            stint=found[cadre_id],
-            facts=facts,
-            report=report,
-            result=result,
-            ordinary=ordinary.get(cadre_id, []),
-            annual=annual.get(cadre_id),
-            opinion=opinions.get(cadre_id),
-            conduct=conduct.get(cadre_id, []),
-            poverty_task=tasks.get(found[cadre_id].last.team.village_id),
-            decision=decisions.get(cadre_id),
-        )
-        for cadre_id, (facts, report), result in zip(ids, pairs, results, strict=True)
-    ]
-    return Cohort(county, year, today, book, assessment_year, members, is_workday, window)
+    return cohorts
 
 
 def archived(county, year: int):

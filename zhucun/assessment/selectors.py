@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import FilteredRelation, Q
 from django.http import Http404
 
 from zhucun.accounts.roles import Role
@@ -36,6 +37,25 @@ def county_in_scope(user, county_id: int) -> Region:
     ):
         raise Http404
     return county
+
+
+def county_year_in_scope(user, county_id: int, year: int) -> tuple[Region, AssessmentYear | None]:
+    """county_in_scope and the county's AssessmentYear of `year` (None if not opened), in one
+    query."""
+    scope = scope_for(user)
+    county = (
+        Region.objects.filter(pk=county_id, level="county")
+        .annotate(
+            year_row=FilteredRelation("assessment_years", condition=Q(assessment_years__year=year))
+        )
+        .select_related("year_row")
+        .first()
+    )
+    if county is None or not (
+        scope.everything or county.pk in scope.county_ids or county.city_id in scope.city_ids
+    ):
+        raise Http404
+    return county, getattr(county, "year_row", None)
 
 
 def counties_in_scope(user):

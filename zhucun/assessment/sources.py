@@ -10,21 +10,25 @@ of queries, whatever the number of cadres.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date, datetime
 
+from django.db.models import CharField, F, JSONField, Value
 from django.utils import timezone
 
 from zhucun.policy.calendar import AttendanceFacts
 from zhucun.policy.worklogs import RectificationNotice
-from zhucun.raw_rows import DayOrdinal, EpochMicroseconds, local_time, raw_rows
+from zhucun.raw_rows import DayOrdinal, EpochMicroseconds, LocalDay, local_time, raw_rows
 from zhucun.stationing.calendar import facts_for, workday_test
 from zhucun.worklogs.models import NoticeStatus, WorkLog
 from zhucun.worklogs.models import RectificationNotice as NoticeRow
 
 
-def attendance(cadre_ids, start: date, end: date) -> dict[int, AttendanceFacts]:
-    return facts_for(cadre_ids, start, end)
+def attendance(cadre_ids, start: date, end: date, *, periods=None) -> dict[int, AttendanceFacts]:
+    """Each cadre's calendar facts; `periods` (cadre → assignment periods) replaces their
+    recorded assignments (the assessment counts only the counted ones)."""
+    return facts_for(cadre_ids, start, end, periods=periods)
 
 
 def workdays(start: date, end: date):
@@ -32,34 +36,82 @@ def workdays(start: date, end: date):
     return workday_test(start, end)
 
 
-def work_logs(cadre_ids, start: date, end: date) -> dict[int, dict[date, datetime]]:
-    """cadre → {day: first saved, naive local time} (the policy judges timeliness on it)."""
-    logs: dict[int, dict[date, datetime]] = defaultdict(dict)
-    zone = timezone.get_current_timezone()
+_LOG, _NOTICE = range(2)
+
+
+def _log_rows(cadre_ids, start: date, end: date):
+    """(kind, cadre id, day ordinal, first saved as EpochMicroseconds, None, None) per log."""
     # A year of a county's logs: raw cursor rows, the day as an ordinal and the time as an
     # integer, both computed by the database — no date-time parsing per row.
-    for cadre_id, ordinal, saved in raw_rows(
+    return (
         WorkLog.objects.filter(cadre_id__in=list(cadre_ids), day__range=(start, end))
-        .annotate(ordinal=DayOrdinal("day"), saved=EpochMicroseconds("first_saved_at"))
-        .values_list("cadre_id", "ordinal", "saved")
-    ):
-        logs[cadre_id][date.fromordinal(ordinal)] = local_time(saved, zone)
-    return logs
+        .order_by()  # not the model's newest-first: a sort of the whole year the loop does not need
+        .annotate(
+            row_kind=Value(_LOG),
+            ordinal=DayOrdinal("day"),
+            saved=EpochMicroseconds("first_saved_at"),
+            notice_status=Value(None, output_field=CharField()),
+            notice_days=Value(None, output_field=JSONField()),
+        )
+        .values_list("row_kind", "cadre_id", "ordinal", "saved", "notice_status", "notice_days")
+    )
+
+
+def _notice_rows(cadre_ids, year: int):
+    """(kind, cadre id, issued-on ordinal, pk, status, log days) per rectification notice."""
+    return (
+        NoticeRow.objects.filter(cadre_id__in=list(cadre_ids), issued_on__year=year)
+        .order_by()
+        .annotate(
+            row_kind=Value(_NOTICE),
+            ordinal=DayOrdinal("issued_on"),
+            notice_status=F("status"),
+            notice_days=F("log_days"),
+        )
+        .values_list("row_kind", "cadre_id", "ordinal", "pk", "notice_status", "notice_days")
+    )
+
+
+def _read(rows) -> tuple[dict, dict]:
+    """The logs (see work_logs) and the notices (see notices) among raw log and notice rows."""
+    logs: dict[int, dict[date, date | datetime]] = defaultdict(dict)
+    found: dict[int, list[tuple[int, int, RectificationNotice]]] = defaultdict(list)
+    zone = timezone.get_current_timezone()
+    local_day = LocalDay(zone)
+    for kind, cadre_id, ordinal, value, status, log_days in raw_rows(rows):
+        day = date.fromordinal(ordinal)
+        if kind == _LOG:
+            # A date-time is built only for a log saved after its day.
+            logs[cadre_id][day] = day if local_day(value) == ordinal else local_time(value, zone)
+            continue
+        if isinstance(log_days, str):  # the JSON column's text (SQLite; psycopg as Django sets it)
+            log_days = json.loads(log_days)
+        notice = RectificationNotice(
+            day,
+            status == NoticeStatus.REFUSED,
+            tuple(sorted(date.fromisoformat(d) for d in log_days or ())),
+        )
+        found[cadre_id].append((ordinal, value, notice))
+    notices = {
+        cadre_id: tuple(notice for _, _, notice in sorted(rows, key=lambda r: r[:2]))
+        for cadre_id, rows in found.items()
+    }
+    return logs, notices
+
+
+def work_logs(cadre_ids, start: date, end: date) -> dict[int, dict[date, date | datetime]]:
+    """cadre → {day: first saved}: the day itself when the log was first saved on its own day
+    (local time), else the naive local date-time (the policy judges timeliness on the saved
+    date; the facts export shows a later save to the minute)."""
+    return _read(_log_rows(cadre_ids, start, end))[0]
 
 
 def notices(cadre_ids, year: int) -> dict[int, tuple[RectificationNotice, ...]]:
-    """cadre → the year's rectification notices, refused or not (第三十五条(五))."""
-    found: dict[int, list[RectificationNotice]] = defaultdict(list)
-    for cadre_id, day, status, log_days in (
-        NoticeRow.objects.filter(cadre_id__in=list(cadre_ids), issued_on__year=year)
-        .order_by("issued_on", "pk")
-        .values_list("cadre_id", "issued_on", "status", "log_days")
-    ):
-        found[cadre_id].append(
-            RectificationNotice(
-                day,
-                status == NoticeStatus.REFUSED,
-                tuple(sorted(date.fromisoformat(d) for d in log_days or ())),
-            )
-        )
-    return {cadre_id: tuple(rows) for cadre_id, rows in found.items()}
+    """cadre → the year's rectification notices, refused or not (第三十五条(五)), by issue date."""
+    return _read(_notice_rows(cadre_ids, year))[1]
+
+
+def logs_and_notices(cadre_ids, start: date, end: date, year: int) -> tuple[dict, dict]:
+    """work_logs(cadre_ids, start, end) and notices(cadre_ids, year) in one query (UNION ALL;
+    the notices first, whose columns type the union's on PostgreSQL)."""
+    return _read(_notice_rows(cadre_ids, year).union(_log_rows(cadre_ids, start, end), all=True))

@@ -51,9 +51,8 @@ def index(request):
 @allow(Role.CITY, Role.COUNTY)
 def county_year(request, year: int, county_id: int):
     today = timezone.localdate()
-    county = selectors.county_in_scope(request.user, county_id)
+    county, assessment_year = selectors.county_year_in_scope(request.user, county_id, year)
     finals = selectors.final_results(request.user, county, year)
-    assessment_year = selectors.assessment_year_of(county, year)
     context = {
         "county": county,
         "year": year,

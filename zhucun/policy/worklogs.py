@@ -41,27 +41,37 @@ def log_statuses(
     or date); later edits do not make a late log on time.
     """
     allowance = timedelta(days=deadline_days)
+    # A log saved on its own day (given as that date) is on time whenever the deadline is not
+    # before the day itself: decided without date arithmetic (most logs of a year).
+    same_day = ON_TIME if deadline_days >= 0 else LATE
     result = {}
     for day in sorted(due_days):
-        deadline = day + allowance
         saved = first_saved.get(day)
-        if isinstance(saved, datetime):
-            saved = saved.date()
-        if saved is not None:
-            result[day] = ON_TIME if saved <= deadline else LATE
+        if saved is None:
+            result[day] = MISSING if today > day + allowance else NOT_DUE
+        elif saved == day and type(saved) is date:
+            result[day] = same_day
         else:
-            result[day] = MISSING if today > deadline else NOT_DUE
+            if isinstance(saved, datetime):
+                saved = saved.date()
+            result[day] = ON_TIME if saved <= day + allowance else LATE
     return result
 
 
 def monthly_log_checks(statuses: Mapping[date, str], *, subject: str) -> list[Check]:
     """One check per month with due logs: late or missing logs are a warning listing the days."""
     months: dict[tuple[int, int], dict[str, list[date]]] = {}
+    year = month = None
+    days: dict[str, list[date]] = {}
     for day, status in statuses.items():
-        key = (day.year, day.month)
-        if key not in months:
-            months[key] = {ON_TIME: [], LATE: [], MISSING: [], NOT_DUE: []}
-        months[key][status].append(day)
+        # The days usually come in date order: the month's lists are looked up only when the
+        # month changes.
+        if day.month != month or day.year != year:
+            year, month = day.year, day.month
+            days = months.get((year, month))
+            if days is None:
+                days = months[year, month] = {ON_TIME: [], LATE: [], MISSING: [], NOT_DUE: []}
+        days[status].append(day)
     checks = []
     for (year, month), days in months.items():
         label, name = month_label(date(year, month, 1)), f"{year}年{month}月"

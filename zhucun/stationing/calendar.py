@@ -23,19 +23,20 @@ allowances — calls this module; nothing recounts days on its own.
         month, 第三十五条(三) ≤199 days a year, 第三十五条(四) absence spells and
         the unjustified total), statuses covering the year ± 31 days.
 
-Query budget, whatever the number of cadres: one query each for
-assignments, check-ins, official business, approved leave, duty days and the
-calendar corrections (`attendance_for` adds one for county parameter
-overrides). Reads on (cadre, day) / (cadre, start, end) indexes; check-ins
-and duty days come as one row per cadre (raw_rows.DayList), and the working
+Query budget, whatever the number of cadres: one query for the assignments,
+one for check-ins, official business, approved leave and duty days together
+(UNION ALL), one for the calendar corrections (`attendance_for` adds one for
+the cadres' counties and one for county parameter overrides). Reads on
+(cadre, day) / (cadre, start, end) indexes; check-ins and duty days come as
+one row per cadre (raw_rows.DayList), and the working
 days of the range are worked out once for all cadres (policy DayCalendar).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Q
+from django.db.models import Field, IntegerField, Q, Value
+from django.db.models.functions import Cast
 
 from zhucun.approvals.models import RequestState
 from zhucun.policy.calendar import (
@@ -51,65 +52,109 @@ from zhucun.policy.calendar import (
     attendance_window,
 )
 from zhucun.policy.parameters import Override, ParameterBook
-from zhucun.raw_rows import DayList, day_set
+from zhucun.raw_rows import DayList, DayOrdinal, day_set, raw_rows
 from zhucun.rulebook.models import ParameterOverride
 from zhucun.rulebook.workdays import non_working_days
 from zhucun.stationing.models import Assignment, CheckIn, DutyDay, Leave, OfficialBusiness
 
-ONE_DAY = timedelta(days=1)
+# The kinds of the one query in facts_for.
+_CHECK_IN, _OFFICIAL, _LEAVE, _DUTY = range(4)
 
 
-def _days(first: date, last: date, lo: date, hi: date) -> Iterable[date]:
-    day = max(first, lo)
-    while day <= min(last, hi):
-        yield day
-        day += ONE_DAY
+def _no_day():
+    # Typed: PostgreSQL resolves a UNION's column types branch by branch, and two untyped
+    # NULLs in the first two branches would make the column text.
+    return Cast(Value(None), IntegerField())
 
 
-def _day_sets(queryset) -> dict[int, frozenset[date]]:
-    """cadre id → the set of `day`s of the queryset's rows (one row per cadre from the database)."""
-    rows = queryset.order_by().values("cadre_id").annotate(days=DayList("day"))
-    return {cadre_id: day_set(days) for cadre_id, days in rows.values_list("cadre_id", "days")}
-
-
-def facts_for(cadre_ids, start: date, end: date) -> dict[int, AttendanceFacts]:
-    """The recorded facts of each cadre touching [start, end] (five queries)."""
-    ids = sorted(set(cadre_ids))
-    periods: dict[int, list[AssignmentPeriod]] = defaultdict(list)
-    for cadre_id, a_start, a_end in (
-        Assignment.objects.filter(cadre_id__in=ids, start__lte=end)
-        .filter(Q(end__isnull=True) | Q(end__gte=start))
-        .values_list("cadre_id", "start", "end")
-    ):
-        periods[cadre_id].append(AssignmentPeriod(a_start, a_end))
-    # The year's check-ins are the biggest of these: one row per cadre holding all its days.
-    check_ins = _day_sets(CheckIn.objects.filter(cadre_id__in=ids, day__range=(start, end)))
-    official: dict[int, set[date]] = defaultdict(set)
-    for cadre_id, first, last in (
-        OfficialBusiness.objects.filter(cadre_id__in=ids, start__lte=end, end__gte=start)
-        .order_by()
-        .values_list("cadre_id", "start", "end")
-    ):
-        official[cadre_id].update(_days(first, last, start, end))
-    leave: dict[int, set[date]] = defaultdict(set)
-    for cadre_id, first, last, returned_on in (
-        Leave.objects.filter(
-            cadre_id__in=ids, approval__state=RequestState.APPROVED, start__lte=end, end__gte=start
+def _day_rows(kind: int, queryset):
+    """One row per cadre: (kind, cadre id, its days as a DayList, None, None, None)."""
+    return (
+        queryset.order_by()
+        .values("cadre_id")
+        .annotate(
+            fact=Value(kind),
+            fact_days=DayList("day"),
+            fact_first=_no_day(),
+            fact_last=_no_day(),
+            fact_back=_no_day(),
         )
-        .order_by()
-        .values_list("cadre_id", "start", "end", "returned_on")
-    ):
-        if returned_on is not None:  # 销假: the day back in the village ends the leave
-            last = min(last, returned_on - ONE_DAY)
-        leave[cadre_id].update(_days(first, last, start, end))
-    duty = _day_sets(DutyDay.objects.filter(cadre_id__in=ids, day__range=(start, end)))
+        .values_list("fact", "cadre_id", "fact_days", "fact_first", "fact_last", "fact_back")
+    )
+
+
+def _span_rows(kind: int, queryset, returned=None):
+    """One row per record: (kind, cadre id, None, first, last, returned-on), days as ordinals."""
+    return (
+        queryset.order_by()
+        .annotate(
+            fact=Value(kind),
+            fact_days=Value(None, output_field=Field()),
+            fact_first=DayOrdinal("start"),
+            fact_last=DayOrdinal("end"),
+            fact_back=DayOrdinal(returned) if returned else _no_day(),
+        )
+        .values_list("fact", "cadre_id", "fact_days", "fact_first", "fact_last", "fact_back")
+    )
+
+
+def facts_for(cadre_ids, start: date, end: date, *, periods=None) -> dict[int, AttendanceFacts]:
+    """The recorded facts of each cadre touching [start, end] (two queries).
+
+    `periods` (cadre id → its assignment periods), when the caller has them
+    (the assessment's counted assignments), replaces the assignment query.
+    """
+    ids = sorted(set(cadre_ids))
+    if periods is None:
+        periods = defaultdict(list)
+        for cadre_id, a_start, a_end in (
+            Assignment.objects.filter(cadre_id__in=ids, start__lte=end)
+            .filter(Q(end__isnull=True) | Q(end__gte=start))
+            .values_list("cadre_id", "start", "end")
+        ):
+            periods[cadre_id].append(AssignmentPeriod(a_start, a_end))
+    # Check-ins, duty days, official business and approved leave in one round trip: check-ins
+    # and duty days (the biggest) as one row per cadre holding all its days, official business
+    # and leave as one row per record. The first branch types the union's columns on PostgreSQL.
+    facts = _day_rows(
+        _CHECK_IN, CheckIn.objects.filter(cadre_id__in=ids, day__range=(start, end))
+    ).union(
+        _day_rows(_DUTY, DutyDay.objects.filter(cadre_id__in=ids, day__range=(start, end))),
+        _span_rows(
+            _OFFICIAL,
+            OfficialBusiness.objects.filter(cadre_id__in=ids, start__lte=end, end__gte=start),
+        ),
+        _span_rows(
+            _LEAVE,
+            Leave.objects.filter(
+                cadre_id__in=ids,
+                approval__state=RequestState.APPROVED,
+                start__lte=end,
+                end__gte=start,
+            ),
+            returned="returned_on",
+        ),
+        all=True,
+    )
+    day_sets: dict[tuple[int, int], frozenset[date]] = {}
+    spans: dict[tuple[int, int], set[date]] = defaultdict(set)
+    lo, hi = start.toordinal(), end.toordinal()
+    for kind, cadre_id, days, first, last, returned in raw_rows(facts):
+        if kind in (_CHECK_IN, _DUTY):
+            day_sets[kind, cadre_id] = day_set(days)
+            continue
+        if returned is not None:  # 销假: the day back in the village ends the leave
+            last = min(last, returned - 1)
+        spans[kind, cadre_id].update(
+            map(date.fromordinal, range(max(first, lo), min(last, hi) + 1))
+        )
     return {
         cadre_id: AttendanceFacts(
             assignments=tuple(periods.get(cadre_id, ())),
-            check_ins=check_ins.get(cadre_id, frozenset()),
-            official=frozenset(official.get(cadre_id, ())),
-            leave=frozenset(leave.get(cadre_id, ())),
-            duty=duty.get(cadre_id, frozenset()),
+            check_ins=day_sets.get((_CHECK_IN, cadre_id), frozenset()),
+            official=frozenset(spans.get((_OFFICIAL, cadre_id), ())),
+            leave=frozenset(spans.get((_LEAVE, cadre_id), ())),
+            duty=day_sets.get((_DUTY, cadre_id), frozenset()),
         )
         for cadre_id in ids
     }
