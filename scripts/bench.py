@@ -43,13 +43,13 @@ def measure(url: str, small_url: str, scale: float, small: float, clone) -> dict
     manage(base, "bench", "schema")
     clone()  # the small city's database starts as a copy of the migrated empty one
     build = manage(base, "bench", "build", "--scale", str(scale))
+    # The engine alone in its process (its peak memory is the engine's); the other
+    # sections share one, as do the small city's build and pages (fewer start-ups).
     engine = manage(base, "bench", "engine")
-    pages = manage(base, "bench", "pages")
-    roster = manage(base, "bench", "import", "--scale", str(scale))
-    write = manage(base, "bench", "write")
+    rest = manage(base, "bench", "pages", "import", "write", "--scale", str(scale))
+    pages, roster, write = rest["pages"], rest["import"], rest["write"]
     small_env = {**base, "DATABASE_URL": small_url}
-    manage(small_env, "bench", "build", "--scale", str(small))
-    small_pages = manage(small_env, "bench", "pages")
+    small_pages = manage(small_env, "bench", "build", "pages", "--scale", str(small))["pages"]
     database = pages.pop("database")
     small_pages.pop("database")
     for name, figures in pages.items():

@@ -38,3 +38,12 @@ def test_the_bench_clients_check_in_and_save_logs_through_the_api(cast):
         log = WorkLog.objects.get(cadre_id=cadre_id)
         assert log.revisions == 2
         assert LogRevision.objects.filter(log=log).count() == 2
+
+
+def test_each_write_run_is_bounded_by_six_seconds_from_s_025_and_less_below():
+    from zhucun.bench.load import run_seconds
+    from zhucun.bench.sections import page_repeats
+
+    # S=1 and S=0.25 keep the full runs; the smoke run (S=0.05) gets the 2-second floor
+    assert [run_seconds(s) for s in (1, 0.25, 0.1, 0.05, 0.005)] == [6.0, 6.0, 2.4, 2.0, 2.0]
+    assert [page_repeats(s) for s in (1, 0.25, 0.1, 0.05)] == [5, 5, 3, 3]

@@ -16,7 +16,7 @@ and, for the dates of a delegation, everything its principal holds in their own 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from zhucun.accounts.roles import Duty, Role
@@ -33,13 +33,13 @@ class Authority:
     body_id: int
 
 
-def own_authorities(user, today: date | None = None) -> set[Authority]:
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    found = {Authority(ApproverKind.TEAM_LEADER, t) for t in scope_for(user, today).led_team_ids}
-    positions = user.positions.filter(active=True).values_list(
-        "role", "duty", "region_id", "unit_id"
-    )
+# Positions held in these roles may carry an approver authority; no other position does.
+OFFICE_ROLES = frozenset({Role.TOWN, Role.COUNTY, Role.CITY, Role.UNIT})
+
+
+def _position_authorities(positions) -> set[Authority]:
+    """The authorities of (role, duty, region id, unit id) position rows."""
+    found = set()
     for role, duty, region_id, unit_id in positions:
         if role == Role.TOWN and duty in TOWN_DECIDERS:
             found.add(Authority(ApproverKind.TOWN, region_id))
@@ -54,10 +54,30 @@ def own_authorities(user, today: date | None = None) -> set[Authority]:
     return found
 
 
+def own_authorities(user, today: date | None = None) -> set[Authority]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    found = {Authority(ApproverKind.TEAM_LEADER, t) for t in scope_for(user, today).led_team_ids}
+    positions = user.positions.filter(active=True).values_list(
+        "role", "duty", "region_id", "unit_id"
+    )
+    return found | _position_authorities(positions)
+
+
+def _acting_for(user, today: date):
+    """The delegations the user holds today."""
+    return Delegation.objects.filter(
+        deputy=user, revoked=False, start__lte=today, end__gte=today, principal__is_active=True
+    )
+
+
 def authorities_for(user, today: date | None = None) -> dict[Authority, object | None]:
     """Each authority the user may use today → None if their own, else the principal's user.
 
-    Cached on the user object for the request, like the data scope.
+    Cached on the user object for the request, like the data scope. One query for the
+    user's own (an office's positions, asking in the same query whether anyone delegated
+    to them today; a team leader's come from the scope), one more for the delegations
+    when there are any, or when the user holds no office to ask with.
     """
     today = today or timezone.localdate()
     cached = getattr(user, "_zhucun_authorities", None)
@@ -65,14 +85,24 @@ def authorities_for(user, today: date | None = None) -> dict[Authority, object |
         return cached[1]
     found: dict[Authority, object | None] = {}
     if user.is_authenticated and user.is_active:
-        delegations = Delegation.objects.filter(
-            deputy=user, revoked=False, start__lte=today, end__gte=today, principal__is_active=True
-        ).select_related("principal")
-        for delegation in delegations:
-            for authority in own_authorities(delegation.principal, today):
-                found.setdefault(authority, delegation.principal)
+        scope = scope_for(user, today)
+        own = {Authority(ApproverKind.TEAM_LEADER, t) for t in scope.led_team_ids}
+        acting = _acting_for(user, today)
+        delegated = True
+        if scope.everything or scope.roles & OFFICE_ROLES:
+            rows = list(
+                user.positions.filter(active=True)
+                .annotate(delegated=Exists(acting))
+                .values_list("role", "duty", "region_id", "unit_id", "delegated")
+            )
+            own |= _position_authorities(row[:4] for row in rows)
+            delegated = not rows or rows[0][4]
+        if delegated:
+            for delegation in acting.select_related("principal"):
+                for authority in own_authorities(delegation.principal, today):
+                    found.setdefault(authority, delegation.principal)
         # One's own authority wins over acting for someone else.
-        for authority in own_authorities(user, today):
+        for authority in own:
             found[authority] = None
     user._zhucun_authorities = (today, found)
     return found

@@ -1,13 +1,13 @@
 """Home-page panels of the approval engine: what waits for the approver, and what is overdue
 one level below an office (DESIGN.md §6: overdue steps remind and escalate)."""
 
+from django.db.models import Case, Count, Sum, When, Window
 from django.urls import reverse
 
 from zhucun.approvals.authorities import authorities_for
 from zhucun.approvals.selectors import (
     days_pending,
     escalated_steps,
-    overdue_pending_steps,
     overdue_rule,
     pending_steps,
     timed,
@@ -23,18 +23,23 @@ def overdue_note(step, rule) -> str:
     )
 
 
-def approvals_panel(user, scope, today):
+def approvals_panel(user, scope, today, *, reads=None):
     from zhucun.home.panels import Figure, Panel, Todo
 
     authorities = authorities_for(user, today)
     if not authorities:
         return None
-    count = pending_steps(user).count()
-    overdue, steps = 0, []
-    if count:
-        rule = overdue_rule(today)
-        overdue = overdue_pending_steps(user, rule).count()
-        steps = list(timed(pending_steps(user))[:5])
+    rule = reads.overdue_rule if reads is not None else overdue_rule(today)
+    # The first five steps and both figures (all pending, of them overdue) in one query:
+    # the counts are window aggregates over every pending step, carried on each row.
+    steps = list(
+        timed(pending_steps(user)).annotate(
+            pending_count=Window(Count("pk")),
+            overdue_count=Window(Sum(Case(When(rule.q(), then=1), default=0))),
+        )[:5]
+    )
+    count = steps[0].pending_count if steps else 0
+    overdue = steps[0].overdue_count if steps else 0
     role = next(iter(sorted(scope.roles)), "")
     panel = Panel(role, "审批")
     panel.figures = [Figure("待我审批", count, reverse("approvals:pending"))]
@@ -53,13 +58,13 @@ def approvals_panel(user, scope, today):
     return panel
 
 
-def escalation_panel(user, scope, today):
+def escalation_panel(user, scope, today, *, reads=None):
     """逾期督办: an office sees the overdue steps of the level below it, in its scope."""
     from zhucun.home.panels import Figure, Panel, Todo
 
     if not (scope.town_ids or scope.county_ids or scope.city_ids):
         return None
-    rule = overdue_rule(today)
+    rule = reads.overdue_rule if reads is not None else overdue_rule(today)
     steps = escalated_steps(user, rule)
     count = steps.count()
     if not count:

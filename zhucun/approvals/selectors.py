@@ -134,10 +134,22 @@ class OverdueRule:
         return q
 
 
-def overdue_rule(today: date | None = None) -> OverdueRule:
-    """The city's deadline and each county's own (one query for the overrides)."""
+def overdue_rule(today: date | None = None, *, books=None) -> OverdueRule:
+    """The city's deadline and each county's own (one query for the overrides).
+
+    `books` (`stationing.calendar.every_book()`), when the page has read them already,
+    gives the same rule without a query.
+    """
     today = today or timezone.localdate()
     city_days = ParameterBook().on(today).approval_overdue_days
+    if books is not None:
+        county_days = {
+            county_id: book.on(today).approval_overdue_days
+            for county_id, book in books.items()
+            if county_id is not None
+            and any(o.key == OVERDUE_KEY and o.effective_from <= today for o in book.overrides)
+        }
+        return OverdueRule(city_days, county_days, today)
     overrides: dict[int, list] = defaultdict(list)
     for o in (
         ParameterOverride.objects.filter(key=OVERDUE_KEY, effective_from__lte=today)

@@ -217,6 +217,12 @@ def _page_urls() -> dict[str, str]:
 _OPENED_BY = {"city_dashboard": "city", "leader_dashboard": "leader"}
 
 
+def page_repeats(scale: float) -> int:
+    """Requests per page: 5 from S=0.25 up; 3 for the smoke run and the small city (whose
+    query count alone is used), to keep `make bench S=0.05` within its 2 minutes."""
+    return 5 if scale >= 0.25 else 3
+
+
 def pages(repeats: int = 5) -> dict:
     clients = {}
     result = {}

@@ -81,10 +81,22 @@ def _sheet_title(title: str) -> str:
     return re.sub(r"[\\/?*\[\]:']", "", ILLEGAL_CHARACTERS_RE.sub("", title))[:31] or "导出"
 
 
+_NARROW = re.compile(r"[\x00-\u2e7f]+")
+
+
 def _display_width(value) -> int:
     text = value if isinstance(value, str) else str(value if value is not None else "")
-    # CJK characters take two columns in Excel's default fonts.
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    # CJK characters (above U+2E7F) take two columns in Excel's default fonts.
+    return len(text) + len(_NARROW.sub("", text))
+
+
+def _styled(sheet, value, **style) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=safe_cell(value))
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
 
 
 def build_workbook(
@@ -96,48 +108,44 @@ def build_workbook(
     unit: str,
     exported_at: datetime,
 ) -> tuple[Workbook, int]:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _sheet_title(title)
+    """A write-only workbook (rows stream to the file as plain values, no cell objects
+    kept): the column widths come first in the file, so the rows are escaped and
+    measured before any is written."""
+    values = [[safe_cell(v) for v in row] for row in rows]
+    count = len(values)
+    widths = [_display_width(h) for h in headers]
+    for i in range(len(widths)):
+        for row in values:
+            if i < len(row):
+                width = _display_width(row[i])
+                if width > widths[i]:
+                    widths[i] = width
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(title))
     workbook.properties.creator = exported_by
     workbook.properties.title = title
     columns = max(len(headers), 1)
     local = timezone.localtime(exported_at) if timezone.is_aware(exported_at) else exported_at
-
-    sheet.cell(row=1, column=1, value=safe_cell(title)).font = Font(bold=True, size=14)
-    sheet.cell(
-        row=2,
-        column=1,
-        value=safe_cell(
-            f"导出单位:{unit or '—'}  导出人:{exported_by}  导出时间:{local:%Y-%m-%d %H:%M}(北京时间)"
-        ),
-    ).font = Font(color="555555")
-    if columns > 1:
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
-        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=columns)
-
-    widths = [_display_width(h) for h in headers]
-    fill = PatternFill("solid", fgColor="EEF1F4")
-    for col, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=col, value=safe_cell(header))
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(vertical="center")
-
-    count = 0
-    for count, row in enumerate(rows, start=1):  # noqa: B007 (count is the total)
-        values = [safe_cell(v) for v in row]
-        sheet.append(values)
-        for i, value in enumerate(values[: len(widths)]):
-            widths[i] = max(widths[i], _display_width(value))
-
     for col, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = min(width + 2, _MAX_WIDTH)
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    if columns > 1:
+        sheet.merged_cells.add(f"A1:{get_column_letter(columns)}1")
+        sheet.merged_cells.add(f"A2:{get_column_letter(columns)}2")
     if headers:
         sheet.auto_filter.ref = (
             f"A{HEADER_ROW}:{get_column_letter(columns)}{HEADER_ROW + max(count, 1)}"
         )
+
+    sheet.append([_styled(sheet, title, font=Font(bold=True, size=14))])
+    who = f"导出单位:{unit or '—'}  导出人:{exported_by}  导出时间:{local:%Y-%m-%d %H:%M}(北京时间)"
+    sheet.append([_styled(sheet, who, font=Font(color="555555"))])
+    fill = PatternFill("solid", fgColor="EEF1F4")
+    bold, middle = Font(bold=True), Alignment(vertical="center")
+    sheet.append([_styled(sheet, h, font=bold, fill=fill, alignment=middle) for h in headers])
+    for row in values:
+        sheet.append(row)
     return workbook, count
 
 

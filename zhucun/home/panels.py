@@ -1,8 +1,9 @@
 """What each role sees first on its home page: its figures and what to do next."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,32 +36,79 @@ class Panel:
     todos: list[Todo] = field(default_factory=list)
 
 
+class PageReads:
+    """Reads that several panels of one page need, done at most once (when first asked)."""
+
+    def __init__(self, today):
+        self.today = today
+        self._teams = {}
+
+    def teams(self, team_ids) -> list[Team]:
+        """The teams (village and town read with them; default order), each with
+        `in_post`, its assignments active today; the team and reports panels share it."""
+        key = frozenset(team_ids)
+        if key not in self._teams:
+            in_post = Assignment.objects.filter(_active_on(self.today), team=OuterRef("pk"))
+            self._teams[key] = list(
+                Team.objects.filter(pk__in=key)
+                .select_related("village__town")
+                .annotate(in_post=_count(in_post))
+            )
+        return self._teams[key]
+
+    @cached_property
+    def books(self):
+        from zhucun.stationing.calendar import every_book
+
+        return every_book()
+
+    @cached_property
+    def overdue_rule(self):
+        from zhucun.approvals.selectors import overdue_rule
+
+        return overdue_rule(self.today, books=self.books)
+
+
 def _active_on(today):
     return Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
+
+
+def _count(queryset, field: str = "pk", *, distinct: bool = False) -> Subquery:
+    """COUNT over `queryset` as a scalar subquery, so several figures come in one query."""
+    template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
+    counted = Func(F(field), template=template, output_field=IntegerField())
+    return Subquery(queryset.order_by().values(n=counted))
 
 
 def _region_panel(user, role: Role, scope: Scope, today) -> Panel:
     ids = {Role.CITY: scope.city_ids, Role.COUNTY: scope.county_ids, Role.TOWN: scope.town_ids}[
         role
     ]
-    names = "、".join(Region.objects.filter(pk__in=ids).values_list("name", flat=True))
     teams = scoped(user, Team.objects.filter(withdrawn_on__isnull=True))
     in_post = scoped(user, Assignment.objects.filter(_active_on(today)))
+    households = scoped(user, Household.objects.all())
+    # The regions' names and the three figures in one query: each row carries the same counts.
+    rows = list(
+        Region.objects.filter(pk__in=ids)
+        .order_by("code")
+        .annotate(
+            team_count=_count(teams),
+            in_post_count=_count(in_post, "cadre", distinct=True),
+            household_count=_count(households),
+        )
+        .values_list("name", "team_count", "in_post_count", "household_count")
+    )
+    names = "、".join(name for name, *_ in rows)
+    team_count, in_post_count, household_count = rows[0][1:] if rows else (0, 0, 0)
     active_team = Team.objects.filter(village=OuterRef("pk"), withdrawn_on__isnull=True)
     uncovered = scoped(user, Region.objects.filter(level="village", is_poor=True)).exclude(
         Exists(active_team)
     )
     panel = Panel(role, f"{Role(role).label} · {names}")
     panel.figures = [
-        Figure("在驻工作队", teams.count(), reverse("stationing:team_list")),
-        Figure(
-            "在岗驻村干部", in_post.values("cadre").distinct().count(), reverse("org:cadre_list")
-        ),
-        Figure(
-            "建档立卡贫困户",
-            scoped(user, Household.objects.all()).count(),
-            reverse("households:household_list"),
-        ),
+        Figure("在驻工作队", team_count, reverse("stationing:team_list")),
+        Figure("在岗驻村干部", in_post_count, reverse("org:cadre_list")),
+        Figure("建档立卡贫困户", household_count, reverse("households:household_list")),
     ]
     for village in uncovered.select_related("town")[:20]:
         panel.todos.append(
@@ -89,12 +137,11 @@ def _unit_panel(user, scope: Scope, today) -> Panel:
     return panel
 
 
-def _team_panel(user, role: Role, team_ids, today) -> Panel:
-    teams = list(Team.objects.filter(pk__in=team_ids).select_related("village__town"))
+def _team_panel(user, role: Role, team_ids, reads: PageReads) -> Panel:
+    teams = reads.teams(team_ids)
     title = "、".join(f"{t.village.town.name}{t.village.name}" for t in teams)
     panel = Panel(role, f"{Role(role).label} · {title}")
-    members = Assignment.objects.filter(_active_on(today), team_id__in=team_ids)
-    panel.figures = [Figure("在岗队员", members.count())]
+    panel.figures = [Figure("在岗队员", sum(t.in_post for t in teams))]
     panel.todos = [
         Todo(f"查看{t.name}", reverse("stationing:team_detail", args=[t.pk])) for t in teams
     ]
@@ -116,6 +163,7 @@ def _admin_panel(role: Role) -> Panel:
 
 def panels_for(user, scope: Scope) -> list[Panel]:
     today = timezone.localdate()
+    reads = PageReads(today)
     panels = []
     for role in (Role.CITY, Role.COUNTY, Role.TOWN):
         if role in scope.roles:
@@ -123,28 +171,29 @@ def panels_for(user, scope: Scope) -> list[Panel]:
     if Role.UNIT in scope.roles:
         panels.append(_unit_panel(user, scope, today))
     if scope.led_team_ids:
-        panels.append(_team_panel(user, Role.TEAM_LEADER, scope.led_team_ids, today))
+        panels.append(_team_panel(user, Role.TEAM_LEADER, scope.led_team_ids, reads))
     if scope.member_team_ids:
-        panels.append(_team_panel(user, Role.MEMBER, scope.member_team_ids, today))
+        panels.append(_team_panel(user, Role.MEMBER, scope.member_team_ids, reads))
     if scope.is_household_cadre:
         panels.append(_household_cadre_panel(user, scope))
     for role in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITADMIN):
         if role in scope.roles:
             panels.append(_admin_panel(role))
-    panels.extend(extra_panels(user, scope, today))
+    panels.extend(extra_panels(user, scope, today, reads=reads))
     return panels
 
 
-def extra_panels(user, scope: Scope, today) -> list[Panel]:
+def extra_panels(user, scope: Scope, today, *, reads: PageReads | None = None) -> list[Panel]:
     """Panels of later features, after the role panels (approvals, stationing)."""
     from zhucun.allowances.panels import cover_panel
     from zhucun.approvals.panels import approvals_panel, escalation_panel
     from zhucun.reports.panels import reports_panel
     from zhucun.training.panels import training_panels
 
-    found = [approvals_panel(user, scope, today)]
+    reads = reads or PageReads(today)
+    found = [approvals_panel(user, scope, today, reads=reads)]
     found.append(cover_panel(user, scope, today))
-    found.append(reports_panel(user, scope, today))
-    found.extend(training_panels(user, scope, today))
-    found.append(escalation_panel(user, scope, today))
+    found.append(reports_panel(user, scope, today, reads=reads))
+    found.extend(training_panels(user, scope, today, reads=reads))
+    found.append(escalation_panel(user, scope, today, reads=reads))
     return [p for p in found if p is not None]

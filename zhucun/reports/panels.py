@@ -8,10 +8,14 @@ from zhucun.reports.selectors import pending_reports
 from zhucun.stationing.models import Team
 
 
-def reports_panel(user, scope, today) -> Panel | None:
+def reports_panel(user, scope, today, *, reads=None) -> Panel | None:
+    """`reads`: the home page's PageReads, whose led teams the team panel has read."""
     if not scope.led_team_ids:
         return None
-    teams = list(Team.objects.filter(pk__in=scope.led_team_ids).order_by("pk"))
+    if reads is not None:
+        teams = sorted(reads.teams(scope.led_team_ids), key=lambda team: team.pk)
+    else:
+        teams = list(Team.objects.filter(pk__in=scope.led_team_ids).order_by("pk"))
     pending = pending_reports(teams, today=today)
     panel = Panel(Role.TEAM_LEADER, "工作队报告")
     for team in teams:

@@ -197,13 +197,24 @@ def county_of_cadres(cadre_ids, on: date) -> dict[int, int]:
 def books_for(county_ids) -> dict[int | None, ParameterBook]:
     """The parameter book of each county, with its overrides (第三十八条), in one query."""
     ids = sorted({c for c in county_ids if c is not None})
+    books = _books(ParameterOverride.objects.filter(county_id__in=ids))
+    city = books[None]
+    return {None: city} | {county_id: books.get(county_id, city) for county_id in ids}
+
+
+def every_book() -> dict[int | None, ParameterBook]:
+    """The city's book (None) and that of every county with overrides, in one query.
+
+    For a page that needs the books of several reads (the approval deadline, training)
+    and reads them once; a county not in it follows the city's book.
+    """
+    return _books(ParameterOverride.objects.all())
+
+
+def _books(overrides_query) -> dict[int | None, ParameterBook]:
     overrides: dict[int, list] = defaultdict(list)
     codes: dict[int, str] = {}
-    for row in (
-        ParameterOverride.objects.filter(county_id__in=ids)
-        .select_related("county")
-        .order_by("effective_from", "pk")
-    ):
+    for row in overrides_query.select_related("county").order_by("effective_from", "pk"):
         codes[row.county_id] = row.county.code
         overrides[row.county_id].append(
             Override(
@@ -213,15 +224,9 @@ def books_for(county_ids) -> dict[int | None, ParameterBook]:
                 county=row.county.code,
             )
         )
-    city = ParameterBook()
-    books: dict[int | None, ParameterBook] = {None: city}
-    for county_id in ids:
-        if county_id in overrides:
-            books[county_id] = ParameterBook(
-                county=codes[county_id], overrides=overrides[county_id]
-            )
-        else:
-            books[county_id] = city
+    books: dict[int | None, ParameterBook] = {None: ParameterBook()}
+    for county_id in sorted(overrides):
+        books[county_id] = ParameterBook(county=codes[county_id], overrides=overrides[county_id])
     return books
 
 

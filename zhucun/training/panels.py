@@ -20,14 +20,16 @@ def _checks_url(year, *, shortfall=False):
     return url + "&only=shortfall" if shortfall else url
 
 
-def cadre_training_panel(user, scope, today):
+def cadre_training_panel(user, scope, today, *, reads=None):
     from zhucun.accounts.roles import Role
     from zhucun.home.panels import Figure, Panel, Todo
 
     if not (scope.led_team_ids or scope.member_team_ids) or scope.cadre_id is None:
         return None
     role = Role.TEAM_LEADER if scope.led_team_ids else Role.MEMBER
-    rows = training_checks(user, today.year, today=today, cadre_ids=[scope.cadre_id])
+    rows = training_checks(
+        user, today.year, today=today, cadre_ids=[scope.cadre_id], books=_books(reads)
+    )
     panel = Panel(role, "我的培训与保障")
     if rows:
         check = rows[0].check
@@ -47,14 +49,14 @@ def cadre_training_panel(user, scope, today):
     return panel
 
 
-def office_training_panel(user, scope, today):
+def office_training_panel(user, scope, today, *, reads=None):
     from zhucun.accounts.roles import Role
     from zhucun.home.panels import Figure, Panel, Todo
 
     roles = [r for r in (Role.COUNTY, Role.TOWN) if r in scope.roles]
     if not roles:
         return None
-    rows = training_checks(user, today.year, today=today)
+    rows = training_checks(user, today.year, today=today, books=_books(reads))
     warned = sum(1 for r in rows if r.check.fired and r.check.severity == "warning")
     short = sum(1 for r in rows if r.check.fired and r.check.severity != "warning")
     panel = Panel(roles[0], f"{today.year}年驻村干部培训")
@@ -83,5 +85,13 @@ def office_training_panel(user, scope, today):
     return panel
 
 
-def training_panels(user, scope, today):
-    return [cadre_training_panel(user, scope, today), office_training_panel(user, scope, today)]
+def _books(reads):
+    """The parameter books the page has read (PageReads of the home page), or None."""
+    return reads.books if reads is not None else None
+
+
+def training_panels(user, scope, today, *, reads=None):
+    return [
+        cadre_training_panel(user, scope, today, reads=reads),
+        office_training_panel(user, scope, today, reads=reads),
+    ]
