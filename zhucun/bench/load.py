@@ -91,6 +91,32 @@ def api_writes(tokens: list[str]):
     return submit
 
 
+def _server_cpu(server_pid: int) -> float | None:
+    """CPU seconds used so far by the gunicorn workers (children of `server_pid`), from /proc.
+
+    Unlike requests per second, CPU per request hardly depends on what else
+    runs on the machine. On SQLite the database's work is in the workers; a
+    PostgreSQL server's own work is not counted.
+    """
+    total, tick = 0, os.sysconf("SC_CLK_TCK")
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                # After "(command)": state, ppid, ..., utime and stime are the 12th and 13th.
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == server_pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def _request_bytes(method: str, path: str, body: bytes, headers: dict) -> bytes:
     lines = [f"{method} {path} HTTP/1.1", *(f"{k}: {v}" for k, v in headers.items())]
     lines += [f"Content-Length: {len(body)}", "Connection: close", "", ""]
@@ -114,7 +140,9 @@ def _exchange(port: int, request: bytes) -> int:
     return int(first.split(b" ", 2)[1])
 
 
-def _run(port: int, make_request, clients: int, seconds: float = SECONDS) -> dict:
+def _run(
+    port: int, make_request, clients: int, seconds: float = SECONDS, server_pid: int | None = None
+) -> dict:
     deadline = time.perf_counter() + seconds
     latencies: list[float] = []
     errors = [0]
@@ -146,6 +174,7 @@ def _run(port: int, make_request, clients: int, seconds: float = SECONDS) -> dic
     started = time.perf_counter()
     # The clients share the machine with the server: their own CPU is part of the picture.
     cpu_started = time.process_time()
+    server_cpu_started = _server_cpu(server_pid) if server_pid else None
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
     for t in threads:
         t.start()
@@ -153,6 +182,10 @@ def _run(port: int, make_request, clients: int, seconds: float = SECONDS) -> dic
         t.join()
     wall = time.perf_counter() - started
     client_cpu = time.process_time() - cpu_started
+    server_cpu = (
+        _server_cpu(server_pid) - server_cpu_started if server_cpu_started is not None else None
+    )
+    sent = len(latencies) + errors[0]
     latencies.sort()
     count = len(latencies)
     return {
@@ -162,9 +195,11 @@ def _run(port: int, make_request, clients: int, seconds: float = SECONDS) -> dic
         "rps": round(count / wall, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if count else None,
         "p99_ms": round(latencies[min(count - 1, int(count * 0.99))] * 1000, 1) if count else None,
-        # CPU time of the load generator (all its client threads) per request sent.
-        "client_cpu_ms": round(client_cpu * 1000 / (count + errors[0]), 2)
-        if count + errors[0]
+        # CPU time per request sent: the load generator's (all its client threads),
+        # and gunicorn's workers' (10 ms resolution over the whole run).
+        "client_cpu_ms": round(client_cpu * 1000 / sent, 2) if sent else None,
+        "server_cpu_ms": round(server_cpu * 1000 / sent, 2)
+        if sent and server_cpu is not None
         else None,
     }
 
@@ -207,8 +242,8 @@ def write_path() -> dict:
         submit = api_writes(tokens)
 
         _run(port, ping, 4, seconds=1.0)  # warm the workers up
-        baseline = _run(port, ping, CLIENTS)
-        writes = _run(port, submit, CLIENTS)
+        baseline = _run(port, ping, CLIENTS, server_pid=server.pid)
+        writes = _run(port, submit, CLIENTS, server_pid=server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -221,4 +256,9 @@ def write_path() -> dict:
         "minimal": baseline,
         "checkins_and_logs": writes,
         "ratio": round(writes["rps"] / baseline["rps"], 2) if baseline["rps"] else None,
+        # The ratio the server's CPU per request alone would give (minimal / write):
+        # steadier than `ratio` on a shared machine.
+        "server_cpu_ratio": round(baseline["server_cpu_ms"] / writes["server_cpu_ms"], 2)
+        if baseline["server_cpu_ms"] and writes["server_cpu_ms"]
+        else None,
     }
