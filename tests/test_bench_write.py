@@ -47,3 +47,47 @@ def test_each_write_run_is_bounded_by_six_seconds_from_s_025_and_less_below():
     # S=1 and S=0.25 keep the full runs; the smoke run (S=0.05) gets the 2-second floor
     assert [run_seconds(s) for s in (1, 0.25, 0.1, 0.05, 0.005)] == [6.0, 6.0, 2.4, 2.0, 2.0]
     assert [page_repeats(s) for s in (1, 0.25, 0.1, 0.05)] == [5, 5, 3, 3]
+
+
+def test_the_load_generator_sends_each_request_whole_and_reads_its_status():
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from zhucun.bench.load import _exchange, _request_bytes
+
+    received = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.path, dict(self.headers), body))
+            self.send_response(201)
+            self.end_headers()
+            self.wfile.write(b'{"id": 1}' * 10_000)  # longer than one read
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.handle_request)
+    thread.start()
+    try:
+        # Given a check-in as the bench builds it
+        body = '{"content": "入户走访"}'.encode()
+        headers = {
+            "Content-Type": "application/json",
+            "Host": "localhost",
+            "Idempotency-Key": "k-1",
+        }
+        # When it is sent on a new connection
+        status = _exchange(
+            server.server_port, _request_bytes("POST", "/api/v1/checkins", body, headers)
+        )
+    finally:
+        thread.join(timeout=10)
+        server.server_close()
+    # Then the server got it whole, and its answer's status is read
+    assert status == 201
+    [(path, got, got_body)] = received
+    assert (path, got_body) == ("/api/v1/checkins", body)
+    assert got["Idempotency-Key"] == "k-1" and got["Connection"] == "close"

@@ -63,7 +63,10 @@ def test_a_time_stamp_read_as_an_integer_is_the_same_wall_clock_time(cast, at):
 
     instant = datetime.fromisoformat(at)
     row = CheckIn.objects.create(
-        cadre=cast.member, assignment=cast.member.assignments.get(), day=date(2026, 3, 1), at=instant
+        cadre=cast.member,
+        assignment=cast.member.assignments.get(),
+        day=date(2026, 3, 1),
+        at=instant,
     )
     # When it is read as microseconds computed by the database
     (value,) = next(

@@ -17,7 +17,9 @@ The three administrators (三员分立) hold no business data.
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -37,6 +39,9 @@ class Scope:
     member_team_ids: frozenset[int] = frozenset()
     cadre_id: int | None = None
     is_household_cadre: bool = False
+    # The day the cadre's assignments were read for: led_team_ids and
+    # member_team_ids are the assignments covering that day.
+    day: date | None = None
 
     @property
     def region_ids(self) -> dict[str, frozenset[int]]:
@@ -127,8 +132,61 @@ def _join(prefix: str, lookup: str) -> str:
     return f"{prefix}__{lookup}" if prefix else lookup
 
 
+# The kinds of row the scope query returns (first column).
+_POSITION, _CADRE, _ASSIGNMENT, _PAIRED = 0, 1, 2, 3
+
+
+@cache
+def _scope_sql() -> str:
+    """One statement for the three reads a scope needs: the user's active positions,
+    their cadre's assignments on the day, and whether the cadre holds an active pairing.
+
+    Every request runs it (the role check of every page and API call), so it is
+    written once per process instead of compiled by the ORM on each request:
+    three compiled querysets cost more CPU than the database's work on them.
+    """
+    from zhucun.accounts.models import Position
+    from zhucun.households.models import Pairing
+    from zhucun.org.models import Cadre
+    from zhucun.stationing.models import Assignment
+
+    q = connection.ops.quote_name
+
+    def table(model):
+        return q(model._meta.db_table)
+
+    def col(model, name):
+        return q(model._meta.get_field(name).column)
+
+    p, c, a, h = Position, Cadre, Assignment, Pairing
+    # The user's cadre (at most one: a one-to-one link), by its user column.
+    cadre_of_user = f"SELECT {col(c, 'id')} FROM {table(c)} WHERE {col(c, 'user')} = %s"
+    return (
+        f"SELECT {_POSITION}, {col(p, 'role')}, {col(p, 'region')}, {col(p, 'unit')} "
+        f"FROM {table(p)} WHERE {col(p, 'user')} = %s AND {col(p, 'active')} = %s "
+        "UNION ALL "
+        f"SELECT {_CADRE}, NULL, {col(c, 'id')}, NULL FROM {table(c)} "
+        f"WHERE {col(c, 'user')} = %s "
+        "UNION ALL "
+        f"SELECT {_ASSIGNMENT}, {col(a, 'role')}, {col(a, 'team')}, NULL FROM {table(a)} "
+        f"WHERE {col(a, 'cadre')} IN ({cadre_of_user}) AND {col(a, 'start')} <= %s "
+        f"AND ({col(a, 'end')} IS NULL OR {col(a, 'end')} >= %s) "
+        "UNION ALL "
+        f"SELECT {_PAIRED}, NULL, NULL, NULL WHERE EXISTS (SELECT 1 FROM {table(h)} "
+        f"WHERE {col(h, 'cadre')} IN ({cadre_of_user}) AND {col(h, 'end')} IS NULL)"
+    )
+
+
+def _scope_rows(user, today: date) -> list[tuple]:
+    day = connection.ops.adapt_datefield_value(today)
+    with connection.cursor() as cursor:
+        cursor.execute(_scope_sql(), [user.pk, True, user.pk, user.pk, day, day, user.pk])
+        return cursor.fetchall()
+
+
 def scope_for(user, today: date | None = None) -> Scope:
-    """Build (once per request: it is cached on the user object) the user's scope."""
+    """Build the user's scope: once per request (it is cached on the user object, which
+    the whole request shares: request.user), in one query."""
     cached = getattr(user, "_zhucun_scope", None)
     if cached is not None:
         return cached
@@ -137,40 +195,33 @@ def scope_for(user, today: date | None = None) -> Scope:
     if user.is_superuser:
         user._zhucun_scope = Scope(everything=True)
         return user._zhucun_scope
-    from zhucun.households.models import Pairing
-    from zhucun.stationing.models import LEADER_ROLES, Assignment
+    from zhucun.stationing.models import LEADER_ROLES
 
-    today = today or timezone.localdate()
     roles: set[Role] = set()
     ids: dict[str, set[int]] = {"city": set(), "county": set(), "town": set(), "unit": set()}
-    for role, region_id, unit_id in user.positions.filter(active=True).values_list(
-        "role", "region_id", "unit_id"
-    ):
-        role = Role(role)
-        roles.add(role)
-        if role in REGION_ROLES:
-            ids[REGION_ROLES[role]].add(region_id)
-        elif role == Role.UNIT:
-            ids["unit"].add(unit_id)
-
     cadre_id = None
     led, member_of = set(), set()
     paired = False
-    cadre = getattr(user, "cadre", None)
-    if cadre is not None:
-        cadre_id = cadre.pk
-        active = Assignment.objects.filter(cadre_id=cadre_id, start__lte=today).filter(
-            Q(end__isnull=True) | Q(end__gte=today)
-        )
-        for team_id, role in active.values_list("team_id", "role"):
+    today = today or timezone.localdate()
+    for kind, role, node_id, unit_id in _scope_rows(user, today):
+        if kind == _POSITION:
+            role = Role(role)
+            roles.add(role)
+            if role in REGION_ROLES:
+                ids[REGION_ROLES[role]].add(node_id)
+            elif role == Role.UNIT:
+                ids["unit"].add(unit_id)
+        elif kind == _CADRE:
+            cadre_id = node_id
+        elif kind == _ASSIGNMENT:
             if role in LEADER_ROLES:
-                led.add(team_id)
+                led.add(node_id)
                 roles.add(Role.TEAM_LEADER)
             else:
-                member_of.add(team_id)
+                member_of.add(node_id)
                 roles.add(Role.MEMBER)
-        paired = Pairing.objects.filter(cadre_id=cadre_id, end__isnull=True).exists()
-        if paired:
+        elif kind == _PAIRED:
+            paired = True
             roles.add(Role.HOUSEHOLD_CADRE)
 
     scope = Scope(
@@ -183,6 +234,7 @@ def scope_for(user, today: date | None = None) -> Scope:
         member_team_ids=frozenset(member_of - led),
         cadre_id=cadre_id,
         is_household_cadre=paired,
+        day=today,
     )
     user._zhucun_scope = scope
     return scope

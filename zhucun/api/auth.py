@@ -42,11 +42,11 @@ class BearerToken(HttpBearer):
             return None
         # The user's cadre comes in the same query: the scope (and every stationed
         # cadre's write) reads request.user.cadre right after.
-        found = (
-            ApiToken.objects.select_related("user__cadre")
-            .filter(digest=token_digest(token), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
+        # The digest is unique: no ORDER BY (`.first()` would add one to compile and run).
+        rows = ApiToken.objects.select_related("user__cadre").filter(
+            digest=token_digest(token), revoked_at__isnull=True, user__is_active=True
+        )[:1]
+        found = next(iter(rows), None)
         if found is None:
             return None
         now = timezone.now()

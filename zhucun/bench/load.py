@@ -10,7 +10,6 @@ of requests.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import signal
@@ -80,7 +79,7 @@ def _tokens(count: int) -> list[str]:
 def api_writes(tokens: list[str]):
     """The write path's requests: client n's i-th request, a check-in or a log save in turn.
 
-    (method, path, body, headers) as http.client sends them; each client is one
+    (method, path, body, headers) as the load generator sends them; each client is one
     cadre with its bearer token.
     """
     today = timezone.localdate().isoformat()
@@ -102,7 +101,58 @@ def api_writes(tokens: list[str]):
     return submit
 
 
-def _run(port: int, make_request, clients: int, seconds: float = SECONDS) -> dict:
+def _server_cpu(server_pid: int) -> float | None:
+    """CPU seconds used so far by the gunicorn workers (children of `server_pid`), from /proc.
+
+    Unlike requests per second, CPU per request hardly depends on what else
+    runs on the machine. On SQLite the database's work is in the workers; a
+    PostgreSQL server's own work is not counted.
+    """
+    total, tick = 0, os.sysconf("SC_CLK_TCK")
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                # After "(command)": state, ppid, ..., utime and stime are the 12th and 13th.
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == server_pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def _request_bytes(method: str, path: str, body: bytes, headers: dict) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", *(f"{k}: {v}" for k, v in headers.items())]
+    lines += [f"Content-Length: {len(body)}", "Connection: close", "", ""]
+    return "\r\n".join(lines).encode() + body
+
+
+def _exchange(port: int, request: bytes) -> int:
+    """Send one request on a new connection; the answer's status.
+
+    A plain socket rather than http.client: gunicorn's sync workers close the
+    connection after each answer, so reading to the end is the whole answer,
+    and the clients (on the same CPUs as the server) spend about half the CPU
+    per request of http.client's header parsing. Both endpoints get this client.
+    """
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+        conn.sendall(request)
+        first = conn.recv(65536)
+        while conn.recv(65536):
+            pass
+    # "HTTP/1.1 201 Created\r\n..."
+    return int(first.split(b" ", 2)[1])
+
+
+def _run(
+    port: int, make_request, clients: int, seconds: float = SECONDS, server_pid: int | None = None
+) -> dict:
     deadline = time.perf_counter() + seconds
     latencies: list[float] = []
     errors = [0]
@@ -115,18 +165,13 @@ def _run(port: int, make_request, clients: int, seconds: float = SECONDS) -> dic
             with lock:
                 if len(latencies) + errors[0] >= MAX_REQUESTS:
                     return
-            method, path, body, headers = make_request(n, i)
+            request = _request_bytes(*make_request(n, i))
             i += 1
             started = time.perf_counter()
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                conn.close()
-                status = str(response.status)
-                ok = response.status in (200, 201)
-            except OSError:
+                code = _exchange(port, request)
+                status, ok = str(code), code in (200, 201)
+            except (OSError, ValueError):
                 status, ok = "connection", False
             elapsed = time.perf_counter() - started
             with lock:
@@ -137,12 +182,20 @@ def _run(port: int, make_request, clients: int, seconds: float = SECONDS) -> dic
                     failures[status] = failures.get(status, 0) + 1
 
     started = time.perf_counter()
+    # The clients share the machine with the server: their own CPU is part of the picture.
+    cpu_started = time.process_time()
+    server_cpu_started = _server_cpu(server_pid) if server_pid else None
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
+    client_cpu = time.process_time() - cpu_started
+    server_cpu = (
+        _server_cpu(server_pid) - server_cpu_started if server_cpu_started is not None else None
+    )
+    sent = len(latencies) + errors[0]
     latencies.sort()
     count = len(latencies)
     return {
@@ -152,6 +205,12 @@ def _run(port: int, make_request, clients: int, seconds: float = SECONDS) -> dic
         "rps": round(count / wall, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if count else None,
         "p99_ms": round(latencies[min(count - 1, int(count * 0.99))] * 1000, 1) if count else None,
+        # CPU time per request sent: the load generator's (all its client threads),
+        # and gunicorn's workers' (10 ms resolution over the whole run).
+        "client_cpu_ms": round(client_cpu * 1000 / sent, 2) if sent else None,
+        "server_cpu_ms": round(server_cpu * 1000 / sent, 2)
+        if sent and server_cpu is not None
+        else None,
     }
 
 
@@ -195,8 +254,8 @@ def write_path(scale: float = 1.0) -> dict:
         submit = api_writes(tokens)
 
         _run(port, ping, 4, seconds=min(1.0, seconds / 4))  # warm the workers up
-        baseline = _run(port, ping, CLIENTS, seconds=seconds)
-        writes = _run(port, submit, CLIENTS, seconds=seconds)
+        baseline = _run(port, ping, CLIENTS, seconds=seconds, server_pid=server.pid)
+        writes = _run(port, submit, CLIENTS, seconds=seconds, server_pid=server.pid)
     finally:
         # Every client has finished and nothing is left to measure: the group is killed.
         # A worker stopped by a signal spends ~5 s of CPU tearing down the Django it
@@ -212,4 +271,9 @@ def write_path(scale: float = 1.0) -> dict:
         "minimal": baseline,
         "checkins_and_logs": writes,
         "ratio": round(writes["rps"] / baseline["rps"], 2) if baseline["rps"] else None,
+        # The ratio the server's CPU per request alone would give (minimal / write):
+        # steadier than `ratio` on a shared machine.
+        "server_cpu_ratio": round(baseline["server_cpu_ms"] / writes["server_cpu_ms"], 2)
+        if baseline["server_cpu_ms"] and writes["server_cpu_ms"]
+        else None,
     }

@@ -72,8 +72,11 @@ def log_save(
         raise ServiceError(ErrorCode.INVALID, "日期:必填,格式为YYYY-MM-DD", field="day")
     if day > timezone.localtime(now).date():
         raise ServiceError(ErrorCode.FUTURE_DATE, "日期:不能填写未来日期的日志", field="day")
-    # Only whether the day is in an assignment matters here, not which one.
-    if not _assignments_on(cadre_id, day).exists():
+    # Only whether the day is in an assignment matters here, not which one; for
+    # the day the scope was read for (a phone's log of today), the scope holds it.
+    scope = scope_for(actor)
+    covered = day == scope.day and bool(scope.led_team_ids or scope.member_team_ids)
+    if not covered and not _assignments_on(cadre_id, day).exists():
         raise ServiceError(ErrorCode.OUTSIDE_ASSIGNMENT, OUTSIDE_ASSIGNMENT, field="day")
     try:
         tasks = sorted({int(t) for t in tasks})
