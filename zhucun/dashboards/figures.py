@@ -29,6 +29,7 @@ from .progress import assessment_progress
 
 # What a row of a region's table is: the level below it.
 CHILD_LEVEL = {Level.CITY: "county", Level.COUNTY: "town", Level.TOWN: "team"}
+AT_RISK = 5  # cadres short of days named on a board's to-do list
 STATIONED_BINS = ((0, 4), (5, 9), (10, 14), (15, 19), (20, 31))
 
 
@@ -61,6 +62,15 @@ class Figures:
     finalised: set = field(default_factory=set)  # of those, archived by the county
     excellent: set = field(default_factory=set)  # of those, 优秀 in the finalised results
     excellent_quota: int | None = None  # for a county or the counties of a city
+    # Read from a snapshot without the findings themselves (snapshots.py): their number
+    # per article, which is all a board page shows of a row's findings.
+    article_counts: list | None = None
+
+    @property
+    def finding_count(self) -> int:
+        if self.article_counts is not None:
+            return sum(n for _a, n in self.article_counts)
+        return len(self.findings)
 
     @property
     def off_track(self) -> set:
@@ -79,6 +89,8 @@ class Figures:
         return round(100 * len(self.contacted) / len(self.households)) if self.households else None
 
     def findings_by_article(self) -> list[tuple[str, int]]:
+        if self.article_counts is not None:
+            return self.article_counts
         return sorted(Counter(f.article for f in self.findings).items(), key=_article_order)
 
 
@@ -128,6 +140,15 @@ class Board:
     # has changed since (待更新).
     computed_at: datetime | None = None
     stale: bool = False
+
+    @property
+    def at_risk(self) -> list[Finding]:
+        """The first few cadres short of 第十六条 this month, for the to-do list."""
+        if self.at_risk_filed is not None:
+            return self.at_risk_filed
+        return [f for f in self.total.findings if f.rule == "monthly_stationed_days"][:AT_RISK]
+
+    at_risk_filed: list | None = None  # from a snapshot read without the findings
 
     @property
     def month_over(self) -> bool:

@@ -22,7 +22,8 @@ class BoardSnapshot(models.Model):
         verbose_name="工作队",
     )
     month = models.DateField("月份")  # its first day
-    data = models.JSONField("看板数据")
+    data = models.JSONField("看板数据")  # all the page shows: ids, counts, charts
+    findings = models.JSONField("未整改问题")  # the total's, read by their list only
     computed_at = models.DateTimeField("计算时间")
     stale = models.BooleanField("待更新", default=False)
 

@@ -23,25 +23,35 @@ from zhucun.stationing.models import Team
 from .figures import Board, Figures, Finding, boards, key_of
 from .models import BoardSnapshot
 
-_SETS = [f.name for f in fields(Figures) if f.name not in ("key", "name", "findings")]
-_SETS.remove("excellent_quota")
+# The id sets of a row or total: every field but these.
+_SETS = [
+    f.name
+    for f in fields(Figures)
+    if f.name not in ("key", "name", "findings", "excellent_quota", "article_counts")
+]
 
 
-def to_json(b: Board) -> dict:
+def to_json(b: Board) -> tuple[dict, list]:
+    """The board as (the page's part, the total's findings). The page shows only the number
+    of findings per article — of the total and of each row — and the first cadres short of
+    days, so the findings themselves (the bulk of a city's board) are read by their list only.
+    """
+
     def figures(f: Figures) -> dict:
         return {
             "key": f.key,
             "name": f.name,
-            "findings": [list(finding.__dict__.values()) for finding in f.findings],
+            "by_article": f.findings_by_article(),
             "excellent_quota": f.excellent_quota,
             **{name: sorted(getattr(f, name)) for name in _SETS},
         }
 
-    return {
+    data = {
         "today": b.today.isoformat(),
         "level": b.level,
         "total": figures(b.total),
         "rows": [figures(r) for r in b.rows],
+        "at_risk": [_row(f) for f in b.at_risk],
         "trend": b.trend,
         "histogram": b.histogram,
         "stationed_days": b.stationed_days,
@@ -54,22 +64,31 @@ def to_json(b: Board) -> dict:
         "cadre_names": b.cadre_names,
         "assessment_year": b.assessment_year,
     }
+    return data, [_row(f) for f in b.total.findings]
 
 
-def from_json(data: dict, *, region: Region, team: Team | None, first: date) -> Board:
+def _row(finding: Finding) -> list:
+    return [getattr(finding, f.name) for f in fields(Finding)]
+
+
+def from_json(
+    data: dict, findings: list | None, *, region: Region, team: Team | None, first: date
+) -> Board:
+    """The board from its snapshot; without `findings`, its figures hold their number only."""
+
     def figures(d: dict) -> Figures:
         return Figures(
             d["key"],
             d["name"],
-            findings=[Finding(*finding) for finding in d["findings"]],
             excellent_quota=d["excellent_quota"],
+            article_counts=[tuple(pair) for pair in d["by_article"]],
             **{name: set(d[name]) for name in _SETS},
         )
 
     def ints(d: dict) -> dict:  # JSON keys are strings
         return {int(k): v for k, v in d.items()}
 
-    return Board(
+    b = Board(
         region=region,
         team=team,
         first=first,
@@ -88,7 +107,12 @@ def from_json(data: dict, *, region: Region, team: Team | None, first: date) -> 
         cadre_team_names=ints(data["cadre_team_names"]),
         cadre_names=ints(data["cadre_names"]),
         assessment_year=data["assessment_year"],
+        at_risk_filed=[Finding(*f) for f in data["at_risk"]],
     )
+    if findings is not None:
+        b.total.findings = [Finding(*f) for f in findings]
+        b.total.article_counts = None
+    return b
 
 
 def file_boards(region: Region, *, first: date, today: date, team: Team | None = None) -> dict:
@@ -113,22 +137,26 @@ def file_boards(region: Region, *, first: date, today: date, team: Team | None =
     return found
 
 
-def snapshot_board(user, *, region: Region, first: date, team: Team | None = None) -> Board:
-    """The board of `region` (or `team`) for the month of `first`, from its snapshot.
+def snapshot_board(
+    user, *, region: Region, first: date, team: Team | None = None, findings: bool = False
+) -> Board:
+    """The board of `region` (or `team`) for the month of `first`, from its snapshot, with
+    the findings themselves if asked (the list of findings; the page needs their number).
 
     The caller has read `region` or `team` through the user's scope. With no snapshot
     yet (a new month, a fresh install) it is computed now and filed (read-through), with
     the boards below it, so no board is ever empty or missing.
     """
+    columns = ["data", "computed_at", "stale"] + (["findings"] if findings else [])
     found = (
         scoped(user, BoardSnapshot.objects.all())
         .filter(month=first, **({"team": team} if team else {"region": region, "team": None}))
-        .values_list("data", "computed_at", "stale")
+        .values_list(*columns)
         .first()
     )
     if found is not None:
-        data, computed_at, stale = found
-        b = from_json(data, region=region, team=team, first=first)
+        data, computed_at, stale, *listed = found
+        b = from_json(data, listed[0] if listed else None, region=region, team=team, first=first)
         b.computed_at, b.stale = computed_at, stale
         return b
     today = timezone.localdate()
@@ -137,7 +165,7 @@ def snapshot_board(user, *, region: Region, first: date, team: Team | None = Non
             return file_boards(region, first=first, today=today, team=team)[key_of(region, team)]
     except IntegrityError:
         # Another request filed the same board meanwhile: read theirs.
-        return snapshot_board(user, region=region, first=first, team=team)
+        return snapshot_board(user, region=region, first=first, team=team, findings=findings)
 
 
 def refresh(today: date, months: list[date] | None = None) -> list[tuple[date, int]]:

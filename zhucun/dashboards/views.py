@@ -100,11 +100,7 @@ def region_board(request, pk):
     b = snapshot_board(request.user, region=region, first=first)
     previous, following = neighbours(first)
     todo = list(pending_steps(request.user)[:8])
-    at_risk = [
-        (f.subject, b.team_names.get(f.team_id, ""), f.message)
-        for f in b.total.findings
-        if f.rule == "monthly_stationed_days"
-    ][:5]
+    at_risk = [(f.subject, b.team_names.get(f.team_id, ""), f.message) for f in b.at_risk]
     return render(
         request,
         "dashboards/region.html",
@@ -205,7 +201,7 @@ def _listing(request, b, figure, back):
 def region_records(request, pk, figure):
     region = _region(request, pk)
     first, _last = month_from(request)
-    b = snapshot_board(request.user, region=region, first=first)
+    b = snapshot_board(request.user, region=region, first=first, findings=figure == "findings")
     return _listing(request, b, figure, reverse("dashboards:region", args=[pk]))
 
 
@@ -213,7 +209,9 @@ def region_records(request, pk, figure):
 def team_records(request, pk, figure):
     team = _team(request, pk)
     first, _last = month_from(request)
-    b = snapshot_board(request.user, region=team.village, first=first, team=team)
+    b = snapshot_board(
+        request.user, region=team.village, first=first, team=team, findings=figure == "findings"
+    )
     return _listing(request, b, figure, reverse("dashboards:team", args=[pk]))
 
 
