@@ -123,10 +123,19 @@ def file_boards(region: Region, *, first: date, today: date, team: Team | None =
     now = timezone.now()
     for b in found.values():
         b.computed_at = now
-    rows = [
-        BoardSnapshot(region=b.region, team=b.team, month=first, data=to_json(b), computed_at=now)
-        for b in found.values()
-    ]
+    rows = []
+    for b in found.values():
+        data, findings = to_json(b)
+        rows.append(
+            BoardSnapshot(
+                region=b.region,
+                team=b.team,
+                month=first,
+                data=data,
+                findings=findings,
+                computed_at=now,
+            )
+        )
     region_ids = [b.region.pk for b in found.values() if b.team is None]
     team_ids = [b.team.pk for b in found.values() if b.team is not None]
     with transaction.atomic():
