@@ -26,9 +26,11 @@ def main() -> int:
         for section, keys in SECTIONS.items():
             figures = result.get(db, {}).get(section, {})
             missing += [f"{db}.{section}.{key}" for key in keys if figures.get(key) is None]
-        pages = result.get(db, {}).get("pages", {})
+        pages = dict(result.get(db, {}).get("pages", {}))
         if not pages:
             missing.append(f"{db}.pages")
+        if pages.pop("refresh_boards_s", None) is None:
+            missing.append(f"{db}.pages.refresh_boards_s")
         for name, page in pages.items():
             if page.get("queries") != page.get("queries_small_scale"):
                 print(

@@ -15,6 +15,7 @@ from zhucun.assessment import services
 from zhucun.assessment.cohort import county_cohort
 from zhucun.assessment.models import FinalResult
 from zhucun.dashboards.figures import board
+from zhucun.dashboards.models import BoardSnapshot
 from zhucun.dashboards.records import ASSESSMENT_FIGURES, FIGURES
 from zhucun.exports.xlsx import HEADER_ROW
 
@@ -32,6 +33,8 @@ def _url(region, suffix=""):
 
 
 def _queries(client, url) -> int:
+    """The queries of the board computed (no snapshot: the assessment progress runs)."""
+    BoardSnapshot.objects.all().delete()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200

@@ -11,7 +11,7 @@ figure (and its export) is those same records: `records(...)` lists them.
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Q
 
@@ -29,10 +29,8 @@ from .progress import assessment_progress
 
 # What a row of a region's table is: the level below it.
 CHILD_LEVEL = {Level.CITY: "county", Level.COUNTY: "town", Level.TOWN: "team"}
+AT_RISK = 5  # cadres short of days named on a board's to-do list
 STATIONED_BINS = ((0, 4), (5, 9), (10, 14), (15, 19), (20, 31))
-# The parts of a board, each with its own reads. A board page shows them all; the list
-# behind one figure computes only the parts that figure is made of (records.PARTS_OF).
-PARTS = frozenset({"attendance", "contacts", "team_checks", "pending", "progress"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +62,15 @@ class Figures:
     finalised: set = field(default_factory=set)  # of those, archived by the county
     excellent: set = field(default_factory=set)  # of those, 优秀 in the finalised results
     excellent_quota: int | None = None  # for a county or the counties of a city
+    # Read from a snapshot without the findings themselves (snapshots.py): their number
+    # per article, which is all a board page shows of a row's findings.
+    article_counts: list | None = None
+
+    @property
+    def finding_count(self) -> int:
+        if self.article_counts is not None:
+            return sum(n for _a, n in self.article_counts)
+        return len(self.findings)
 
     @property
     def off_track(self) -> set:
@@ -82,6 +89,8 @@ class Figures:
         return round(100 * len(self.contacted) / len(self.households)) if self.households else None
 
     def findings_by_article(self) -> list[tuple[str, int]]:
+        if self.article_counts is not None:
+            return self.article_counts
         return sorted(Counter(f.article for f in self.findings).items(), key=_article_order)
 
 
@@ -127,6 +136,19 @@ class Board:
     cadre_team_names: dict[int, str] = field(default_factory=dict)
     cadre_names: dict[int, str] = field(default_factory=dict)
     assessment_year: int | None = None
+    # Read from a snapshot (snapshots.py): when it was computed, and whether the past
+    # has changed since (待更新).
+    computed_at: datetime | None = None
+    stale: bool = False
+
+    @property
+    def at_risk(self) -> list[Finding]:
+        """The first few cadres short of 第十六条 this month, for the to-do list."""
+        if self.at_risk_filed is not None:
+            return self.at_risk_filed
+        return [f for f in self.total.findings if f.rule == "monthly_stationed_days"][:AT_RISK]
+
+    at_risk_filed: list | None = None  # from a snapshot read without the findings
 
     @property
     def month_over(self) -> bool:
@@ -154,16 +176,65 @@ def _in_region(region: Region, prefix: str) -> Q:
     return Q(**{prefix.rstrip("_") if prefix else "pk": region.pk})
 
 
-def board(
-    user,
-    *,
-    region: Region,
-    first: date,
-    today: date,
-    team: Team | None = None,
-    parts: frozenset = PARTS,
-) -> Board:
+def board(user, *, region: Region, first: date, today: date, team: Team | None = None) -> Board:
+    """The board of `region` (or of `team`, in its village) for the month of `first`,
+    computed live from what `user` may see."""
+    return _compute(user, region=region, first=first, today=today, team=team)[key_of(region, team)]
+
+
+def boards(region: Region, *, first: date, today: date, team: Team | None = None) -> dict:
+    """The board of `region` and of every county, town and team below it (or of `team`
+    alone), key_of → Board, from one run of each engine over the whole region.
+
+    A board shows its whole region (or team) to everyone who may open it — the view
+    checks that scope — so these are computed unscoped, for every reader at once.
+    """
+    return _compute(EVERYONE, region=region, first=first, today=today, team=team, every_level=True)
+
+
+def key_of(region: Region, team: Team | None) -> tuple[str, int]:
+    return ("team", team.pk) if team is not None else ("region", region.pk)
+
+
+class _Everyone:
+    """The reader of `boards()`: scope_for gives a superuser the whole database."""
+
+    is_authenticated = is_active = is_superuser = True
+
+
+EVERYONE = _Everyone()
+
+
+class _Filling:
+    """One board being filled: its total and rows, and the per-cadre and per-month tallies."""
+
+    def __init__(self, region: Region, team: Team | None, level: str, names: dict):
+        self.region, self.team, self.level = region, team, level
+        self.rows = {pk: Figures(pk, name) for pk, name in names.items()}
+        self.total = Figures(None, team.name if team else region.name)
+        self.teams: list[Team] = []
+        self.cadre_team: dict[int, int] = {}
+        self.cadre_names: dict[int, str] = {}
+        self.stationed_days: dict[int, int] = {}
+        self.required_days: dict[int, int] = {}
+        self.trend_pass: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        self.missed_by_month: Counter = Counter()
+
+    def add(self, attr, value, county_id, town_id, team_id):
+        row = {"county": county_id, "town": town_id, "team": team_id}[self.level]
+        for figures in (self.total, self.rows.get(row)):
+            if figures is not None:
+                target = getattr(figures, attr)
+                target.append(value) if isinstance(target, list) else target.add(value)
+
+
+def _compute(user, *, region, first, today, team=None, every_level=False) -> dict:
+    """The boards, key_of → Board: `region`'s (or `team`'s) and, with `every_level`, each
+    county, town and team below it. Every fact is filed on each board it belongs to (the
+    `add` of each, with the fact's county, town and team), so a board below equals the
+    board computed for that region alone."""
     last = min(month_end(first), today)
+    main = key_of(region, team)
     level = "team" if team is not None else CHILD_LEVEL.get(region.level, "team")
 
     if team is not None:
@@ -176,26 +247,61 @@ def board(
         teams = list(teams_qs.select_related("village__town", "village__county"))
     team_place = {t.pk: (t.village.county_id, t.village.town_id) for t in teams}
 
-    def key_of(county_id, town_id, team_id):
-        return {"county": county_id, "town": town_id, "team": team_id}[level]
-
+    filling: dict[tuple[str, int], _Filling] = {}
+    below: list[Region] = []
     if level == "team":
         names = {t.pk: t.name for t in teams}
+    elif every_level:
+        # The counties and towns below: their boards, and the rows of each.
+        below = list(
+            Region.objects.filter(Q(parent=region) | Q(parent__parent=region))
+            .filter(level__in=(Level.COUNTY, Level.TOWN))
+            .order_by("code")
+        )
+        names = {r.pk: r.name for r in below if r.parent_id == region.pk}
     else:
         names = dict(
             Region.objects.filter(parent=region).order_by("code").values_list("pk", "name")
         )
-    rows = {pk: Figures(pk, name) for pk, name in names.items()}
-    total = Figures(None, team.name if team else region.name)
+    filling[main] = _Filling(region, team, level, names)
+    if every_level and team is None:
+        for r in below:
+            if r.level == Level.COUNTY:
+                children = {c.pk: c.name for c in below if c.parent_id == r.pk}
+                filling[("region", r.pk)] = _Filling(r, None, "town", children)
+            else:
+                children = {t.pk: t.name for t in teams if t.village.town_id == r.pk}
+                filling[("region", r.pk)] = _Filling(r, None, "team", children)
+        for t in teams:
+            filling[("team", t.pk)] = _Filling(t.village, t, "team", {t.pk: t.name})
 
-    def add(attr, value, county_id, town_id, team_id):
-        for figures in (total, rows.get(key_of(county_id, town_id, team_id))):
-            if figures is not None:
-                target = getattr(figures, attr)
-                target.append(value) if isinstance(target, list) else target.add(value)
+    routes: dict[tuple, list[_Filling]] = {}
+
+    def boards_of(county_id, town_id, team_id, regions_only=False) -> list[_Filling]:
+        """The boards a fact of this place is filed on."""
+        place = (county_id, town_id, team_id, regions_only)
+        found = routes.get(place)
+        if found is None:
+            keys = [main]
+            if every_level:
+                keys += [("region", county_id), ("region", town_id)]
+                if not regions_only:
+                    keys.append(("team", team_id))
+            found = routes[place] = [
+                filling[k]
+                for k in dict.fromkeys(keys)
+                if k in filling and (not regions_only or filling[k].team is None)
+            ]
+        return found
+
+    def add(attr, value, county_id, town_id, team_id, regions_only=False):
+        for f in boards_of(county_id, town_id, team_id, regions_only):
+            f.add(attr, value, county_id, town_id, team_id)
 
     for t in teams:
-        add("teams", t.pk, t.village.county_id, t.village.town_id, t.pk)
+        for f in boards_of(*team_place[t.pk], t.pk):
+            f.teams.append(t)
+        add("teams", t.pk, *team_place[t.pk], t.pk)
 
     # Cadres in post today; a cadre in two teams counts once, with the first.
     cadre_team: dict[int, int] = {}
@@ -207,7 +313,7 @@ def board(
         .order_by("team_id", "pk")
         .values_list("cadre_id", "team_id", "cadre__name")
     )
-    for cadre_id, team_id, cadre_name in in_post if "attendance" in parts else ():
+    for cadre_id, team_id, cadre_name in in_post:
         cadre_team.setdefault(cadre_id, team_id)
         cadre_names[cadre_id] = cadre_name
     results = (
@@ -216,20 +322,24 @@ def board(
         else {}
     )
     label = month_label(first)
-    stationed_days, required_days = {}, {}
-    trend_pass: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for cadre_id, result in results.items():
         team_id = cadre_team[cadre_id]
         place = (*team_place[team_id], team_id)
+        targets = boards_of(*place)
+        for f in targets:
+            f.cadre_team[cadre_id] = team_id
+            f.cadre_names[cadre_id] = cadre_names[cadre_id]
         add("cadres", cadre_id, *place)
         for check in result.checks:
             if check.rule == "monthly_stationed_days":
                 if check.period <= label:
-                    trend_pass[check.period][1] += 1
-                    trend_pass[check.period][0] += check.passed is not False
+                    for f in targets:
+                        f.trend_pass[check.period][1] += 1
+                        f.trend_pass[check.period][0] += check.passed is not False
                 if check.period == label:
-                    stationed_days[cadre_id] = check.evidence["stationed_days"]
-                    required_days[cadre_id] = check.evidence["required_days"]
+                    for f in targets:
+                        f.stationed_days[cadre_id] = check.evidence["stationed_days"]
+                        f.required_days[cadre_id] = check.evidence["required_days"]
                     if not check.fired:
                         add("on_track", cadre_id, *place)
                     else:
@@ -252,15 +362,12 @@ def board(
         "household__village_id",
         "household__head_name",
     )
-    for household_id, county_id, town_id, village_id, head_name in (
-        paired if "contacts" in parts else ()
-    ):
+    for household_id, county_id, town_id, village_id, head_name in paired:
         household_names[household_id] = f"{head_name}户"
         place = (county_id, town_id, village_team.get(village_id))
         household_place[household_id] = place
         add("households", household_id, *place)
     year_first = date(first.year, 1, 1)
-    missed_by_month: Counter = Counter()
     if household_place:
         compliance = contact_compliance(
             user,
@@ -272,10 +379,11 @@ def board(
         for check in compliance.checks:
             household_id = int(check.subject.split(":")[1])
             month = check.evidence.get("week_end", check.period)[:7]
-            missed_by_month[month] += 1
-            if month != label or household_id not in household_place:
+            place = household_place.get(household_id)
+            for f in boards_of(*place) if place else [filling[main]]:
+                f.missed_by_month[month] += 1
+            if month != label or place is None:
                 continue
-            place = household_place[household_id]
             add("missing", household_id, *place)
             add(
                 "findings",
@@ -290,7 +398,7 @@ def board(
                 *place,
             )
 
-    for report in team_findings(teams, today=today) if "team_checks" in parts else ():
+    for report in team_findings(teams, today=today):
         t = report.team
         for check in report.findings:
             add(
@@ -307,11 +415,11 @@ def board(
         request__in=scoped(user, Request.objects.all()),
         request__team__in=teams,
     ).values_list("pk", "request__team_id")
-    for step_id, team_id in steps if "pending" in parts else ():
+    for step_id, team_id in steps:
         add("pending", step_id, *team_place[team_id], team_id)
 
     progress = None
-    if team is None and "progress" in parts:
+    if team is None:
         progress = assessment_progress(
             user, region, first.year - 1, in_region=_in_region(region, "team__village__")
         )
@@ -324,42 +432,52 @@ def board(
                 ("excellent", c.excellent),
             ):
                 if flag:
-                    add(attr, c.cadre_id, *place)
-        if region.level in (Level.CITY, Level.COUNTY):
-            total.excellent_quota = sum(progress.quota.values())
-        if level == "county":
-            for county_id, quota in progress.quota.items():
-                if county_id in rows:
-                    rows[county_id].excellent_quota = quota
+                    add(attr, c.cadre_id, *place, regions_only=True)
 
-    names_of_teams = {t.pk: t.name for t in teams}
+    return {key: _board(f, progress, first, today) for key, f in filling.items()}
+
+
+def _board(f: _Filling, progress, first: date, today: date) -> Board:
+    region, total = f.region, f.total
+    if progress is not None and f.team is None:
+        if region.level in (Level.CITY, Level.COUNTY):
+            total.excellent_quota = sum(
+                quota
+                for county_id, quota in progress.quota.items()
+                if region.level == Level.CITY or county_id == region.pk
+            )
+        if f.level == "county":
+            for county_id, quota in progress.quota.items():
+                if county_id in f.rows:
+                    f.rows[county_id].excellent_quota = quota
+    names_of_teams = {t.pk: t.name for t in f.teams}
     board_ = Board(
         region=region,
-        team=team,
+        team=f.team,
         first=first,
         today=today,
-        level=level,
+        level=f.level,
         total=total,
-        rows=list(rows.values()),
+        rows=list(f.rows.values()),
         trend=[
             (
                 month,
-                round(100 * trend_pass[month][0] / trend_pass[month][1])
-                if trend_pass[month][1]
+                round(100 * f.trend_pass[month][0] / f.trend_pass[month][1])
+                if f.trend_pass[month][1]
                 else None,
-                missed_by_month[month],
+                f.missed_by_month[month],
             )
             for month in (f"{first.year:04d}-{m:02d}" for m in range(1, first.month + 1))
         ],
-        histogram=_histogram(stationed_days.values()),
-        stationed_days=stationed_days,
-        required_days=required_days,
-        team_names={t.pk: t.name for t in teams},
-        cadre_team_names={c: names_of_teams[t] for c, t in cadre_team.items()},
-        cadre_names=cadre_names,
-        assessment_year=progress.year if progress else None,
+        histogram=_histogram(f.stationed_days.values()),
+        stationed_days=f.stationed_days,
+        required_days=f.required_days,
+        team_names=names_of_teams,
+        cadre_team_names={c: names_of_teams[t] for c, t in f.cadre_team.items()},
+        cadre_names=f.cadre_names,
+        assessment_year=progress.year if progress is not None and f.team is None else None,
     )
-    _matrix(board_, teams)
+    _matrix(board_, f.teams)
     return board_
 
 

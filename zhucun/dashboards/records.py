@@ -31,18 +31,6 @@ FIGURES = {
     "excellent": "年度考核定档为优秀的干部",
 }
 ASSESSMENT_FIGURES = ("to_assess", "scored", "finalised", "excellent")
-# The board parts (figures.PARTS) each figure is made of: its list computes only those.
-PARTS_OF = {
-    "teams": frozenset(),
-    "cadres": frozenset({"attendance"}),
-    "on_track": frozenset({"attendance"}),
-    "off_track": frozenset({"attendance"}),
-    "households": frozenset({"contacts"}),
-    "missing": frozenset({"contacts"}),
-    "findings": frozenset({"attendance", "contacts", "team_checks"}),
-    "pending": frozenset({"pending"}),
-    **{figure: frozenset({"progress"}) for figure in ASSESSMENT_FIGURES},
-}
 
 
 @dataclass

@@ -23,9 +23,9 @@ from zhucun.stationing.selectors import team_roster
 from . import charts
 from .assessment_form import HEADERS as FORM_HEADERS
 from .assessment_form import registration_form
-from .figures import board
-from .records import ASSESSMENT_FIGURES, FIGURES, PARTS_OF, records
+from .records import ASSESSMENT_FIGURES, FIGURES, records
 from .reports import BUILDERS, REPORTS
+from .snapshots import snapshot_board
 
 REGION_ROLES = (Role.CITY, Role.COUNTY, Role.TOWN)
 BOARD_LEVELS = (Level.CITY, Level.COUNTY, Level.TOWN, Level.VILLAGE)
@@ -97,15 +97,10 @@ def _breadcrumbs(region: Region, team=None):
 def region_board(request, pk):
     region = _region(request, pk)
     first, _last = month_from(request)
-    today = timezone.localdate()
-    b = board(request.user, region=region, first=first, today=today)
+    b = snapshot_board(request.user, region=region, first=first)
     previous, following = neighbours(first)
     todo = list(pending_steps(request.user)[:8])
-    at_risk = [
-        (f.subject, b.team_names.get(f.team_id, ""), f.message)
-        for f in b.total.findings
-        if f.rule == "monthly_stationed_days"
-    ][:5]
+    at_risk = [(f.subject, b.team_names.get(f.team_id, ""), f.message) for f in b.at_risk]
     return render(
         request,
         "dashboards/region.html",
@@ -135,7 +130,7 @@ def team_board(request, pk):
     team = _team(request, pk)
     first, last = month_from(request)
     today = timezone.localdate()
-    b = board(request.user, region=team.village, first=first, today=today, team=team)
+    b = snapshot_board(request.user, region=team.village, first=first, team=team)
     roster = team_roster(team, first, last)
     previous, following = neighbours(first)
     missing = records(b, "missing")
@@ -206,13 +201,7 @@ def _listing(request, b, figure, back):
 def region_records(request, pk, figure):
     region = _region(request, pk)
     first, _last = month_from(request)
-    b = board(
-        request.user,
-        region=region,
-        first=first,
-        today=timezone.localdate(),
-        parts=PARTS_OF.get(figure, frozenset()),
-    )
+    b = snapshot_board(request.user, region=region, first=first, findings=figure == "findings")
     return _listing(request, b, figure, reverse("dashboards:region", args=[pk]))
 
 
@@ -220,13 +209,8 @@ def region_records(request, pk, figure):
 def team_records(request, pk, figure):
     team = _team(request, pk)
     first, _last = month_from(request)
-    b = board(
-        request.user,
-        region=team.village,
-        first=first,
-        today=timezone.localdate(),
-        team=team,
-        parts=PARTS_OF.get(figure, frozenset()),
+    b = snapshot_board(
+        request.user, region=team.village, first=first, team=team, findings=figure == "findings"
     )
     return _listing(request, b, figure, reverse("dashboards:team", args=[pk]))
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from zhucun.audit import log
+from zhucun.dashboards.stale import mark_boards_stale
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.households import roster
 from zhucun.households.codes import Status
@@ -206,6 +207,8 @@ def pairing_change(*, actor, household: Household, cadre_id, reason: str, detail
                 "day": day.isoformat(),
             },
         )
+        if day < today:  # back-dated: the boards that read that day are out of date
+            mark_boards_stale(day=day, counties=[village.county_id])
     return change
 
 
@@ -288,6 +291,9 @@ def contact_record(
             obj=contact,
             detail={"household": household.code, "day": day.isoformat(), "kind": kind},
         )
+        if day < today:  # back-dated: the boards that read that day are out of date
+            county = Household.objects.filter(pk=household.pk).values("village__county_id")
+            mark_boards_stale(day=day, counties=county)
     return contact
 
 

@@ -13,8 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhucun.approvals.models import Action, ApproverKind, RequestState
-from zhucun.approvals.services import StepSpec, attach_subject, request_open
+from zhucun.approvals.services import StepSpec, attach_subject, on_final, request_open
 from zhucun.audit import log
+from zhucun.dashboards.stale import mark_boards_stale
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.org.models import Cadre
 from zhucun.policy.leave import leave_route
@@ -36,6 +37,20 @@ from zhucun.stationing.models import (
 LEAVE_ARTICLE = "第十六条"
 # The states of a leave request that hold the dates (a rejected or withdrawn one frees them).
 LIVE_LEAVE_STATES = (RequestState.PENDING, RequestState.APPROVED)
+
+
+def _boards_stale(day: date, assignment_id: int) -> None:
+    """The boards reading `day` of this assignment's county are out of date (a back-dated write)."""
+    county = Assignment.objects.filter(pk=assignment_id).values("team__village__county_id")
+    mark_boards_stale(day=day, counties=county)
+
+
+@on_final("leave")
+def _leave_decided(request, actor) -> None:
+    """An approved leave changes the stationed days of its dates, maybe already past."""
+    if request.state == RequestState.APPROVED:
+        leave = Leave.objects.only("start", "assignment_id").get(approval=request)
+        _boards_stale(leave.start, leave.assignment_id)
 
 
 def _own_cadre(user, cadre: Cadre) -> None:
@@ -193,6 +208,7 @@ def leave_report_back(
             address=address,
             detail={"returned_on": str(returned_on), "days_late": max(late, 0)},
         )
+        _boards_stale(leave.start, leave.assignment_id)
     leave.refresh_from_db()
     return leave
 
@@ -322,6 +338,7 @@ def check_in_backfill(
             address=address,
             detail={"day": str(day), "reason": reason},
         )
+        _boards_stale(day, assignment.pk)
     return record
 
 
@@ -383,6 +400,8 @@ def official_business_record(
             address=address,
             detail={"kind": kind, "start": str(start), "end": str(end)},
         )
+        if start < today:
+            _boards_stale(start, assignment.pk)
     return record
 
 
