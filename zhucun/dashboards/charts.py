@@ -6,6 +6,9 @@ carries its numbers as a <table> for screen readers (DESIGN.md, issue 10).
 
 from dataclasses import dataclass, field
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
 WIDTH, HEIGHT = 480, 240
 LEFT, RIGHT, TOP, BOTTOM = 40, 8, 24, 40
 PALETTE = ("#eef4fb", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
@@ -118,6 +121,32 @@ class Matrix:
             if any(counts)
         ]
         return f"{self.title}。" + ("；".join(parts) if parts else "无问题")
+
+    # The cells and the data table are written here, not by per-cell template lookups:
+    # a city board has ~1,500 cells, and the template engine's variable resolution and
+    # number localisation of each was most of the page's time (docs/benchmarks.md).
+    @property
+    def cells_svg(self) -> SafeString:
+        w, h = self.cell_w, self.cell_h
+        return mark_safe(
+            "".join(
+                f'<rect x="{c.x}" y="{c.y}" width="{w}" height="{h}" fill="{c.fill}" '
+                f'stroke="#fff"/><text x="{c.text_x}" y="{c.text_y}" text-anchor="middle" '
+                f'font-size="14" fill="{"#fff" if c.dark else "#1b2733"}">{c.count}</text>\n'
+                for c in self.cells
+            )
+        )
+
+    @property
+    def table_body(self) -> SafeString:
+        return mark_safe(
+            "".join(
+                f'<tr><th scope="row">{escape(name)}</th>'
+                + "".join(f"<td>{n}</td>" for n in counts)
+                + "</tr>"
+                for name, counts in self.rows
+            )
+        )
 
 
 def matrix(title: str, towns: list[tuple[int, str]], articles: list[str], counts: dict) -> Matrix:
