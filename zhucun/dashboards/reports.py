@@ -8,7 +8,12 @@ queries whatever the region's size.
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Count, Max, Q
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 
 from zhucun.accounts.scope import scoped
 from zhucun.households.models import ContactKind, Pairing
@@ -35,6 +40,31 @@ class Report:
     headers: list[str]
     rows: list[tuple]
     personal: bool = False
+
+    @property
+    def table_body(self) -> SafeString:
+        """The rows as the page's <tbody> writes them: numbered, one <td> a value.
+
+        Written here, not by a template loop over every cell: a county's attendance
+        register has ~1,000 cells at S=0.2 (~5,000 at S=1), and the template engine's
+        per-cell lookup and localisation was half the page's time (docs/benchmarks.md).
+        """
+        return mark_safe(
+            "".join(
+                f"<tr><td>{_cell(i)}</td>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"
+                for i, row in enumerate(self.rows, start=1)
+            )
+        )
+
+
+def _cell(value) -> str:
+    """`{{ value }}` in a template (localised, escaped), with its common cases made cheap."""
+    kind = type(value)
+    if kind is str:
+        return escape(value)
+    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    return conditional_escape(localize(template_localtime(value)))
 
 
 def _assignments(user, region, first: date, last: date):
