@@ -18,7 +18,7 @@ from django.utils.timezone import template_localtime
 from zhucun.accounts.scope import scoped
 from zhucun.households.models import ContactKind, Pairing
 from zhucun.org.identity import mask_phone
-from zhucun.policy.calendar import DayStatus, day_statuses, monthly_stationed_days_checks
+from zhucun.policy.calendar import CODES, DayCalendar, DayStatus, monthly_stationed_days_checks
 from zhucun.policy.periods import month_end
 from zhucun.stationing.calendar import books_for, facts_for, workday_test
 from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment, Leave
@@ -172,24 +172,26 @@ STATUS_COLUMNS = (
 )
 
 
-def _month_of_calendar(members, first: date, last: date, today: date) -> dict:
-    """cadre id → (the month's day statuses, its 第十六条 check), from the month's facts only.
+def _month_of_calendar(county_of: dict[int, int], first: date, last: date, today: date) -> dict:
+    """cadre id → (the month's status codes, its 第十六条 check), from the month's facts only.
 
     The sheet shows one month: the calendar's facts are read for that month
     (not the year attendance_for judges) and the policy's monthly rule judges
-    them with the parameters of the county the cadre is stationed in there.
+    them with the parameters of the county the cadre is stationed in there
+    (`county_of`: cadre id → county id).
     """
-    county_of = {a.cadre_id: a.team.village.county_id for a in members}
     if not county_of:
         return {}
     facts = facts_for(list(county_of), first, last)
-    is_workday = workday_test(first, last)
+    # The month's days and working days are the same for every cadre: worked out once
+    # (day_statuses would redo them per cadre).
+    calendar = DayCalendar(first, last, workday_test(first, last))
     books = books_for(county_of.values())
     found = {}
     for cadre_id, f in facts.items():
-        statuses = day_statuses(f, start=first, end=last, today=today, is_workday=is_workday)
+        codes = calendar.codes(f, today=today)
         checks = monthly_stationed_days_checks(
-            statuses,
+            calendar.statuses_of(codes),
             assignments=f.assignments,
             subject=f"cadre:{cadre_id}",
             first=first,
@@ -197,29 +199,37 @@ def _month_of_calendar(members, first: date, last: date, today: date) -> dict:
             today=today,
             book=books[county_of[cadre_id]],
         )
-        found[cadre_id] = (statuses, checks[0] if checks else None)
+        found[cadre_id] = (codes, checks[0] if checks else None)
     return found
 
 
 def attendance(user, region, first: date, today: date) -> Report:
     last = month_end(first)
-    assignments = list(
+    # Plain values, not model instances: one row a cadre, read for its names only.
+    assignments = (
         _assignments(user, region, first, last)
-        .select_related("cadre__unit", "team__village__town")
         .order_by("team__village__town__name", "team__name", "cadre__name", "pk")
+        .values_list(
+            "cadre_id",
+            "team__village__county_id",
+            "team__village__town__name",
+            "team__name",
+            "cadre__name",
+            "cadre__unit__name",
+        )
     )
-    seen, members = set(), []
-    for a in assignments:
-        if a.cadre_id not in seen:
-            seen.add(a.cadre_id)
-            members.append(a)
-    months = _month_of_calendar(members, first, last, today)
+    county_of, members = {}, []
+    for cadre_id, county_id, *names in assignments:
+        if cadre_id not in county_of:
+            county_of[cadre_id] = county_id
+            members.append((cadre_id, names))
+    months = _month_of_calendar(county_of, first, last, today)
     rows = []
-    for a in members:
-        statuses, check = months[a.cadre_id]
-        counts = {s: 0 for s, _l in STATUS_COLUMNS}
-        for status in statuses.values():
-            counts[status] += 1
+    for cadre_id, names in members:
+        codes, check = months[cadre_id]
+        # A status's days are its code's count in the month's codes (NOT_ASSIGNED days
+        # are no status), as a count over day_statuses' values gave them.
+        counts = {s: codes.count(CODES[s]) for s, _l in STATUS_COLUMNS}
         stationed = counts[DayStatus.STATIONED] + counts[DayStatus.OFFICIAL]
         if check is None:
             verdict = "—"
@@ -229,10 +239,7 @@ def attendance(user, region, first: date, today: date) -> Report:
             verdict = "达标" if check.passed else "未达标"
         rows.append(
             (
-                a.team.village.town.name,
-                a.team.name,
-                a.cadre.name,
-                a.cadre.unit.name,
+                *names,
                 *(counts[s] for s, _l in STATUS_COLUMNS),
                 stationed,
                 check.evidence["required_days"] if check else "—",
