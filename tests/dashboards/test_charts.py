@@ -3,7 +3,8 @@ markup must be exactly what the per-cell template wrote before."""
 
 from django.template import Context, Template
 
-from zhucun.dashboards.charts import matrix
+from zhucun.dashboards.charts import bar_chart, matrix
+from zhucun.dashboards.markup import text
 
 # The former per-cell template constructs of dashboards/_matrix.html, kept as the reference.
 _CELLS = Template(
@@ -35,3 +36,36 @@ def test_the_matrix_cells_and_table_are_the_markup_the_per_cell_template_wrote()
 def test_an_empty_matrix_writes_no_cells_and_no_rows():
     m = matrix("未整改问题", [], [], {})
     assert m.cells_svg == "" and m.table_body == ""
+
+
+# The former loops of dashboards/_bars.html, kept as the reference.
+_BAR_MARKS = Template(
+    '{% for y, label in c.ticks %}<line x1="{{ c.left }}" x2="{{ c.right_edge }}" y1="{{ y }}" '
+    'y2="{{ y }}" stroke="#dde3ea" stroke-width="1"/><text x="{{ c.left|add:\'-6\' }}" '
+    'y="{{ y }}" text-anchor="end" dominant-baseline="middle" font-size="13" fill="#555">'
+    '{{ label }}</text>\n{% endfor %}{% for bar in c.bars %}<rect x="{{ bar.x }}" '
+    'y="{{ bar.y }}" width="{{ bar.width }}" height="{{ bar.height }}" fill="#3182bd"/>\n'
+    '<text x="{{ bar.text_x }}" y="{{ bar.value_y }}" text-anchor="middle" font-size="13" '
+    'fill="#1b2733">{% if bar.value is not None %}{{ bar.value }}{% endif %}</text>\n'
+    '<text x="{{ bar.text_x }}" y="{{ c.label_y }}" text-anchor="middle" font-size="14" '
+    'fill="#1b2733">{{ bar.label }}</text>\n{% endfor %}'
+)
+_BAR_TABLE = Template(
+    '{% for bar in c.bars %}<tr><th scope="row">{{ bar.label }}</th><td>{{ bar.text }}</td>'
+    "</tr>{% endfor %}"
+)
+
+
+def test_the_bar_chart_marks_and_table_are_the_markup_the_template_loops_wrote():
+    # Given bars with fractional geometry, a missing value, zero and a label to escape
+    data = [("9月", 87), ("10月", None), ("<11月>", 0), ("12月", 3), ("1月", 1234), ("2月", 7)]
+    for chart in (bar_chart("达标率", "%", data, top=100), bar_chart("次数", "次", data[:5])):
+        # When its marks and data table are written, Then they equal the template's output
+        assert str(chart.marks) == _BAR_MARKS.render(Context({"c": chart}))
+        assert str(chart.table_body) == _BAR_TABLE.render(Context({"c": chart}))
+        assert "&lt;11月&gt;" in chart.marks and "无数据" in chart.table_body
+
+
+def test_numbers_are_written_as_the_template_writes_them():
+    for value in (0, -3, 12345, 2.5, -0.1, 40.0, 1e-7, 3e20, float("inf"), True, None, "<&>"):
+        assert text(value) == Template("{{ v }}").render(Context({"v": value})), value

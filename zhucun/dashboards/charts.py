@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .markup import text
+
 WIDTH, HEIGHT = 480, 240
 LEFT, RIGHT, TOP, BOTTOM = 40, 8, 24, 40
 PALETTE = ("#eef4fb", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
@@ -47,6 +49,36 @@ class BarChart:
     def summary(self) -> str:
         values = "、".join(f"{b.label}{b.text}" for b in self.bars)
         return f"{self.title}:{values}"
+
+    # Gridlines, bars and data table written here, as the matrix's cells are (see Matrix).
+    @property
+    def marks(self) -> SafeString:
+        left, right = text(self.left), text(self.right_edge)
+        ticks = "".join(
+            f'<line x1="{left}" x2="{right}" y1="{text(y)}" y2="{text(y)}" stroke="#dde3ea" '
+            f'stroke-width="1"/><text x="{text(self.left - 6)}" y="{text(y)}" text-anchor="end" '
+            f'dominant-baseline="middle" font-size="13" fill="#555">{text(label)}</text>\n'
+            for y, label in self.ticks
+        )
+        bars = "".join(
+            f'<rect x="{text(b.x)}" y="{text(b.y)}" width="{text(b.width)}" '
+            f'height="{text(b.height)}" fill="#3182bd"/>\n'
+            f'<text x="{text(b.text_x)}" y="{text(b.value_y)}" text-anchor="middle" '
+            f'font-size="13" fill="#1b2733">{"" if b.value is None else text(b.value)}</text>\n'
+            f'<text x="{text(b.text_x)}" y="{text(self.label_y)}" text-anchor="middle" '
+            f'font-size="14" fill="#1b2733">{text(b.label)}</text>\n'
+            for b in self.bars
+        )
+        return mark_safe(ticks + bars)
+
+    @property
+    def table_body(self) -> SafeString:
+        return mark_safe(
+            "".join(
+                f'<tr><th scope="row">{text(b.label)}</th><td>{text(b.text)}</td></tr>'
+                for b in self.bars
+            )
+        )
 
 
 def _nice_top(largest: int) -> int:
@@ -132,7 +164,7 @@ class Matrix:
             "".join(
                 f'<rect x="{c.x}" y="{c.y}" width="{w}" height="{h}" fill="{c.fill}" '
                 f'stroke="#fff"/><text x="{c.text_x}" y="{c.text_y}" text-anchor="middle" '
-                f'font-size="14" fill="{"#fff" if c.dark else "#1b2733"}">{c.count}</text>\n'
+                f'font-size="14" fill="{"#fff" if c.dark else "#1b2733"}">{text(c.count)}</text>\n'
                 for c in self.cells
             )
         )
@@ -142,7 +174,7 @@ class Matrix:
         return mark_safe(
             "".join(
                 f'<tr><th scope="row">{escape(name)}</th>'
-                + "".join(f"<td>{n}</td>" for n in counts)
+                + "".join(f"<td>{text(n)}</td>" for n in counts)
                 + "</tr>"
                 for name, counts in self.rows
             )

@@ -8,12 +8,8 @@ queries whatever the region's size.
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db.models import Count, Max, Q
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 
 from zhucun.accounts.scope import scoped
 from zhucun.households.models import ContactKind, Pairing
@@ -24,6 +20,7 @@ from zhucun.stationing.calendar import books_for, facts_for, workday_test
 from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment, Leave
 
 from .figures import _in_region
+from .markup import text
 
 REPORTS = {
     "roster": "驻村工作队花名册",
@@ -51,20 +48,10 @@ class Report:
         """
         return mark_safe(
             "".join(
-                f"<tr><td>{_cell(i)}</td>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>"
+                f"<tr><td>{text(i)}</td>" + "".join(f"<td>{text(v)}</td>" for v in row) + "</tr>"
                 for i, row in enumerate(self.rows, start=1)
             )
         )
-
-
-def _cell(value) -> str:
-    """`{{ value }}` in a template (localised, escaped), with its common cases made cheap."""
-    kind = type(value)
-    if kind is str:
-        return escape(value)
-    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
-        return str(value)
-    return conditional_escape(localize(template_localtime(value)))
 
 
 def _assignments(user, region, first: date, last: date):
