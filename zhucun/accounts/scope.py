@@ -266,18 +266,23 @@ def scope_q(scope: Scope, paths: Paths) -> Q:
     return q
 
 
-def scoped(user, queryset: QuerySet) -> QuerySet:
+def scoped(user, queryset: QuerySet, *, narrow: bool = False) -> QuerySet:
     """`queryset` narrowed to what `user` may see.
 
     Lookups across many-valued relations would repeat rows, so the filter
-    runs as a semi-join on the primary key.
+    runs as a semi-join on the primary key. `narrow=True` runs that semi-join over
+    `queryset`'s own rows rather than the whole table (the same result): use it when
+    `queryset` is a small filtered part of a table the scope's joins make large
+    (e.g. the stationed cadres among a county's household cadres and their pairings);
+    `queryset` must then carry only filters, no annotations.
     """
     model = queryset.model
     paths = paths_for(model)
     scope = scope_for(user)
     if scope.everything:
         return queryset
-    inner = model._default_manager.filter(scope_q(scope, paths)).values("pk")
+    base = queryset if narrow else model._default_manager
+    inner = base.filter(scope_q(scope, paths)).values("pk")
     return queryset.filter(pk__in=inner)
 
 
