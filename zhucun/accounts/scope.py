@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -266,19 +267,65 @@ def scope_q(scope: Scope, paths: Paths) -> Q:
     return q
 
 
-def scoped(user, queryset: QuerySet) -> QuerySet:
+def scoped(user, queryset: QuerySet, *, narrow: bool = False) -> QuerySet:
     """`queryset` narrowed to what `user` may see.
 
     Lookups across many-valued relations would repeat rows, so the filter
-    runs as a semi-join on the primary key.
+    runs as a semi-join on the primary key. `narrow=True` checks the scope row by row
+    instead (one EXISTS per path, the same result): use it when `queryset` is a small
+    filtered part of a table the scope's joins make large (e.g. the stationed cadres
+    among a county's household cadres and their pairings).
     """
     model = queryset.model
     paths = paths_for(model)
     scope = scope_for(user)
     if scope.everything:
         return queryset
-    inner = model._default_manager.filter(scope_q(scope, paths)).values("pk")
+    q = scope_q(scope, paths)
+    if _to_one(model, q):
+        # Every lookup this scope uses follows foreign keys forward: no row repeats, so
+        # the filter joins directly and the planner starts from the scope's regions
+        # (e.g. a county's households by village) instead of scanning the table twice.
+        return queryset.filter(q)
+    if narrow:
+        return queryset.filter(_per_row(model, q))
+    inner = model._default_manager.filter(q).values("pk")
     return queryset.filter(pk__in=inner)
+
+
+def _per_row(model: type[Model], q: Q) -> Q:
+    """`q` (an OR of lookups, as scope_q builds it) as an OR of EXISTS, one per lookup,
+    each reading only its own path for the row at hand (index look-ups per row)."""
+    exists = Q(pk__in=[])
+    for child in q.children:
+        if child == ("pk__in", []):
+            continue
+        lookup = child if isinstance(child, Q) else Q(child)
+        exists |= Q(Exists(model._default_manager.filter(lookup, pk=OuterRef("pk"))))
+    return exists
+
+
+def _to_one(model: type[Model], q: Q) -> bool:
+    """Whether every lookup in `q` reaches at most one row per row of `model`."""
+    for child in q.children:
+        if isinstance(child, Q):
+            if not _to_one(model, child):
+                return False
+            continue
+        current = model
+        for part in child[0].split("__"):
+            if part == "pk":
+                break
+            try:
+                field = current._meta.get_field(part)
+            except FieldDoesNotExist:  # a lookup (in, isnull) ends the path
+                break
+            if not field.is_relation:
+                break
+            if field.many_to_many or field.one_to_many:
+                return False
+            current = field.related_model
+    return True
 
 
 def get_scoped_or_404(user, model: type[Model], pk) -> Model:
