@@ -190,3 +190,29 @@ def cadre_user(username: str, cadre: Cadre) -> User:
     cadre.user = user
     cadre.save(update_fields=["user"])
     return user
+
+
+def approved_leave(cadre, start, end, *, requester, reason="事", returned_on=None):
+    """A leave already approved, written directly (for tests about what leave changes,
+    not about how it is approved), on the cadre's one assignment."""
+    from zhucun.approvals.models import Request, RequestState
+    from zhucun.stationing.models import Leave
+
+    approval = Request.objects.create(
+        kind="leave",
+        title="假",
+        requester=requester,
+        cadre=cadre,
+        state=RequestState.APPROVED,
+        submitted_at="2025-01-01T00:00:00Z",
+    )
+    return Leave.objects.create(
+        cadre=cadre,
+        assignment=cadre.assignments.get(),
+        start=start,
+        end=end,
+        reason=reason,
+        approval=approval,
+        returned_on=returned_on,
+        created_at="2025-01-01T00:00:00Z",
+    )

@@ -13,11 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import factories as f
-from zhucun.approvals.models import Request, RequestState
+from tests.factories import approved_leave
+from zhucun.approvals.models import RequestState
 from zhucun.policy.calendar import DayStatus
 from zhucun.rulebook.workdays import non_working_days
 from zhucun.stationing.calendar import attendance_for, statuses_for
-from zhucun.stationing.models import CheckIn, DutyDay, Leave, OfficialBusiness
+from zhucun.stationing.models import CheckIn, DutyDay, OfficialBusiness
 
 AFTER_2025 = date(2026, 3, 1)  # "today" for judging the year 2025
 
@@ -37,25 +38,7 @@ def _check_in(cadre, days, assignment=None):
 
 
 def _approved_leave(cast, cadre, start, end, returned_on=None):
-    # Written directly: these tests are about the calendar, not about how leave is approved.
-    approval = Request.objects.create(
-        kind="leave",
-        title="假",
-        requester=cast.users["bob"],
-        cadre=cadre,
-        state=RequestState.APPROVED,
-        submitted_at="2025-01-01T00:00:00Z",
-    )
-    return Leave.objects.create(
-        cadre=cadre,
-        assignment=cadre.assignments.get(),
-        start=start,
-        end=end,
-        reason="事",
-        approval=approval,
-        returned_on=returned_on,
-        created_at="2025-01-01T00:00:00Z",
-    )
+    return approved_leave(cadre, start, end, requester=cast.users["bob"], returned_on=returned_on)
 
 
 def _workdays(first, last):

@@ -4,9 +4,9 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from zhucun.approvals.models import Request, RequestState
+from tests.factories import approved_leave
 from zhucun.assessment import services
-from zhucun.stationing.models import Assignment, CheckIn, Leave
+from zhucun.stationing.models import Assignment, CheckIn
 from zhucun.worklogs.models import RectificationNotice, WorkLog
 from zhucun.worklogs.tasks import Task
 
@@ -65,23 +65,7 @@ def log_days(cadre, chosen, *, late_by=0):
 
 
 def leave(cadre, first, last, requester):
-    approval = Request.objects.create(
-        kind="leave",
-        title="假",
-        requester=requester,
-        cadre=cadre,
-        state=RequestState.APPROVED,
-        submitted_at="2025-01-01T00:00:00Z",
-    )
-    Leave.objects.create(
-        cadre=cadre,
-        assignment=cadre.assignments.get(),
-        start=first,
-        end=last,
-        reason="事",
-        approval=approval,
-        created_at="2025-01-01T00:00:00Z",
-    )
+    approved_leave(cadre, first, last, requester=requester)
 
 
 def notices(cadre, issuer, *, refused: int, open_: int = 0):

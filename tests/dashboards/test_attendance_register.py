@@ -8,12 +8,12 @@ import pytest
 from django.urls import reverse
 
 from tests.dashboards.grow import grow_town
-from zhucun.approvals.models import Request, RequestState
+from tests.factories import approved_leave
 from zhucun.dashboards.reports import STATUS_COLUMNS, _assignments
 from zhucun.policy.calendar import DayStatus, day_statuses
 from zhucun.policy.periods import month_end
 from zhucun.stationing.calendar import facts_for, workday_test
-from zhucun.stationing.models import Leave, OfficialBusiness
+from zhucun.stationing.models import OfficialBusiness
 
 TODAY = date(2025, 10, 8)
 
@@ -26,22 +26,8 @@ def _today(monkeypatch):
 def _leave_and_trip(cast):
     """bob: approved leave on September 15-17 and a trip on September 22-23."""
     bob, assignment = cast.member, cast.member.assignments.get()
-    approval = Request.objects.create(
-        kind="leave",
-        title="假",
-        requester=cast.users["bob"],
-        cadre=bob,
-        state=RequestState.APPROVED,
-        submitted_at="2025-09-01T00:00:00Z",
-    )
-    Leave.objects.create(
-        cadre=bob,
-        assignment=assignment,
-        start=date(2025, 9, 15),
-        end=date(2025, 9, 17),
-        reason="探亲",
-        approval=approval,
-        created_at="2025-09-01T00:00:00Z",
+    approved_leave(
+        bob, date(2025, 9, 15), date(2025, 9, 17), requester=cast.users["bob"], reason="探亲"
     )
     OfficialBusiness.objects.create(
         cadre=bob,
