@@ -25,6 +25,7 @@ from zhucun.bulkload import refresh_planner_statistics
 from zhucun.demo.activity import HELP, LEARNED, LOG_TEXT, PROBLEMS
 from zhucun.demo.city import build_city
 from zhucun.households.models import Channel, Contact, ContactKind, Pairing
+from zhucun.households.tallies import rebuild_contact_tallies
 from zhucun.rulebook.workdays import non_working_days
 from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment
 from zhucun.worklogs.models import LogRevision, WorkLog
@@ -225,6 +226,7 @@ def build_bench_city(*, scale: float, today: date, seed: int = 2018) -> dict[str
         counts["contacts"] = _fast_insert(
             Contact, fields, _contacts(rng, pairings, year_ago, yesterday, now)
         )
+        counts["contact_tallies"] = rebuild_contact_tallies()
         stationed = list(
             Assignment.objects.exclude(role__in=NON_COUNTED_ROLES)
             .order_by("cadre_id", "start", "pk")

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from zhucun.accounts.models import User
 from zhucun.households.models import Channel, Contact, ContactKind, Pairing
+from zhucun.households.tallies import rebuild_contact_tallies
 from zhucun.rulebook.workdays import non_working_days
 from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment
 from zhucun.worklogs.models import (
@@ -130,6 +131,7 @@ def build_activity(rng: random.Random, today: date, login_county, login_town) ->
             contacts = []
     Contact.objects.bulk_create(contacts, batch_size=BATCH)
     counts["contacts"] = counts.get("contacts", 0) + len(contacts)
+    counts["contact_tallies"] = rebuild_contact_tallies()
 
     # Work logs of stationed cadres on every working day, a few late or missing.
     off = non_working_days(year_ago, yesterday)

@@ -36,3 +36,13 @@ class HouseholdsConfig(AppConfig):
                 paired=("household__pairings",),
             ),
         )
+        # Derived from the contacts; read through the scoped households, registered so a
+        # scoped() read of it is possible too.
+        register(
+            "households.ContactTally",
+            Paths(
+                region=("household__village",),
+                team=("household__village__teams",),
+                paired=("household__pairings",),
+            ),
+        )

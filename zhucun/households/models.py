@@ -188,9 +188,51 @@ class Contact(models.Model):
             models.Index(fields=["household", "day"]),
             models.Index(fields=["cadre", "day"]),
         ]
+        constraints = [
+            # The stored tallies count inquiries and visits only: any other kind is refused
+            # on every path that writes a contact, bulk loads included.
+            models.CheckConstraint(
+                condition=Q(kind__in=["inquiry", "visit"]),
+                name="contact_kind_inquiry_or_visit",
+                violation_error_message="方式:应为询问了解或入户帮扶",
+            )
+        ]
 
     def __str__(self):
         return f"{self.household} {self.day} {self.get_channel_display()}"
+
+
+class ContactTally(models.Model):
+    """A household's contacts of one calendar year, summarised for 第二十条 (derived data).
+
+    What policy.contacts.ContactSummary needs for any window, without reading the
+    contacts: zhucun/households/tallies.py writes it from the Contact rows, in the
+    transaction that writes them, and reads it for contact compliance. Counts stop at
+    255 (a week or day with more reads as 255). Weeks are numbered as
+    policy.contacts.week_number(); a week across New Year has a part in each year's row.
+    """
+
+    household = models.ForeignKey(Household, models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    # Bit i: a contact on a day of this year in week number week_number(1 January) + i.
+    weeks = models.BigIntegerField(default=0)
+    # Byte i: that week's contacts on days of this year.
+    week_contacts = models.BinaryField(default=b"")
+    # Byte d: the contacts of 1 January + d days (read for the weeks a window cuts).
+    day_contacts = models.BinaryField(default=b"")
+    # Bit d, little-endian: a visit on 1 January + d days.
+    visit_days = models.BinaryField(default=b"")
+    # Three bytes per day visited more than once: d (two bytes, little-endian), visits.
+    repeat_visits = models.BinaryField(default=b"")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "联户记录年度汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="one_tally_per_household_year")
+        ]
+
+    def __str__(self):
+        return f"{self.household_id} {self.year}"
 
 
 class CheckedBy(models.TextChoices):

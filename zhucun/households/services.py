@@ -26,6 +26,7 @@ from zhucun.households.models import (
     PairingChange,
     RecordBookCheck,
 )
+from zhucun.households.tallies import contact_tallies_update
 from zhucun.households.validation import BY_KEY, EDITABLE, clean_values
 
 
@@ -285,6 +286,7 @@ def contact_record(
             recorded_by=actor,
             **texts,
         )
+        contact_tallies_update(household_id=household.pk, days=[day])
         log.record(
             actor=actor,
             event="contact.record",
