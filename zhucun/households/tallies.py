@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Q
 
@@ -215,7 +216,10 @@ def stored_summaries(
     where, params = "t.year BETWEEN %s AND %s", [first.year, until.year]
     if households is not None:
         # The user's scope, as a subquery of household pks.
-        inner, inner_params = households.order_by().query.sql_with_params()
+        try:
+            inner, inner_params = households.order_by().query.sql_with_params()
+        except EmptyResultSet:
+            return {}
         where += f" AND t.household_id IN ({inner})"
         params += inner_params
 
