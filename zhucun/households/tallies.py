@@ -168,6 +168,9 @@ class _Part:
     day_shift: int  # the part's first day, counted from the window's first day
     low_cut: tuple[int, int] | None  # (1-based substr start, length): days of the first week
     high_cut: tuple[int, int] | None  # the same for the last week, when it is another week
+    base: int  # the week number of the part's first week
+    shared_low: bool  # its first week began in the window's previous year
+    shared_high: bool  # its last week ends in the window's next year
 
 
 def _parts(first: date, until: date) -> list[_Part]:
@@ -188,6 +191,9 @@ def _parts(first: date, until: date) -> list[_Part]:
                 day_shift=p0 - first.toordinal(),
                 low_cut=_cut(low, jan1, dec31, p0, p1),
                 high_cut=_cut(high, jan1, dec31, p0, p1) if high != low else None,
+                base=low,
+                shared_low=year > first.year and low * 7 + 1 < jan1,
+                shared_high=year < until.year and high * 7 + 7 > dec31,
             )
         )
     return parts
@@ -238,7 +244,7 @@ def stored_summaries(
         columns.append("t.week_contacts")
     sql = f"SELECT {', '.join(columns)} FROM {table} t WHERE {where}"
     summaries: dict[int, ContactSummary] = {}
-    counts: dict[int, dict[int, int]] = {}
+    shared: dict[tuple[int, int], int] = {}  # (household, week across New Year): contacts
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
@@ -262,12 +268,28 @@ def stored_summaries(
             if repeats:
                 _add_repeats(summary, bytes(repeats), year, part)
             if counted:
-                _add_counts(counts.setdefault(household, {}), row[7], low, high, part, first)
-    for household, weeks in counts.items():
-        few = summaries[household].few_contacts
-        for week, count in sorted(weeks.items()):
-            if count < weekly_ceiling:
-                few[week] = count
+                counts = bytearray(row[7][part.skip : part.skip + part.weeks])
+                if low is not None:
+                    counts[0] = min(sum(low), SATURATED)
+                if high is not None:
+                    counts[-1] = min(sum(high), SATURATED)
+                # A week across New Year is judged on its two parts added up, below.
+                if part.shared_low and counts[0]:
+                    shared[(household, part.base)] = (
+                        shared.get((household, part.base), 0) + counts[0]
+                    )
+                    counts[0] = 0
+                if part.shared_high and counts[-1]:
+                    key = (household, part.base + part.weeks - 1)
+                    shared[key] = shared.get(key, 0) + counts[-1]
+                    counts[-1] = 0
+                base = part.base
+                summary.few_contacts.update(
+                    {base + i: n for i, n in enumerate(counts) if 0 < n < weekly_ceiling}
+                )
+    for (household, week), count in shared.items():
+        if count < weekly_ceiling:
+            summaries[household].few_contacts[week] = count
     return summaries
 
 
@@ -277,16 +299,3 @@ def _add_repeats(summary: ContactSummary, repeats: bytes, year: int, part: _Part
         d = int.from_bytes(repeats[i : i + 2], "little")
         if part.day_skip <= d < part.day_skip + part.days:
             summary.repeat_visits[jan1 + timedelta(days=d)] = repeats[i + 2]
-
-
-def _add_counts(weeks: dict, week_contacts, low, high, part: _Part, first: date) -> None:
-    """The part's contacts per week (a week across New Year adds up its two parts)."""
-    base = week_number(first) + part.shift
-    counts = list(week_contacts[part.skip : part.skip + part.weeks])
-    if low is not None:
-        counts[0] = sum(low)
-    if high is not None:
-        counts[-1] = sum(high)
-    for i, count in enumerate(counts):
-        if count:
-            weeks[base + i] = min(weeks.get(base + i, 0) + count, SATURATED)
