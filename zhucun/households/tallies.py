@@ -29,11 +29,10 @@ from datetime import date, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Max, Min
 
 from zhucun.households.models import Contact, ContactTally
 from zhucun.policy.contacts import VISIT, ContactSummary, week_number, window_start
-from zhucun.raw_rows import DayOrdinal
 
 # A stored count stops here: exact for any minimum up to it.
 SATURATED = 255
@@ -52,15 +51,18 @@ def _encode(year: int, days: Iterable[tuple[int, int, int]]) -> dict:
     week_contacts = bytearray((last - 1) // 7 - first_week + 1)
     weeks = visit_days = 0
     repeats = bytearray()
-    for ordinal, contacts, visits in days:
+    for ordinal, contacts, visits in days:  # runs for every day with a contact: kept lean
         d, w = ordinal - first, (ordinal - 1) // 7 - first_week
-        day_contacts[d] = min(contacts, SATURATED)
-        week_contacts[w] = min(week_contacts[w] + contacts, SATURATED)
-        weeks |= 1 << w
+        day_contacts[d] = contacts if contacts < SATURATED else SATURATED
+        week = week_contacts[w] + contacts
+        week_contacts[w] = week if week < SATURATED else SATURATED
         if visits:
             visit_days |= 1 << d
             if visits > 1:
                 repeats += d.to_bytes(2, "little") + bytes([min(visits, SATURATED)])
+    for w, count in enumerate(week_contacts):
+        if count:
+            weeks |= 1 << w
     return {
         "weeks": weeks,
         "week_contacts": bytes(week_contacts),
@@ -70,15 +72,23 @@ def _encode(year: int, days: Iterable[tuple[int, int, int]]) -> dict:
     }
 
 
-def _per_day(contacts):
-    """(household, day ordinal, contacts, visits) of a Contact queryset, by household and day."""
-    return (
-        contacts.annotate(ordinal=DayOrdinal("day"))
-        .values("household_id", "ordinal")
-        .annotate(n=Count("pk"), visits=Count("pk", filter=Q(kind=VISIT)))
-        .order_by("household_id", "ordinal")
-        .values_list("household_id", "ordinal", "n", "visits")
+def _ordinal(column: str) -> str:
+    """SQL for a date column's ordinal (zhucun.raw_rows.DayOrdinal), for the plain statements."""
+    if connection.vendor == "postgresql":
+        return f"({column} - DATE '0001-01-01' + 1)"
+    return f"CAST(julianday({column}) - 1721424.5 AS INTEGER)"
+
+
+def _per_day(cursor, table: str, where: str, params: list):
+    """(household, day ordinal, contacts, visits) of the contacts matching `where`, by household
+    and day: the cursor's own tuples (the ORM's converters cost three times the query)."""
+    cursor.execute(
+        f"SELECT household_id, {_ordinal('day')}, COUNT(*),"
+        f" SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END) FROM {table} WHERE {where}"
+        " GROUP BY household_id, day ORDER BY household_id, day",
+        [VISIT, *params],
     )
+    return cursor.fetchall()
 
 
 def contact_tallies_update(*, household_id: int, days: Iterable[date]) -> None:
@@ -113,22 +123,17 @@ def contact_tallies_update(*, household_id: int, days: Iterable[date]) -> None:
                 f"SELECT year FROM {tally} WHERE household_id = %s AND year IN ({marks}){lock}",
                 [household_id, *years],
             )
-        ordinal = (
-            "(day - DATE '0001-01-01' + 1)"
-            if connection.vendor == "postgresql"
-            else "CAST(julianday(day) - 1721424.5 AS INTEGER)"
-        )
-        cursor.execute(
-            f"SELECT {ordinal}, COUNT(*), SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END)"
-            f" FROM {contact} WHERE household_id = %s AND day BETWEEN %s AND %s"
-            " GROUP BY day ORDER BY day",
-            [VISIT, household_id, date(years[0], 1, 1), date(years[-1], 12, 31)],
+        rows = _per_day(
+            cursor,
+            contact,
+            "household_id = %s AND day BETWEEN %s AND %s",
+            [household_id, date(years[0], 1, 1), date(years[-1], 12, 31)],
         )
         by_year: dict[int, list] = {year: [] for year in years}
-        for row in cursor.fetchall():
-            year = date.fromordinal(row[0]).year
+        for _, ordinal, contacts, visits in rows:
+            year = date.fromordinal(ordinal).year
             if year in by_year:
-                by_year[year].append(row)
+                by_year[year].append((ordinal, contacts, visits))
         for year, of_year in by_year.items():
             fields = _encode(year, of_year)
             cursor.execute(
@@ -146,10 +151,22 @@ def rebuild_contact_tallies(
     loads, at their end, and for operators (manage.py rebuild_contact_tallies). Returns the
     number of tally rows written. The migration passes its historical models."""
     tallies = tally_model.objects.all()
-    contacts = contact_model.objects.all()
-    if household_ids is not None:
-        tallies = tallies.filter(household_id__in=household_ids)
-        contacts = contacts.filter(household_id__in=household_ids)
+    if household_ids is None:
+        bounds = contact_model.objects.aggregate(low=Min("household_id"), high=Max("household_id"))
+        low, high = bounds["low"] or 0, bounds["high"] or -1
+        chunks = [
+            ("household_id BETWEEN %s AND %s", [first, min(first + _BATCH - 1, high)])
+            for first in range(low, high + 1, _BATCH)
+        ]
+    else:
+        if not isinstance(household_ids, list | tuple | set):
+            household_ids = household_ids.values_list("pk", flat=True)
+        ids = sorted(set(household_ids))
+        tallies = tallies.filter(household_id__in=ids)
+        chunks = [
+            (f"household_id IN ({', '.join(['%s'] * len(part))})", part)
+            for part in (ids[i : i + _BATCH // 2] for i in range(0, len(ids), _BATCH // 2))
+        ]
     tallies.delete()
     written, batch = 0, []
     current, year, year_end, days = None, None, 0, []
@@ -162,13 +179,18 @@ def rebuild_contact_tallies(
             written += len(batch)
             batch = []
 
-    for household, ordinal, n, visits in _per_day(contacts).iterator(chunk_size=_BATCH * 10):
-        if household != current or ordinal > year_end:
-            if current is not None:
-                flush()
-            current, year = household, date.fromordinal(ordinal).year
-            year_end, days = _year_bounds(year)[1], []
-        days.append((ordinal, n, visits))
+    # A few thousand households at a time: a city's contacts grouped by day would not fit
+    # in memory at once (PostgreSQL's client cursor fetches all).
+    table = connection.ops.quote_name(contact_model._meta.db_table)
+    with connection.cursor() as cursor:
+        for where, params in chunks:
+            for household, ordinal, n, visits in _per_day(cursor, table, where, params):
+                if household != current or ordinal > year_end:
+                    if current is not None:
+                        flush()
+                    current, year = household, date.fromordinal(ordinal).year
+                    year_end, days = _year_bounds(year)[1], []
+                days.append((ordinal, n, visits))
     if current is not None:
         flush()
     tally_model.objects.bulk_create(batch)
