@@ -298,3 +298,47 @@ def test_contacts_of_one_household_recorded_at_once_are_all_tallied(cast):
     kept = _tallies()
     rebuild_contact_tallies()
     assert _tallies() == kept
+
+
+def _county_of(size, cast):
+    """`size` more households of cast's county, each with a few weeks of contacts."""
+    cadre = f.CadreFactory(unit=cast.unit)
+    contacts = []
+    for i in range(size):
+        household = f.HouseholdFactory(village=cast.village)
+        pairing = f.PairingFactory(household=household, cadre=cadre, start=date(2026, 1, 1))
+        for week in range(0, 40, 1 + i % 3):
+            day = date(2026, 1, 5) + timedelta(days=7 * week + i % 7)
+            kind = "visit" if week % 2 else "inquiry"
+            contacts.append(
+                Contact(
+                    household=household,
+                    cadre=cadre,
+                    pairing=pairing,
+                    day=day,
+                    kind=kind,
+                    channel=CHANNEL[kind],
+                    learned="x",
+                )
+            )
+    Contact.objects.bulk_create(contacts)
+    rebuild_contact_tallies()
+
+
+@pytest.mark.parametrize(
+    "url", ["/households/contacts/compliance/?month=2026-09", "/households/pairings/"]
+)
+def test_the_findings_list_and_pairing_review_take_the_same_queries_at_two_sizes(cast, client, url):
+    # Given the county officer, and a county of 10, then of 150 more households
+    client.force_login(cast.users["dora"])
+    counts = []
+    for size in (10, 140):
+        _county_of(size, cast)
+        client.get(url)  # the session and the scope are read once
+        # When the page is opened
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url)
+        assert page.status_code == 200
+        counts.append(len(queries))
+    # Then it takes the same number of queries at both sizes, within the pages' budget
+    assert counts[0] == counts[1] <= 15
