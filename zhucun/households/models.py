@@ -228,7 +228,9 @@ class ContactTally(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "联户记录年度汇总"
         constraints = [
-            models.UniqueConstraint(fields=["household", "year"], name="one_tally_per_household_year")
+            models.UniqueConstraint(
+                fields=["household", "year"], name="one_tally_per_household_year"
+            )
         ]
 
     def __str__(self):
