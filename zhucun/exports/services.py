@@ -41,6 +41,8 @@ def export_download(*, user, job: ExportJob, address: str | None):
     The caller has already found the job among the user's own (views.own_job)."""
     if job.requester_id != user.pk:
         raise ServiceError(ErrorCode.NOT_FOUND, "导出文件不存在")
+    if job.state == State.FAILED:
+        raise ServiceError(ErrorCode.CONFLICT, "该导出未能生成文件,请重新导出")
     if job.state != State.DONE:
         raise ServiceError(ErrorCode.CONFLICT, "文件尚未生成完成,请稍后再下载")
     path = runner.file_path(job)

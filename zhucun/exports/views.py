@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
 from zhucun.audit.log import client_address
-from zhucun.errors import ErrorCode, ServiceError
+from zhucun.errors import ServiceError
 from zhucun.exports import kinds, services
 from zhucun.exports.models import ExportJob
 from zhucun.exports.xlsx import XLSX
@@ -57,9 +57,7 @@ def download(request, pk):
         handle = services.export_download(
             user=request.user, job=job, address=client_address(request)
         )
-    except ServiceError as exc:
-        if exc.code == ErrorCode.NOT_FOUND and job.state != "done":
-            raise Http404(exc.message) from exc
+    except ServiceError as exc:  # not built (yet), or past the day it is kept
         messages.error(request, exc.message)
         return redirect("exports:mine")
     response = FileResponse(handle, content_type=XLSX)
