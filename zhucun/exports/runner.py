@@ -38,7 +38,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from zhucun.audit import log
@@ -97,7 +97,6 @@ def _claim(job_id: int) -> bool:
 
 def run_job(job_id: int) -> ExportJob | None:
     """Build one queued job's file as its requester; None if someone else has claimed it."""
-    close_old_connections()
     if not _claim(job_id):
         return None
     job = ExportJob.objects.select_related("requester").get(pk=job_id)
