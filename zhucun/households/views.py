@@ -60,8 +60,8 @@ def household_export(request):
     """The list's rows as .xlsx, built in the background (zhucun.exports): a county's
     tens of thousands of rows take seconds to write, more than a page may take."""
     filters = selectors.HouseholdFilters.from_query(request.GET)
-    described = []
-    if filters.village:
+    described = []  # what the GET page shows; the POST only queues the job
+    if filters.village and request.method == "GET":
         village = selectors.villages_for(request.user).filter(pk=filters.village).first()
         described.append(("村", f"{village['town__name']}{village['name']}" if village else "—"))
     if filters.status:
