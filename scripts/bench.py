@@ -52,11 +52,14 @@ def measure(url: str, small_url: str, scale: float, small: float, clone) -> dict
     small_pages = manage(small_env, "bench", "build", "pages", "--scale", str(small))["pages"]
     database = pages.pop("database")
     small_pages.pop("database")
-    refresh_boards_s = pages.pop("refresh_boards_s")  # a time, not a page
-    small_pages.pop("refresh_boards_s")
+    # Times and counts beside the pages (refresh_boards_s, the county export's job figures)
+    figures_not_pages = {k: v for k, v in pages.items() if not isinstance(v, dict)}
+    for name in figures_not_pages:
+        pages.pop(name)
+        small_pages.pop(name, None)
     for name, figures in pages.items():
         figures["queries_small_scale"] = small_pages[name]["queries"]
-    pages["refresh_boards_s"] = refresh_boards_s
+    pages.update(figures_not_pages)
     for section in (build, engine, roster, write):
         section.pop("database", None)
     return {

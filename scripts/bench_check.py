@@ -29,8 +29,15 @@ def main() -> int:
         pages = dict(result.get(db, {}).get("pages", {}))
         if not pages:
             missing.append(f"{db}.pages")
-        if pages.pop("refresh_boards_s", None) is None:
-            missing.append(f"{db}.pages.refresh_boards_s")
+        for figure in (
+            "refresh_boards_s",
+            "county_export_job_s",
+            "county_export_job_cpu_s",
+            "county_export_rows",
+            "county_export_rows_per_s",
+        ):
+            if pages.pop(figure, None) is None:
+                missing.append(f"{db}.pages.{figure}")
         for name, page in pages.items():
             if page.get("queries") != page.get("queries_small_scale"):
                 print(

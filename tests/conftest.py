@@ -67,3 +67,11 @@ def admin_user(admin_user):
     admin_user.password_changed_at = timezone.now()
     admin_user.save(update_fields=["password_changed_at"])
     return admin_user
+
+
+@pytest.fixture(autouse=True)
+def _export_files_in_a_temporary_directory(request, tmp_path_factory):
+    # Background exports (zhucun.exports) write files: never into the worktree's var/.
+    if request.config.pluginmanager.hasplugin("django"):
+        settings = request.getfixturevalue("settings")
+        settings.ZHUCUN_EXPORT_DIR = tmp_path_factory.mktemp("exports")

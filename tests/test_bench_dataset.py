@@ -5,8 +5,10 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Min
 
+from zhucun.accounts.models import User
 from zhucun.bench.dataset import build_bench_city
-from zhucun.households.models import Contact, Pairing
+from zhucun.exports.models import ExportJob
+from zhucun.households.models import Contact, Household, Pairing
 from zhucun.stationing.models import Assignment, CheckIn
 from zhucun.worklogs.models import LogRevision, WorkLog
 
@@ -88,11 +90,26 @@ def test_every_page_the_bench_measures_opens_for_its_login(db, settings):
     figures = sections.pages(repeats=1)
     # Then every page answered (pages() raises otherwise) and was measured,
     # the city's and the team leader's boards among them
-    assert {"county_dashboard", "city_dashboard", "leader_dashboard", "county_export"} <= set(
-        figures
-    )
+    assert {
+        "county_dashboard",
+        "city_dashboard",
+        "leader_dashboard",
+        "county_export",
+        "my_exports",
+    } <= set(figures)
     # and the boards were filed by refresh_boards first, its time reported
     assert figures.pop("refresh_boards_s") > 0
+    # and the export the county asked for was built in the background, timed on its own:
+    # every household of the county, and no job left behind
+    county = User.objects.get(username="county").positions.values_list("region", flat=True)[0]
+    assert (
+        figures.pop("county_export_rows")
+        == Household.objects.filter(village__county=county).count()
+        > 0
+    )
+    assert figures.pop("county_export_job_s") > 0 and figures.pop("county_export_rows_per_s") > 0
+    assert figures.pop("county_export_job_cpu_s") >= 0
+    assert not ExportJob.objects.exists()
     assert all(f["queries"] > 0 and f["median_ms"] > 0 for f in figures.values())
 
 

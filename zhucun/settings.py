@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "zhucun.api",
     "zhucun.mobile",
     "zhucun.reports",
+    "zhucun.exports",
     # django-ninja's API docs page and its (local) Swagger assets.
     "ninja",
     "zhucun.bench",
@@ -242,6 +243,14 @@ STATIC_ROOT = Path(env_str("ZHUCUN_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # (zhucun/uploads.py: served only as attachments after a scope check).
 MEDIA_ROOT = DATA_DIR / "uploads"
 ZHUCUN_UPLOAD_MAX_MB = env_int("ZHUCUN_UPLOAD_MAX_MB", 10)
+# Background exports (zhucun/exports/runner.py): finished files wait here for their one
+# download — never under static or media files, only the download view serves them;
+# threads of each web process that build them (0: only `manage.py run_exports` does);
+# how long files and jobs are kept; when a job still running was left by a restart.
+ZHUCUN_EXPORT_DIR = Path(env_str("ZHUCUN_EXPORT_DIR", str(DATA_DIR / "exports")))
+ZHUCUN_EXPORT_THREADS = env_int("ZHUCUN_EXPORT_THREADS", 1)
+ZHUCUN_EXPORT_RETENTION_HOURS = env_int("ZHUCUN_EXPORT_RETENTION_HOURS", 24)
+ZHUCUN_EXPORT_STALE_MINUTES = env_int("ZHUCUN_EXPORT_STALE_MINUTES", 10)
 
 LOGGING = {
     "version": 1,

@@ -29,6 +29,7 @@ urlpatterns = [
     path("api-tokens/", include("zhucun.api.urls")),
     path("m/", include("zhucun.mobile.urls")),
     path("reports/", include("zhucun.reports.urls")),
+    path("exports/", include("zhucun.exports.urls")),
 ]
 
 if settings.ZHUCUN_BENCH_ENDPOINTS:  # `make bench` only (zhucun/bench/views.py)

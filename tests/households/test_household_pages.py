@@ -1,12 +1,11 @@
 """Household record pages (第十三条): list with filters, detail, edit through the service, export."""
 
-from io import BytesIO
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from tests import factories as f
+from tests.export_jobs import exported_workbook
 from zhucun.audit.models import AuditEvent
 from zhucun.households import services
 from zhucun.households.models import Household
@@ -114,10 +113,10 @@ def test_the_export_escapes_text_that_would_run_as_a_formula(cast, client):
     # Given a head name typed as a formula
     f.HouseholdFactory(village=cast.village, code="EVIL1", head_name='=HYPERLINK("x")')
     client.force_login(cast.users["ed"])
-    # When the town exports its list
-    response = client.get(reverse("households:household_export"), {"q": "EVIL"})
+    # When the town exports its list (a background job, downloaded when done)
+    book = exported_workbook(client, reverse("households:household_export"), {"q": "EVIL"})
     # Then the cell is text with a leading apostrophe, not a formula
-    sheet = load_workbook(BytesIO(response.content)).worksheets[0]
+    sheet = book.worksheets[0]
     rows = list(sheet.iter_rows(min_row=4, values_only=True))  # title, who/when, header
     assert rows[0][0] == "EVIL1" and rows[0][1] == '\'=HYPERLINK("x")'
     assert sheet.cell(4, 2).data_type == "s"
@@ -155,11 +154,6 @@ def test_edit_pages_open_for_the_own_scope_and_answer_404_elsewhere(
 
 def test_the_export_holds_only_the_users_scope(cast, client):
     client.force_login(cast.users["oscar"])
-    response = client.get(reverse("households:household_export"))
-    codes = [
-        r[0]
-        for r in load_workbook(BytesIO(response.content))
-        .worksheets[0]
-        .iter_rows(min_row=4, values_only=True)
-    ]
+    book = exported_workbook(client, reverse("households:household_export"))
+    codes = [r[0] for r in book.worksheets[0].iter_rows(min_row=4, values_only=True)]
     assert codes == [cast.other_household.code]

@@ -200,6 +200,24 @@ def _records_of_the_later_pages(cast):
         api_token_create(user=cast.users[username], name="手机")
     deputy = f.office_user("tina", "town", region=cast.town, duty="staff")
     delegation_create(user=cast.users["ed"], deputy=deputy, start=today, end=today)
+    _export_jobs(cast)
+
+
+def _export_jobs(cast):
+    """A finished export for users of several roles (the download page takes a job's id)."""
+    from zhucun.exports.runner import run_job
+    from zhucun.exports.services import export_request
+
+    for username, kind in (
+        ("dora", "households"),
+        ("oscar", "households"),
+        ("carol", "households"),
+        ("alice", "cadres"),
+        ("fay", "cadres"),
+        ("gus", "cadres"),
+    ):
+        job = export_request(user=cast.users[username], kind=kind, parameters={}, address=None)
+        run_job(job.pk)
 
 
 def _disciplined(county_office, cadre):

@@ -28,6 +28,7 @@ from zhucun.assessment.models import FinalResult, Inspection
 from zhucun.care.models import ExemplaryCase
 from zhucun.dashboards.records import ASSESSMENT_FIGURES, FIGURES
 from zhucun.dashboards.reports import BUILDERS
+from zhucun.exports.models import ExportJob
 from zhucun.funds.models import Expense
 from zhucun.households.models import Household
 from zhucun.org.models import Cadre, Region, Unit
@@ -291,3 +292,8 @@ def records_for(fill, user):
         ("own", fill.own(user, visible) if fill.own else visible.first()),
         ("other", manager.exclude(pk__in=in_reach).first()),
     ]
+
+
+# Background exports: a file is downloaded by the one who asked for it; another's job
+# is not found (404), whatever the role.
+DECLARED |= {"exports:download": Owned(ExportJob, owner="requester")}

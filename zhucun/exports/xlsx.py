@@ -28,6 +28,12 @@ filename=None) -> HttpResponse``
     The workbook and its number of data rows, without response or audit
     (for tests, or to attach to something else).
 
+``write_xlsx(target, *, title, headers, rows, user, exported_at) -> int``
+    The workbook written to a path or file as `user` exports it, without
+    response or audit: the background exports (zhucun.exports.runner) write
+    their files with it. Lists of tens of thousands of rows are exported
+    that way (zhucun.exports.kinds), not by ``xlsx_response``.
+
 ``template_bytes(sheets) -> bytes``
     An .xlsx of ``(title, headers, rows)`` sheets with bold headers and the
     same escaping, but no who/when rows and no audit: only for blank
@@ -160,6 +166,28 @@ def exporter_unit(user) -> str:
     return str(cadre.unit) if cadre is not None else ""
 
 
+def exporter_name(user) -> str:
+    return f"{user.full_name or user.username}({user.username})"
+
+
+def write_xlsx(
+    target, *, title: str, headers: Sequence[str], rows: Iterable[Sequence], user, exported_at
+) -> int:
+    """Write the workbook of `rows` to `target` (a path or a binary file) as `user` exports
+    it; the number of data rows. The one writer of the page exports and the background
+    exports (zhucun.exports.runner)."""
+    workbook, count = build_workbook(
+        title=title,
+        headers=headers,
+        rows=rows,
+        exported_by=exporter_name(user),
+        unit=exporter_unit(user),
+        exported_at=exported_at,
+    )
+    workbook.save(target)
+    return count
+
+
 def xlsx_response(
     *,
     request,
@@ -172,17 +200,8 @@ def xlsx_response(
 ) -> HttpResponse:
     user = request.user
     now = timezone.now()
-    exported_by = f"{user.full_name or user.username}({user.username})"
-    workbook, count = build_workbook(
-        title=title,
-        headers=headers,
-        rows=rows,
-        exported_by=exported_by,
-        unit=exporter_unit(user),
-        exported_at=now,
-    )
     buffer = BytesIO()
-    workbook.save(buffer)
+    count = write_xlsx(buffer, title=title, headers=headers, rows=rows, user=user, exported_at=now)
     log.record(
         actor=user,
         event="export.personal" if personal else "export",

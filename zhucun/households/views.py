@@ -9,6 +9,7 @@ from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import get_scoped_or_404, scope_for
 from zhucun.errors import ServiceError
+from zhucun.exports.views import request_export
 from zhucun.exports.xlsx import XLSX, xlsx_response
 from zhucun.households import roster, selectors, services
 from zhucun.households.codes import Attribute, Cause, Status
@@ -26,7 +27,6 @@ HOUSEHOLD_VIEWERS = (
 # 第十三条: the household cadre keeps the record; the offices and the team maintain it too.
 HOUSEHOLD_EDITORS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.TEAM_LEADER, Role.HOUSEHOLD_CADRE)
 ROSTER_IMPORTERS = (Role.CITY, Role.COUNTY, Role.TOWN)
-EXPORT_LIMIT = 200_000
 
 
 def _may(user, roles) -> bool:
@@ -55,46 +55,27 @@ def household_list(request):
 
 
 @allow(*HOUSEHOLD_VIEWERS)
+@require_http_methods(["GET", "POST"])
 def household_export(request):
+    """The list's rows as .xlsx, built in the background (zhucun.exports): a county's
+    tens of thousands of rows take seconds to write, more than a page may take."""
     filters = selectors.HouseholdFilters.from_query(request.GET)
-    rows = selectors.households_for(request.user, filters)[:EXPORT_LIMIT]
-    status, attribute, cause = dict(Status.choices), dict(Attribute.choices), dict(Cause.choices)
-    headers = [
-        "户编号",
-        "户主姓名",
-        "镇(街办)",
-        "村",
-        "贫困户属性",
-        "主要致贫原因",
-        "脱贫状态",
-        "脱贫年份",
-        "家庭人口",
-        "人均纯收入(元)",
-        "联户干部",
-    ]
-    data = (
-        (
-            h["code"],
-            h["head_name"],
-            h["village__town__name"],
-            h["village__name"],
-            attribute.get(h["attribute"], h["attribute"]),
-            f"{h['main_cause']} {cause.get(h['main_cause'], '')}",
-            status.get(h["status"]),
-            h["exit_year"],
-            h["members"],
-            h["income_per_head"],
-            h["active__cadre__name"],
-        )
-        for h in rows.iterator(chunk_size=2000)
-    )
-    return xlsx_response(
-        request=request,
-        title="贫困户名单",
-        headers=headers,
-        rows=data,
-        filters=filters.as_query(),
-        personal=True,
+    described = []  # what the GET page shows; the POST only queues the job
+    if filters.village and request.method == "GET":
+        village = selectors.villages_for(request.user).filter(pk=filters.village).first()
+        described.append(("村", f"{village['town__name']}{village['name']}" if village else "—"))
+    if filters.status:
+        described.append(("脱贫状态", Status(filters.status).label))
+    if filters.cause:
+        described.append(("主要致贫原因", f"{filters.cause} {Cause(filters.cause).label}"))
+    if filters.q:
+        described.append(("户编号或户主", filters.q))
+    return request_export(
+        request,
+        kind="households",
+        parameters=filters.as_query(),
+        described=described,
+        back=reverse("households:household_list"),
     )
 
 

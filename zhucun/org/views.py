@@ -1,14 +1,15 @@
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from zhucun.accounts.access import allow
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import get_scoped_or_404, scoped
 from zhucun.audit.log import client_address
 from zhucun.errors import ServiceError
-from zhucun.exports.xlsx import xlsx_response
+from zhucun.exports.views import request_export
 from zhucun.org.disclosure import cadre_identity_reveal, may_reveal
 from zhucun.org.models import Cadre
 
@@ -61,32 +62,15 @@ def cadre_reveal(request, pk):
 
 
 @allow(*CADRE_VIEWERS)
+@require_http_methods(["GET", "POST"])
 def cadre_export(request):
-    """The cadre list as a spreadsheet: personal numbers masked, the export audited."""
-    cadres = scoped(request.user, Cadre.objects.select_related("unit")).order_by(
-        "unit__name", "name"
-    )
+    """The cadre list as a spreadsheet, built in the background (zhucun.exports):
+    personal numbers masked (zhucun.org.sheets), the export audited."""
     query = request.GET.get("q", "").strip()
-    if query:
-        cadres = cadres.filter(name__contains=query)
-    rows = (
-        (
-            c.name,
-            str(c.unit),
-            c.get_gender_display(),
-            c.birth_date.strftime("%Y-%m"),
-            c.id_number_masked,
-            c.phone_masked,
-            c.get_rank_display(),
-            "、".join(c.expertise_labels()),
-        )
-        for c in cadres.iterator(chunk_size=2000)
-    )
-    return xlsx_response(
-        request=request,
-        title="干部名册",
-        headers=["姓名", "单位", "性别", "出生年月", "身份证号", "手机", "职级", "专长"],
-        rows=rows,
-        filters={"q": query} if query else {},
-        personal=True,
+    return request_export(
+        request,
+        kind="cadres",
+        parameters={"q": query} if query else {},
+        described=[("姓名", query)] if query else [],
+        back=reverse("org:cadre_list"),
     )
