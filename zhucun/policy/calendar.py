@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from itertools import compress
 from typing import Any
 
 from zhucun.policy.findings import VIOLATION, WARNING, Check
@@ -119,6 +120,9 @@ _AWAY = str.maketrans(
     {code: "x" if status in AWAY_STATUSES else "." for status, code in CODES.items()}
     | {NOT_ASSIGNED: "."}
 )
+# For the day codes as bytes: 1 on each day of the status, 0 on any other — the selectors of
+# itertools.compress, so that a month's days of a status are listed in C, not found one by one.
+_SELECT = {status: bytes(int(b == ord(code)) for b in range(256)) for status, code in CODES.items()}
 
 
 @dataclass(frozen=True)
@@ -219,11 +223,15 @@ class DayCalendar:
 
     def iso_listed(self, codes: str, status: DayStatus, i: int, j: int, count: int) -> list[str]:
         """The same days in evidence form (ISO strings); `count` is how many there are."""
+        return self._iso_selected(codes.encode("ascii"), status, i, j, count)
+
+    def _iso_selected(self, raw: bytes, status: DayStatus, i: int, j: int, count: int) -> list[str]:
+        """iso_listed over the codes as bytes (`raw`)."""
         if count == j - i:  # e.g. a month still to come: every day unknown
             return self.iso_dates[i:j]
         if not count:
             return []
-        return [self.iso_dates[k] for k in _positions(codes, CODES[status], i, j)]
+        return list(compress(self.iso_dates[i:j], raw[i:j].translate(_SELECT[status])))
 
     def months(self, year: int) -> list[tuple[_Month, int, int]]:
         """Each month of the year with its days as calendar indices [i, j)."""
@@ -697,6 +705,17 @@ def attendance_calendar(year: int, is_workday: IsWorkday) -> DayCalendar:
     return DayCalendar(*attendance_window(year), is_workday)
 
 
+def window_calendar(year: int, is_workday: IsWorkday, calendar: DayCalendar | None) -> DayCalendar:
+    """`calendar` if it is the window of `year` (ValueError if not), else a new one."""
+    if calendar is None:
+        return attendance_calendar(year, is_workday)
+    if (calendar.start, calendar.end) != attendance_window(year):
+        raise ValueError(
+            f"the calendar {calendar.start}–{calendar.end} is not the window of {year}"
+        )
+    return calendar
+
+
 def attendance_checks(
     facts: AttendanceFacts,
     *,
@@ -714,23 +733,34 @@ def attendance_checks(
     judging many cadres: the window's working days are then worked out once.
     The checks are those of monthly_stationed_days_checks,
     year_stationed_days_check and absence_checks over the statuses, tallied from
-    the day codes instead of a walk over the dates.
+    the day codes instead of a walk over the dates (`attendance_checks_of_codes`).
     """
-    if calendar is None:
-        calendar = attendance_calendar(year, is_workday)
-    elif (calendar.start, calendar.end) != attendance_window(year):
-        raise ValueError(
-            f"the calendar {calendar.start}–{calendar.end} is not the window of {year}"
-        )
+    calendar = window_calendar(year, is_workday, calendar)
     codes = calendar.codes(facts, today=today)
+    checks = attendance_checks_of_codes(
+        calendar, codes, subject=subject, year=year, today=today, book=book
+    )
+    return AttendanceResult(calendar.statuses_of(codes), checks)
+
+
+_CODE_ITEMS = tuple(CODES.items())
+
+
+def attendance_checks_of_codes(
+    calendar: DayCalendar, codes: str, *, subject: str, year: int, today: date, book: ParameterBook
+) -> list[Check]:
+    """attendance_checks' checks, given the cadre's day codes over `calendar` (the window of
+    `year`, see window_calendar): for callers that go on using the codes (evaluate_cadre_year)."""
     first, last = year_bounds(year)
+    raw = codes.encode("ascii")
+    count = codes.count
     checks = []
     by_month: dict[str, int] = {}
-    stationed_code, official_code = CODES[DayStatus.STATIONED], CODES[DayStatus.OFFICIAL]
     for month, i, j in calendar.months(year):
-        stationed = codes.count(stationed_code, i, j) + codes.count(official_code, i, j)
+        counts = {status: count(code, i, j) for status, code in _CODE_ITEMS}
+        stationed = counts[DayStatus.STATIONED] + counts[DayStatus.OFFICIAL]
         by_month[month.label] = stationed
-        assigned = j - i - codes.count(NOT_ASSIGNED, i, j)
+        assigned = j - i - count(NOT_ASSIGNED, i, j)
         if not assigned:
             continue
         checks.append(
@@ -738,11 +768,9 @@ def attendance_checks(
                 subject=subject,
                 month=month,
                 assigned=assigned,
-                counts=(
-                    counts := {status: codes.count(code, i, j) for status, code in CODES.items()}
-                ),
+                counts=counts,
                 listed={
-                    status: calendar.iso_listed(codes, status, i, j, counts[status])
+                    status: calendar._iso_selected(raw, status, i, j, counts[status])
                     for status in LISTED
                 },
                 today=today,
@@ -754,9 +782,9 @@ def attendance_checks(
         _year_check(
             subject=subject,
             year=year,
-            assigned=j - i - codes.count(NOT_ASSIGNED, i, j),
+            assigned=j - i - count(NOT_ASSIGNED, i, j),
             stationed=sum(by_month.values()),
-            open_days=codes.count(CODES[DayStatus.UNKNOWN], i, j),
+            open_days=count(CODES[DayStatus.UNKNOWN], i, j),
             by_month=by_month,
             today=today,
             book=book,
@@ -772,4 +800,4 @@ def attendance_checks(
             book=book,
         )
     )
-    return AttendanceResult(calendar.statuses_of(codes), checks)
+    return checks
