@@ -11,6 +11,7 @@ and every future day are "unknown": they are not facts yet. Stationed days
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -148,6 +149,7 @@ class DayCalendar:
         self.dates = [date.fromordinal(n) for n in range(self.first_ordinal, end.toordinal() + 1)]
         self.iso_dates = [day.isoformat() for day in self.dates]
         self._index = {day: k for k, day in enumerate(self.dates)}
+        self._iso = dict(zip(self.dates, self.iso_dates, strict=True))
         self._is_workday = is_workday
         self._todays: dict[date, _Today] = {}
         self._months: dict[int, list[tuple[_Month, int, int]]] = {}
@@ -219,7 +221,9 @@ class DayCalendar:
 
     def listed(self, codes: str, status: DayStatus, i: int, j: int) -> list[date]:
         """The days of `status` among calendar days [i, j), in date order."""
-        return [self.dates[k] for k in _positions(codes, CODES[status], i, j)]
+        return list(
+            compress(self.dates[i:j], codes[i:j].encode("ascii").translate(_SELECT[status]))
+        )
 
     def iso_listed(self, codes: str, status: DayStatus, i: int, j: int, count: int) -> list[str]:
         """The same days in evidence form (ISO strings); `count` is how many there are."""
@@ -232,6 +236,10 @@ class DayCalendar:
         if not count:
             return []
         return list(compress(self.iso_dates[i:j], raw[i:j].translate(_SELECT[status])))
+
+    def iso(self, days: Iterable[date]) -> list[str]:
+        """periods.iso (sorted ISO strings) of the calendar's days, looked up, not formatted."""
+        return list(map(self._iso.__getitem__, sorted(days)))
 
     def months(self, year: int) -> list[tuple[_Month, int, int]]:
         """Each month of the year with its days as calendar indices [i, j)."""
@@ -258,15 +266,6 @@ class DayCalendar:
             spells.append(Spell(self.dates[start], self.dates[end - 1], unjustified))
             k = codes.find(absent, end)
         return spells
-
-
-def _positions(codes: str, code: str, i: int, j: int) -> list[int]:
-    found = []
-    k = codes.find(code, i, j)
-    while k >= 0:
-        found.append(k)
-        k = codes.find(code, k + 1, j)
-    return found
 
 
 def attendance_window(year: int) -> tuple[date, date]:
@@ -595,8 +594,10 @@ def _absence_checks(
     year: int,
     today: date,
     book: ParameterBook,
+    iso_days: Callable[[Iterable[date]], list[str]] = iso,
 ) -> list[Check]:
-    """第三十五条(四) for one year, given the spells and the year's unjustified days."""
+    """第三十五条(四) for one year, given the spells and the year's unjustified days
+    (`iso_days`: their evidence form; DayCalendar.iso for days of a calendar)."""
     first, last = year_bounds(year)
     params = book.on(last)
     spell_limit, total_limit = params.unfit_absence_spell_over, params.unfit_absence_total_over
@@ -604,8 +605,9 @@ def _absence_checks(
     checks = []
     longest = None
     for spell in spells:
-        in_year = [day for day in spell.unjustified if first <= day <= last]
-        if not in_year:
+        # Whether an unjustified day falls in the year (the days are in date order).
+        k = bisect_left(spell.unjustified, first)
+        if k == len(spell.unjustified) or spell.unjustified[k] > last:
             continue
         if longest is None or spell.length > longest.length:
             longest = spell
@@ -616,7 +618,7 @@ def _absence_checks(
             "end": spell.end.isoformat(),
             "length_days": spell.length,
             "limit_days": spell_limit,
-            "unjustified_days": iso(spell.unjustified),
+            "unjustified_days": iso_days(spell.unjustified),
             "may_start_earlier": spell.start <= window_start,
         }
         checks.append(
@@ -654,7 +656,7 @@ def _absence_checks(
             )
         )
     total_evidence = {
-        "unjustified_days": iso(absent),
+        "unjustified_days": iso_days(absent),
         "count": len(absent),
         "limit_days": total_limit,
     }
@@ -798,6 +800,7 @@ def attendance_checks_of_codes(
             year=year,
             today=today,
             book=book,
+            iso_days=calendar.iso,
         )
     )
     return checks

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import compress, repeat
-from operator import eq, gt, is_not, or_
+from itertools import compress
 
 from zhucun.policy.calendar import CODES, NOT_ASSIGNED, DayCalendar, DayStatus
 from zhucun.policy.findings import VIOLATION, WARNING, Check
@@ -122,6 +121,7 @@ def _month_log_check(
 # so that a month's counts and listed days come from str.count and itertools.compress.
 _LOG_CODES = {ON_TIME: "T", LATE: "L", MISSING: "M", NOT_DUE: "N"}
 _LOG_STATUS_OF = {ord(code): status for status, code in _LOG_CODES.items()}
+_LOG_BYTES = tuple((code, ord(code)) for code in _LOG_CODES.values())
 _BLANK = ord(" ")
 
 
@@ -137,12 +137,6 @@ _DUE_MISSING, _DUE_NOT_DUE = _due_as(_LOG_CODES[MISSING]), _due_as(_LOG_CODES[NO
 # 1 on a due day, 0 on a blank: compress's selectors.
 _IS_DUE = bytes(int(b != _BLANK) for b in range(256))
 _SELECT = {code: bytes(int(b == ord(code)) for b in range(256)) for code in _LOG_CODES.values()}
-_HIGH_BIT = bytes([0, 128]) + bytes(254)  # 1 → 128 (a day whose log was saved on that day)
-# Codes with the high bit: a due day with a log saved on that day → its status; not due → blank.
-_SAME_DAY = {
-    status: bytes(range(128)) + bytes(_BLANK if b == _BLANK else ord(status) for b in range(128))
-    for status in (_LOG_CODES[ON_TIME], _LOG_CODES[LATE])
-}
 
 
 @dataclass(frozen=True)
@@ -167,30 +161,27 @@ def year_log_checks(
     """log_statuses of the year's due days among the day `codes` over `calendar` (a window
     holding the year, e.g. attendance_calendar) and their monthly_log_checks, tallied from
     one character per day instead of a dict per day."""
-    dates, first_ordinal, n = calendar.dates, calendar.first_ordinal, len(calendar.dates)
+    first_ordinal, n = calendar.first_ordinal, len(calendar.dates)
     # No log: missing once the deadline has passed (today > day + deadline), else not due yet.
     cut = min(max(today.toordinal() - deadline_days - first_ordinal, 0), n)
-    due = (codes[:cut].translate(_DUE_MISSING) + codes[cut:].translate(_DUE_NOT_DUE)).encode()
-    # Most logs are first saved on their own day (given as that date): found for every day of
-    # the calendar at once (map, in C), marked by setting the high bit of their day's code
-    # and given their status by one translation.
-    saved_on = list(map(first_saved.get, dates))
-    same_day = bytes(map(eq, dates, saved_on))
-    same_status = _LOG_CODES[ON_TIME] if deadline_days >= 0 else _LOG_CODES[LATE]
     logs = bytearray(
-        bytes(map(or_, due, same_day.translate(_HIGH_BIT))).translate(_SAME_DAY[same_status])
+        (codes[:cut].translate(_DUE_MISSING) + codes[cut:].translate(_DUE_NOT_DUE)), "ascii"
     )
     on_time, late = ord(_LOG_CODES[ON_TIME]), ord(_LOG_CODES[LATE])
-    # The other logs one by one: on time when first saved by the end of the day
-    # `deadline_days` later.
-    with_log = bytes(map(is_not, saved_on, repeat(None)))
-    for k in compress(range(n), map(gt, with_log, same_day)):
-        if logs[k] == _BLANK:
+    # A log saved on its own day (given as that date): on time whenever the deadline is not
+    # before the day itself, decided without date arithmetic (most logs of a year).
+    same_day = on_time if deadline_days >= 0 else late
+    for day, saved in first_saved.items():
+        k = day.toordinal() - first_ordinal
+        if not 0 <= k < n or logs[k] == _BLANK:  # not a due day of the calendar
             continue
-        saved = saved_on[k]
+        if saved == day and type(saved) is date:
+            logs[k] = same_day
+            continue
         if isinstance(saved, datetime):
             saved = saved.date()
-        logs[k] = on_time if saved.toordinal() - (first_ordinal + k) <= deadline_days else late
+        # On time when first saved by the end of the day `deadline_days` later.
+        logs[k] = on_time if saved.toordinal() - day.toordinal() <= deadline_days else late
     first, last = year_bounds(year)
     i, j = first.toordinal() - first_ordinal, last.toordinal() - first_ordinal + 1
     year_logs = bytes(logs[i:j])
@@ -213,9 +204,9 @@ def year_log_checks(
 
     checks = []
     for month, a, b in calendar.months(year):
-        counts = {code: logs.count(ord(code), a, b) for code in _LOG_CODES.values()}
-        if not any(counts.values()):  # no day due this month
+        if logs.count(_BLANK, a, b) == b - a:  # no day due this month
             continue
+        counts = {code: logs.count(byte, a, b) for code, byte in _LOG_BYTES}
         checks.append(
             _month_log_check(
                 subject=subject,
