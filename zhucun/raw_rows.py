@@ -7,6 +7,7 @@ querysets, but return the cursor's tuples, with dates as ordinals computed in SQ
 """
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -194,6 +195,7 @@ class OffsetDate(Func):
         )
 
 
+@lru_cache(maxsize=64)  # ~860 offset look-ups a window: once per process, not per page
 def fixed_offset(zone, start: date, end: date) -> int | None:
     """The zone's UTC offset in seconds if it is the same at every instant from the day before
     `start` to the day after `end` (UTC days, first and last second of each, as LocalDay looks
