@@ -7,10 +7,11 @@ querysets, but return the cursor's tuples, with dates as ordinals computed in SQ
 """
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Aggregate, Field, Func, IntegerField
+from django.db.models import Aggregate, DateField, Field, Func, IntegerField, TextField
 
 
 class DayOrdinal(Func):
@@ -145,3 +146,71 @@ def day_set(value: str | list[date] | None) -> frozenset[date]:
     if isinstance(value, str):
         return frozenset(map(date.fromisoformat, value.split(",")))
     return frozenset(value)
+
+
+class TextList(Aggregate):
+    """A group's values as one text joined by commas, NULLs left out (in no particular order)."""
+
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="group_concat(%(expressions)s, ',')", **extra
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="string_agg(CAST(%(expressions)s AS text), ',')",
+            **extra,
+        )
+
+
+class OffsetDate(Func):
+    """The date of a date-time column at a fixed offset from UTC (whole seconds), in SQL:
+    the local date in a zone whose offset does not change over the times concerned
+    (`fixed_offset`)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, seconds: int, **extra):
+        super().__init__(expression, **extra)
+        self.seconds = int(seconds)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # The stored UTC text plus the offset (SQLite's date-time modifiers).
+        return self.as_sql(
+            compiler, connection, template=f"date(%(expressions)s, '{self.seconds:+d} seconds')"
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template=(
+                "CAST((%(expressions)s AT TIME ZONE 'UTC') "
+                f"+ INTERVAL '{self.seconds} seconds' AS date)"
+            ),
+        )
+
+
+@lru_cache(maxsize=64)  # ~860 offset look-ups a window: once per process, not per page
+def fixed_offset(zone, start: date, end: date) -> int | None:
+    """The zone's UTC offset in seconds if it is the same at every instant from the day before
+    `start` to the day after `end` (UTC days, first and last second of each, as LocalDay looks
+    them up), else None (e.g. a daylight-saving change).
+
+    An instant whose local date is a day of [start, end] lies in those UTC days (offsets are
+    within ±14 hours), so with this offset `OffsetDate` gives the local date of every instant
+    that falls on one of the days, and no other instant falls on one.
+    """
+    local_day = LocalDay(zone)
+    offsets = {
+        local_day._offset(day)
+        for day in range(start.toordinal() - UNIX_ORDINAL - 1, end.toordinal() - UNIX_ORDINAL + 2)
+    }
+    if len(offsets) != 1 or None in offsets:
+        return None
+    microseconds = offsets.pop()
+    return microseconds // 1_000_000 if microseconds % 1_000_000 == 0 else None

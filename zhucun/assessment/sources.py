@@ -14,12 +14,22 @@ import json
 from collections import defaultdict
 from datetime import date, datetime
 
-from django.db.models import CharField, F, JSONField, Value
+from django.db.models import BooleanField, Case, F, IntegerField, Q, TextField, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from zhucun.policy.calendar import AttendanceFacts
 from zhucun.policy.worklogs import RectificationNotice
-from zhucun.raw_rows import DayOrdinal, EpochMicroseconds, LocalDay, local_time, raw_rows
+from zhucun.raw_rows import (
+    DayOrdinal,
+    EpochMicroseconds,
+    LocalDay,
+    OffsetDate,
+    TextList,
+    fixed_offset,
+    local_time,
+    raw_rows,
+)
 from zhucun.stationing.calendar import facts_for, workday_test
 from zhucun.worklogs.models import NoticeStatus, WorkLog
 from zhucun.worklogs.models import RectificationNotice as NoticeRow
@@ -40,25 +50,44 @@ _LOG, _NOTICE = range(2)
 
 
 def _log_rows(cadre_ids, start: date, end: date):
-    """(kind, cadre id, day ordinal, first saved as EpochMicroseconds, None, None) per log."""
-    # A year of a county's logs: raw cursor rows, the day as an ordinal and the time as an
-    # integer, both computed by the database — no date-time parsing per row.
+    """One row per cadre: (kind, cadre id, None, None, same-day logs, later logs).
+
+    A year of logs is one row per cadre, not one per log: the days of the logs first saved on
+    their own local day as day ordinals joined by commas (most logs; neither the database nor
+    Python builds a row for each), the others as "ordinal@first saved (EpochMicroseconds)".
+    The local day is the database's `OffsetDate` when the zone keeps one UTC offset around
+    [start, end] (Asia/Shanghai does); else every log comes as a later one and Python finds
+    its local day (`_read`).
+    """
+    offset = fixed_offset(timezone.get_current_timezone(), start, end)
+    same_day = (
+        Q(day=OffsetDate("first_saved_at", offset))
+        if offset is not None
+        else Value(False, output_field=BooleanField())
+    )
+    saved = Concat(
+        Cast(DayOrdinal("day"), TextField()),
+        Value("@"),
+        Cast(EpochMicroseconds("first_saved_at"), TextField()),
+        output_field=TextField(),
+    )
     return (
         WorkLog.objects.filter(cadre_id__in=list(cadre_ids), day__range=(start, end))
         .order_by()  # not the model's newest-first: a sort of the whole year the loop does not need
+        .values("cadre_id")
         .annotate(
             row_kind=Value(_LOG),
-            ordinal=DayOrdinal("day"),
-            saved=EpochMicroseconds("first_saved_at"),
-            notice_status=Value(None, output_field=CharField()),
-            notice_days=Value(None, output_field=JSONField()),
+            ordinal=Cast(Value(None), IntegerField()),
+            pk_=Cast(Value(None), IntegerField()),
+            same_days=TextList(Case(When(same_day, then=DayOrdinal("day")))),
+            later=TextList(Case(When(same_day, then=None), default=saved)),
         )
-        .values_list("row_kind", "cadre_id", "ordinal", "saved", "notice_status", "notice_days")
+        .values_list("row_kind", "cadre_id", "ordinal", "pk_", "same_days", "later")
     )
 
 
 def _notice_rows(cadre_ids, year: int):
-    """(kind, cadre id, issued-on ordinal, pk, status, log days) per rectification notice."""
+    """(kind, cadre id, issued-on ordinal, pk, status, log days as JSON text) per notice."""
     return (
         NoticeRow.objects.filter(cadre_id__in=list(cadre_ids), issued_on__year=year)
         .order_by()
@@ -66,28 +95,38 @@ def _notice_rows(cadre_ids, year: int):
             row_kind=Value(_NOTICE),
             ordinal=DayOrdinal("issued_on"),
             notice_status=F("status"),
-            notice_days=F("log_days"),
+            notice_days=Cast("log_days", TextField()),
         )
         .values_list("row_kind", "cadre_id", "ordinal", "pk", "notice_status", "notice_days")
     )
 
 
+def _cadre_logs(same_days: str | None, later: str | None, local_day, zone) -> dict:
+    """A _log_rows row's logs: {day: the day itself, or the local date-time of a later save}."""
+    days = list(map(date.fromordinal, map(int, same_days.split(",")))) if same_days else []
+    found: dict[date, date | datetime] = dict(zip(days, days, strict=True))
+    for item in later.split(",") if later else ():
+        ordinal, value = map(int, item.split("@"))
+        day = date.fromordinal(ordinal)
+        # A date-time is built only for a log saved after its day.
+        found[day] = day if local_day(value) == ordinal else local_time(value, zone)
+    return found
+
+
 def _read(rows) -> tuple[dict, dict]:
-    """The logs (see work_logs) and the notices (see notices) among raw log and notice rows."""
-    logs: dict[int, dict[date, date | datetime]] = defaultdict(dict)
+    """The logs (see work_logs) and the notices (see notices) among log and notice rows."""
+    logs: dict[int, dict[date, date | datetime]] = {}
     found: dict[int, list[tuple[int, int, RectificationNotice]]] = defaultdict(list)
     zone = timezone.get_current_timezone()
     local_day = LocalDay(zone)
     for kind, cadre_id, ordinal, value, status, log_days in raw_rows(rows):
-        day = date.fromordinal(ordinal)
         if kind == _LOG:
-            # A date-time is built only for a log saved after its day.
-            logs[cadre_id][day] = day if local_day(value) == ordinal else local_time(value, zone)
+            logs[cadre_id] = _cadre_logs(status, log_days, local_day, zone)
             continue
-        if isinstance(log_days, str):  # the JSON column's text (SQLite; psycopg as Django sets it)
+        if isinstance(log_days, str):  # the JSON column's text
             log_days = json.loads(log_days)
         notice = RectificationNotice(
-            day,
+            date.fromordinal(ordinal),
             status == NoticeStatus.REFUSED,
             tuple(sorted(date.fromisoformat(d) for d in log_days or ())),
         )

@@ -11,11 +11,13 @@ and every future day are "unknown": they are not facts yet. Stationed days
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from itertools import compress
 from typing import Any
 
 from zhucun.policy.findings import VIOLATION, WARNING, Check
@@ -119,6 +121,9 @@ _AWAY = str.maketrans(
     {code: "x" if status in AWAY_STATUSES else "." for status, code in CODES.items()}
     | {NOT_ASSIGNED: "."}
 )
+# For the day codes as bytes: 1 on each day of the status, 0 on any other — the selectors of
+# itertools.compress, so that a month's days of a status are listed in C, not found one by one.
+_SELECT = {status: bytes(int(b == ord(code)) for b in range(256)) for status, code in CODES.items()}
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,7 @@ class DayCalendar:
         self.dates = [date.fromordinal(n) for n in range(self.first_ordinal, end.toordinal() + 1)]
         self.iso_dates = [day.isoformat() for day in self.dates]
         self._index = {day: k for k, day in enumerate(self.dates)}
+        self._iso = dict(zip(self.dates, self.iso_dates, strict=True))
         self._is_workday = is_workday
         self._todays: dict[date, _Today] = {}
         self._months: dict[int, list[tuple[_Month, int, int]]] = {}
@@ -215,15 +221,25 @@ class DayCalendar:
 
     def listed(self, codes: str, status: DayStatus, i: int, j: int) -> list[date]:
         """The days of `status` among calendar days [i, j), in date order."""
-        return [self.dates[k] for k in _positions(codes, CODES[status], i, j)]
+        return list(
+            compress(self.dates[i:j], codes[i:j].encode("ascii").translate(_SELECT[status]))
+        )
 
     def iso_listed(self, codes: str, status: DayStatus, i: int, j: int, count: int) -> list[str]:
         """The same days in evidence form (ISO strings); `count` is how many there are."""
+        return self._iso_selected(codes.encode("ascii"), status, i, j, count)
+
+    def _iso_selected(self, raw: bytes, status: DayStatus, i: int, j: int, count: int) -> list[str]:
+        """iso_listed over the codes as bytes (`raw`)."""
         if count == j - i:  # e.g. a month still to come: every day unknown
             return self.iso_dates[i:j]
         if not count:
             return []
-        return [self.iso_dates[k] for k in _positions(codes, CODES[status], i, j)]
+        return list(compress(self.iso_dates[i:j], raw[i:j].translate(_SELECT[status])))
+
+    def iso(self, days: Iterable[date]) -> list[str]:
+        """periods.iso (sorted ISO strings) of the calendar's days, looked up, not formatted."""
+        return list(map(self._iso.__getitem__, sorted(days)))
 
     def months(self, year: int) -> list[tuple[_Month, int, int]]:
         """Each month of the year with its days as calendar indices [i, j)."""
@@ -250,15 +266,6 @@ class DayCalendar:
             spells.append(Spell(self.dates[start], self.dates[end - 1], unjustified))
             k = codes.find(absent, end)
         return spells
-
-
-def _positions(codes: str, code: str, i: int, j: int) -> list[int]:
-    found = []
-    k = codes.find(code, i, j)
-    while k >= 0:
-        found.append(k)
-        k = codes.find(code, k + 1, j)
-    return found
 
 
 def attendance_window(year: int) -> tuple[date, date]:
@@ -587,8 +594,10 @@ def _absence_checks(
     year: int,
     today: date,
     book: ParameterBook,
+    iso_days: Callable[[Iterable[date]], list[str]] = iso,
 ) -> list[Check]:
-    """第三十五条(四) for one year, given the spells and the year's unjustified days."""
+    """第三十五条(四) for one year, given the spells and the year's unjustified days
+    (`iso_days`: their evidence form; DayCalendar.iso for days of a calendar)."""
     first, last = year_bounds(year)
     params = book.on(last)
     spell_limit, total_limit = params.unfit_absence_spell_over, params.unfit_absence_total_over
@@ -596,8 +605,9 @@ def _absence_checks(
     checks = []
     longest = None
     for spell in spells:
-        in_year = [day for day in spell.unjustified if first <= day <= last]
-        if not in_year:
+        # Whether an unjustified day falls in the year (the days are in date order).
+        k = bisect_left(spell.unjustified, first)
+        if k == len(spell.unjustified) or spell.unjustified[k] > last:
             continue
         if longest is None or spell.length > longest.length:
             longest = spell
@@ -608,7 +618,7 @@ def _absence_checks(
             "end": spell.end.isoformat(),
             "length_days": spell.length,
             "limit_days": spell_limit,
-            "unjustified_days": iso(spell.unjustified),
+            "unjustified_days": iso_days(spell.unjustified),
             "may_start_earlier": spell.start <= window_start,
         }
         checks.append(
@@ -646,7 +656,7 @@ def _absence_checks(
             )
         )
     total_evidence = {
-        "unjustified_days": iso(absent),
+        "unjustified_days": iso_days(absent),
         "count": len(absent),
         "limit_days": total_limit,
     }
@@ -697,6 +707,17 @@ def attendance_calendar(year: int, is_workday: IsWorkday) -> DayCalendar:
     return DayCalendar(*attendance_window(year), is_workday)
 
 
+def window_calendar(year: int, is_workday: IsWorkday, calendar: DayCalendar | None) -> DayCalendar:
+    """`calendar` if it is the window of `year` (ValueError if not), else a new one."""
+    if calendar is None:
+        return attendance_calendar(year, is_workday)
+    if (calendar.start, calendar.end) != attendance_window(year):
+        raise ValueError(
+            f"the calendar {calendar.start}–{calendar.end} is not the window of {year}"
+        )
+    return calendar
+
+
 def attendance_checks(
     facts: AttendanceFacts,
     *,
@@ -714,23 +735,34 @@ def attendance_checks(
     judging many cadres: the window's working days are then worked out once.
     The checks are those of monthly_stationed_days_checks,
     year_stationed_days_check and absence_checks over the statuses, tallied from
-    the day codes instead of a walk over the dates.
+    the day codes instead of a walk over the dates (`attendance_checks_of_codes`).
     """
-    if calendar is None:
-        calendar = attendance_calendar(year, is_workday)
-    elif (calendar.start, calendar.end) != attendance_window(year):
-        raise ValueError(
-            f"the calendar {calendar.start}–{calendar.end} is not the window of {year}"
-        )
+    calendar = window_calendar(year, is_workday, calendar)
     codes = calendar.codes(facts, today=today)
+    checks = attendance_checks_of_codes(
+        calendar, codes, subject=subject, year=year, today=today, book=book
+    )
+    return AttendanceResult(calendar.statuses_of(codes), checks)
+
+
+_CODE_ITEMS = tuple(CODES.items())
+
+
+def attendance_checks_of_codes(
+    calendar: DayCalendar, codes: str, *, subject: str, year: int, today: date, book: ParameterBook
+) -> list[Check]:
+    """attendance_checks' checks, given the cadre's day codes over `calendar` (the window of
+    `year`, see window_calendar): for callers that go on using the codes (evaluate_cadre_year)."""
     first, last = year_bounds(year)
+    raw = codes.encode("ascii")
+    count = codes.count
     checks = []
     by_month: dict[str, int] = {}
-    stationed_code, official_code = CODES[DayStatus.STATIONED], CODES[DayStatus.OFFICIAL]
     for month, i, j in calendar.months(year):
-        stationed = codes.count(stationed_code, i, j) + codes.count(official_code, i, j)
+        counts = {status: count(code, i, j) for status, code in _CODE_ITEMS}
+        stationed = counts[DayStatus.STATIONED] + counts[DayStatus.OFFICIAL]
         by_month[month.label] = stationed
-        assigned = j - i - codes.count(NOT_ASSIGNED, i, j)
+        assigned = j - i - count(NOT_ASSIGNED, i, j)
         if not assigned:
             continue
         checks.append(
@@ -738,11 +770,9 @@ def attendance_checks(
                 subject=subject,
                 month=month,
                 assigned=assigned,
-                counts=(
-                    counts := {status: codes.count(code, i, j) for status, code in CODES.items()}
-                ),
+                counts=counts,
                 listed={
-                    status: calendar.iso_listed(codes, status, i, j, counts[status])
+                    status: calendar._iso_selected(raw, status, i, j, counts[status])
                     for status in LISTED
                 },
                 today=today,
@@ -754,9 +784,9 @@ def attendance_checks(
         _year_check(
             subject=subject,
             year=year,
-            assigned=j - i - codes.count(NOT_ASSIGNED, i, j),
+            assigned=j - i - count(NOT_ASSIGNED, i, j),
             stationed=sum(by_month.values()),
-            open_days=codes.count(CODES[DayStatus.UNKNOWN], i, j),
+            open_days=count(CODES[DayStatus.UNKNOWN], i, j),
             by_month=by_month,
             today=today,
             book=book,
@@ -770,6 +800,7 @@ def attendance_checks(
             year=year,
             today=today,
             book=book,
+            iso_days=calendar.iso,
         )
     )
-    return AttendanceResult(calendar.statuses_of(codes), checks)
+    return checks

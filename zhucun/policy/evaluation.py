@@ -22,21 +22,18 @@ from zhucun.policy.calendar import (
     DayCalendar,
     DayStatus,
     IsWorkday,
-    attendance_checks,
+    attendance_checks_of_codes,
     status_counts,
+    window_calendar,
 )
 from zhucun.policy.findings import Check, Finding, findings_of
 from zhucun.policy.parameters import ParameterBook
 from zhucun.policy.periods import month_label, months_between, year_bounds
 from zhucun.policy.training import Training, training_check
 from zhucun.policy.worklogs import (
-    LATE,
-    MISSING,
     RectificationNotice,
-    log_due_days,
-    log_statuses,
-    monthly_log_checks,
     refused_rectification_check,
+    year_log_checks,
 )
 
 
@@ -110,24 +107,27 @@ def evaluate_cadre_year(
     """Attendance (第十六条, 第三十五条(三)(四)), logs (第十二条, 第三十五条(五)),
     training (第十八条). Judging many cadres of a year, pass
     `calendar=attendance_calendar(year, is_workday)`, built once."""
-    attendance = attendance_checks(
-        facts.attendance,
-        subject=facts.subject,
-        year=year,
-        today=today,
-        is_workday=is_workday,
-        book=book,
-        calendar=calendar,
+    # The day codes once: the attendance checks, the statuses and the logs due all read them.
+    calendar = window_calendar(year, is_workday, calendar)
+    codes = calendar.codes(facts.attendance, today=today)
+    checks = attendance_checks_of_codes(
+        calendar, codes, subject=facts.subject, year=year, today=today, book=book
     )
-    checks = list(attendance.checks)
-    first, last = year_bounds(year)
+    statuses = calendar.statuses_of(codes)
     logs: dict[date, str] = {}
+    late_or_missing = 0
     if facts.logs is not None:
-        deadline = book.on(last).log_deadline_days_after
-        due = {day for day in log_due_days(attendance.statuses) if first <= day <= last}
-        logs = log_statuses(due, facts.logs, today=today, deadline_days=deadline)
-        checks.extend(monthly_log_checks(logs, subject=facts.subject))
-    late_or_missing = sum(1 for status in logs.values() if status in (LATE, MISSING))
+        year_logs = year_log_checks(
+            calendar,
+            codes,
+            facts.logs,
+            year=year,
+            today=today,
+            deadline_days=book.on(year_bounds(year)[1]).log_deadline_days_after,
+            subject=facts.subject,
+        )
+        logs, late_or_missing = year_logs.statuses, year_logs.late_or_missing
+        checks.extend(year_logs.checks)
     checks.append(
         refused_rectification_check(
             facts.notices,
@@ -144,7 +144,7 @@ def evaluate_cadre_year(
                 facts.trainings, subject=facts.subject, year=year, today=today, book=book
             )
         )
-    return CadreYearReport(facts.subject, year, attendance.statuses, checks, logs)
+    return CadreYearReport(facts.subject, year, statuses, checks, logs)
 
 
 def assess_reports(

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import compress
 
-from zhucun.policy.calendar import DayStatus
+from zhucun.policy.calendar import CODES, NOT_ASSIGNED, DayCalendar, DayStatus
 from zhucun.policy.findings import VIOLATION, WARNING, Check
 from zhucun.policy.parameters import ParameterBook
 from zhucun.policy.periods import iso, month_label, year_bounds
@@ -72,36 +73,153 @@ def monthly_log_checks(statuses: Mapping[date, str], *, subject: str) -> list[Ch
             if days is None:
                 days = months[year, month] = {ON_TIME: [], LATE: [], MISSING: [], NOT_DUE: []}
         days[status].append(day)
+    return [
+        _month_log_check(
+            subject=subject,
+            label=month_label(date(year, month, 1)),
+            name=f"{year}年{month}月",
+            on_time=len(days[ON_TIME]),
+            late=iso(days[LATE]),
+            missing=iso(days[MISSING]),
+            not_due=iso(days[NOT_DUE]),
+        )
+        for (year, month), days in months.items()
+    ]
+
+
+def _month_log_check(
+    *,
+    subject: str,
+    label: str,
+    name: str,
+    on_time: int,
+    late: list[str],
+    missing: list[str],
+    not_due: list[str],
+) -> Check:
+    """第十二条(四) for one month, given its on-time count and its other days (ISO, sorted)."""
+    evidence = {
+        "on_time": on_time,
+        "late_days": late,
+        "missing_days": missing,
+        "not_due_days": not_due,
+    }
+    counts = f"按时{on_time}天,迟报{len(late)}天,缺报{len(missing)}天"
+    if late or missing:
+        passed, message = False, f"{name}工作日志{counts},应及时准确记录每日扶贫工作情况"
+    elif not_due:
+        passed, message = None, f"{name}工作日志{counts},另有{len(not_due)}天尚未到期"
+    else:
+        passed, message = True, f"{name}工作日志{counts}"
+    return Check(
+        "work_logs_on_time", "第十二条(四)", subject, label, passed, evidence, message, WARNING
+    )
+
+
+# The same judgement over a cadre's day codes (DayCalendar.codes), for a year of many cadres:
+# one character per calendar day — a due day's log status, a blank for a day that is not due —
+# so that a month's counts and listed days come from str.count and itertools.compress.
+_LOG_CODES = {ON_TIME: "T", LATE: "L", MISSING: "M", NOT_DUE: "N"}
+_LOG_STATUS_OF = {ord(code): status for status, code in _LOG_CODES.items()}
+_LOG_BYTES = tuple((code, ord(code)) for code in _LOG_CODES.values())
+_BLANK = ord(" ")
+
+
+def _due_as(code: str) -> dict[int, str]:
+    """A translation of day codes: due days → `code`, every other day → blank."""
+    return str.maketrans(
+        {c: code if status in LOG_DUE_STATUSES else " " for status, c in CODES.items()}
+        | {NOT_ASSIGNED: " "}
+    )
+
+
+_DUE_MISSING, _DUE_NOT_DUE = _due_as(_LOG_CODES[MISSING]), _due_as(_LOG_CODES[NOT_DUE])
+# 1 on a due day, 0 on a blank: compress's selectors.
+_IS_DUE = bytes(int(b != _BLANK) for b in range(256))
+_SELECT = {code: bytes(int(b == ord(code)) for b in range(256)) for code in _LOG_CODES.values()}
+
+
+@dataclass(frozen=True)
+class YearLogs:
+    """The year's log statuses of one cadre, as log_statuses and monthly_log_checks give them."""
+
+    statuses: dict[date, str]
+    checks: list[Check]
+    late_or_missing: int
+
+
+def year_log_checks(
+    calendar: DayCalendar,
+    codes: str,
+    first_saved: Mapping[date, date | datetime],
+    *,
+    year: int,
+    today: date,
+    deadline_days: int,
+    subject: str,
+) -> YearLogs:
+    """log_statuses of the year's due days among the day `codes` over `calendar` (a window
+    holding the year, e.g. attendance_calendar) and their monthly_log_checks, tallied from
+    one character per day instead of a dict per day."""
+    first_ordinal, n = calendar.first_ordinal, len(calendar.dates)
+    # No log: missing once the deadline has passed (today > day + deadline), else not due yet.
+    cut = min(max(today.toordinal() - deadline_days - first_ordinal, 0), n)
+    logs = bytearray(
+        (codes[:cut].translate(_DUE_MISSING) + codes[cut:].translate(_DUE_NOT_DUE)), "ascii"
+    )
+    on_time, late = ord(_LOG_CODES[ON_TIME]), ord(_LOG_CODES[LATE])
+    # A log saved on its own day (given as that date): on time whenever the deadline is not
+    # before the day itself, decided without date arithmetic (most logs of a year).
+    same_day = on_time if deadline_days >= 0 else late
+    for day, saved in first_saved.items():
+        k = day.toordinal() - first_ordinal
+        if not 0 <= k < n or logs[k] == _BLANK:  # not a due day of the calendar
+            continue
+        if saved == day and type(saved) is date:
+            logs[k] = same_day
+            continue
+        if isinstance(saved, datetime):
+            saved = saved.date()
+        # On time when first saved by the end of the day `deadline_days` later.
+        logs[k] = on_time if saved.toordinal() - day.toordinal() <= deadline_days else late
+    first, last = year_bounds(year)
+    i, j = first.toordinal() - first_ordinal, last.toordinal() - first_ordinal + 1
+    year_logs = bytes(logs[i:j])
+    due = year_logs.translate(_IS_DUE)
+    statuses = dict(
+        zip(
+            compress(calendar.dates[i:j], due),
+            map(_LOG_STATUS_OF.__getitem__, compress(year_logs, due)),
+            strict=True,
+        )
+    )
+    iso_dates = calendar.iso_dates
+
+    def listed(status: str, a: int, b: int, counts: dict[str, int]) -> list[str]:
+        """The month's days [a, b) of the status, in evidence form."""
+        code = _LOG_CODES[status]
+        if not counts[code]:
+            return []
+        return list(compress(iso_dates[a:b], logs[a:b].translate(_SELECT[code])))
+
     checks = []
-    for (year, month), days in months.items():
-        label, name = month_label(date(year, month, 1)), f"{year}年{month}月"
-        late, missing = days[LATE], days[MISSING]
-        evidence = {
-            "on_time": len(days[ON_TIME]),
-            "late_days": iso(late),
-            "missing_days": iso(missing),
-            "not_due_days": iso(days[NOT_DUE]),
-        }
-        counts = f"按时{len(days[ON_TIME])}天,迟报{len(late)}天,缺报{len(missing)}天"
-        if late or missing:
-            passed, message = False, f"{name}工作日志{counts},应及时准确记录每日扶贫工作情况"
-        elif days[NOT_DUE]:
-            passed, message = None, f"{name}工作日志{counts},另有{len(days[NOT_DUE])}天尚未到期"
-        else:
-            passed, message = True, f"{name}工作日志{counts}"
+    for month, a, b in calendar.months(year):
+        if logs.count(_BLANK, a, b) == b - a:  # no day due this month
+            continue
+        counts = {code: logs.count(byte, a, b) for code, byte in _LOG_BYTES}
         checks.append(
-            Check(
-                "work_logs_on_time",
-                "第十二条(四)",
-                subject,
-                label,
-                passed,
-                evidence,
-                message,
-                WARNING,
+            _month_log_check(
+                subject=subject,
+                label=month.label,
+                name=month.name,
+                on_time=counts[_LOG_CODES[ON_TIME]],
+                late=listed(LATE, a, b, counts),
+                missing=listed(MISSING, a, b, counts),
+                not_due=listed(NOT_DUE, a, b, counts),
             )
         )
-    return checks
+    late_or_missing = year_logs.count(late) + year_logs.count(ord(_LOG_CODES[MISSING]))
+    return YearLogs(statuses, checks, late_or_missing)
 
 
 @dataclass(frozen=True)
