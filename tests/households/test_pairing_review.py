@@ -116,3 +116,34 @@ def test_the_rows_are_written_as_the_template_loops_wrote_them(cast):
     assert load_rows(everyone) == LOADS_LOOP.render(Context({"page": everyone}))
     assert load_rows(page.object_list) == LOADS_LOOP.render(Context({"page": page}))
     assert load_rows([]) == LOADS_LOOP.render(Context({"page": []}))
+
+
+def _review_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("households:pairing_review")).status_code == 200
+    return len(queries)
+
+
+def test_the_review_page_reads_the_same_number_of_queries_at_two_sizes(cast, client):
+    # Given the county officer's review of a small county with one failure, then of one
+    # with more households, failures and cadres (more than a page of loads)
+    f.PairingFactory(
+        household=f.HouseholdFactory(village=cast.village),
+        cadre=f.CadreFactory(unit=f.UnitFactory(region=cast.city)),
+    )
+    client.force_login(cast.users["dora"])
+    client.get("/")
+    small = _review_queries(client)
+    _every_kind_of_pairing(cast)
+    for _ in range(105):
+        f.PairingFactory(
+            household=f.HouseholdFactory(village=cast.village),
+            cadre=f.CadreFactory(unit=f.UnitFactory(region=cast.city)),
+        )
+    large = _review_queries(client)
+    # Then the page reads as many queries, well under the budget of 15
+    assert small == large <= 10
