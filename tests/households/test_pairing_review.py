@@ -147,3 +147,14 @@ def test_the_review_page_reads_the_same_number_of_queries_at_two_sizes(cast, cli
     large = _review_queries(client)
     # Then the page reads as many queries, well under the budget of 15
     assert small == large <= 10
+
+
+def test_cadres_of_the_same_name_and_load_are_listed_in_a_fixed_order(cast):
+    # Given two cadres named alike, each helping two households
+    twins = [f.CadreFactory(name="余斌", unit=u) for u in (cast.unit, cast.other_unit)]
+    for cadre in reversed(twins):
+        for _ in range(2):
+            f.PairingFactory(household=f.HouseholdFactory(village=cast.village), cadre=cadre)
+    # When the city reads the loads, Then they come by load, name and then the cadre
+    loads = [row["cadre_id"] for row in selectors.cadre_loads(cast.users["gus"])]
+    assert [pk for pk in loads if pk in {t.pk for t in twins}] == sorted(t.pk for t in twins)

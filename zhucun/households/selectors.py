@@ -255,5 +255,7 @@ def cadre_loads(user) -> QuerySet:
         scoped(user, Pairing.objects.filter(end__isnull=True))
         .values("cadre_id", "cadre__name", "cadre__unit__name")
         .annotate(households=Count("id"))
-        .order_by("-households", "cadre__name")
+        # cadre_id last: cadres of the same name and load (the demo city has them) kept
+        # the database's arbitrary order, which could differ between two reads of pages.
+        .order_by("-households", "cadre__name", "cadre_id")
     )
