@@ -89,32 +89,41 @@ def villages_for(user) -> QuerySet:
     )
 
 
+# The columns of a household's 第九条 facts (its active pairing as `active`).
+FACT_FIELDS = (
+    "pk",
+    "code",
+    "head_name",
+    "status",
+    "village_id",
+    "village__county_id",
+    "active__cadre_id",
+    "active__cadre__name",
+    "active__cadre__unit_id",
+    "active__cadre__unit__name",
+    "active__cadre__unit__level",
+    "active__cadre__unit__region__county_id",
+    "active__cadre__is_party_member",
+)
+
+
+def _with_active_pairing(user) -> QuerySet:
+    return scoped(user, Household.objects.all()).annotate(
+        active=FilteredRelation("pairings", condition=Q(pairings__end__isnull=True))
+    )
+
+
 def pairing_facts(user) -> list:
     """第九条 facts for every household in the user's scope: three queries, whatever the size."""
+    # Tuples, not dicts: a county's review read every household (22,000 at S=1).
+    return _facts(list(_with_active_pairing(user).values_list(*FACT_FIELDS).order_by("code")))
+
+
+def _facts(households: list[tuple]) -> list:
+    """PairingFacts of FACT_FIELDS rows: their villages' teams and cadres' local posts read."""
     from zhucun.households.pairing_rules import PairingFacts
     from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment, Team
 
-    # Tuples, not dicts: a county's review reads every household (22,000 at S=1).
-    households = list(
-        scoped(user, Household.objects.all())
-        .annotate(active=FilteredRelation("pairings", condition=Q(pairings__end__isnull=True)))
-        .values_list(
-            "pk",
-            "code",
-            "head_name",
-            "status",
-            "village_id",
-            "village__county_id",
-            "active__cadre_id",
-            "active__cadre__name",
-            "active__cadre__unit_id",
-            "active__cadre__unit__name",
-            "active__cadre__unit__level",
-            "active__cadre__unit__region__county_id",
-            "active__cadre__is_party_member",
-        )
-        .order_by("code")
-    )
     village_ids = {h[4] for h in households}
     team_units: dict[int, set[int]] = {}
     for village_id, unit_id, lead_id in Team.objects.filter(
@@ -166,6 +175,76 @@ def pairing_facts(user) -> list:
     return facts
 
 
+@dataclass(frozen=True)
+class PairingReview:
+    checked: int  # households in scope
+    failed_count: int  # of which fail 第九条
+    failed: list  # the first `shown` failures' Checks, by household code
+
+
+def pairing_review(user, shown: int = 500) -> PairingReview:
+    """pairing_failures(pairing_facts(user))[:shown] and the counts, judged in the database.
+
+    The verdict of `pairing_rules.pairing_fits` is an SQL expression here, so a county's
+    review reads two figures and the shown failures' facts instead of every household
+    (22,000 at S=1); the Checks (message, evidence) are built by pairing_rules from the
+    same facts as before. tests/households/test_pairing_review.py compares both ways.
+    """
+    from django.db.models import Count, Window
+
+    from zhucun.households.pairing_rules import pairing_failures
+
+    # The failures in the database's WHERE (its EXISTS hashed once per query), counted
+    # by a window over them before the cut at `shown`; the households by a plain count.
+    checked = scoped(user, Household.objects.all()).count()
+    rows = list(
+        _with_active_pairing(user)
+        .annotate(fails=_pairing_fails())
+        .filter(fails=True)
+        .annotate(failed=Window(Count("pk")))
+        .values_list(*FACT_FIELDS, "failed")
+        .order_by("code")[:shown]
+    )
+    failed = rows[0][-1] if rows else 0
+    return PairingReview(checked, failed, pairing_failures(_facts([row[:-1] for row in rows])))
+
+
+def _pairing_fails():
+    """`not pairing_fits(facts)` of each household row, as SQL (NULLs fall to "fails")."""
+    from django.db.models import BooleanField, Case, Exists, F, OuterRef, When
+
+    from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment, Team
+
+    cadre = OuterRef("active__cadre_id")
+    unit = OuterRef("active__cadre__unit_id")
+    teams = Team.objects.filter(village_id=OuterRef("village_id"), withdrawn_on__isnull=True)
+    team_units = Team.units.through.objects.filter(
+        team__village_id=OuterRef("village_id"), team__withdrawn_on__isnull=True, unit_id=unit
+    )
+    local = Assignment.objects.filter(cadre_id=cadre, role__in=NON_COUNTED_ROLES, end__isnull=True)
+    yes, no = Value(True), Value(False)
+
+    def fails_unless(condition):
+        return Case(When(condition, then=no), default=yes, output_field=BooleanField())
+
+    same_county = Q(active__cadre__unit__region__county_id=F("village__county_id")) | Q(
+        active__cadre__unit__region__county_id__isnull=True, village__county_id__isnull=True
+    )
+    return Case(
+        When(active__cadre_id__isnull=True, then=yes),
+        When(
+            status=Status.EXITED,
+            then=fails_unless(Q(active__cadre__is_party_member=True) | Exists(local)),
+        ),
+        When(
+            Exists(teams),
+            then=fails_unless(Exists(teams.filter(lead_unit_id=unit)) | Exists(team_units)),
+        ),
+        default=fails_unless(Q(active__cadre__unit__level="county") & same_county),
+        output_field=BooleanField(),
+    )
+
+
 def cadre_loads(user) -> QuerySet:
     """How many households each cadre helps now (第十三条 tasks per cadre), heaviest first."""
     from django.db.models import Count
@@ -176,5 +255,7 @@ def cadre_loads(user) -> QuerySet:
         scoped(user, Pairing.objects.filter(end__isnull=True))
         .values("cadre_id", "cadre__name", "cadre__unit__name")
         .annotate(households=Count("id"))
-        .order_by("-households", "cadre__name")
+        # cadre_id last: cadres of the same name and load (the demo city has them) kept
+        # the database's arbitrary order, which could differ between two reads of pages.
+        .order_by("-households", "cadre__name", "cadre_id")
     )

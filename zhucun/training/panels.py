@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from zhucun.allowances.cover import cover_due
 from zhucun.org.models import Cadre
-from zhucun.training.selectors import training_checks
+from zhucun.training.selectors import training_checks, training_summary
 
 ARTICLE = "第十八条"
 
@@ -56,15 +56,14 @@ def office_training_panel(user, scope, today, *, reads=None):
     roles = [r for r in (Role.COUNTY, Role.TOWN) if r in scope.roles]
     if not roles:
         return None
-    rows = training_checks(user, today.year, today=today, books=_books(reads))
-    warned = sum(1 for r in rows if r.check.fired and r.check.severity == "warning")
-    short = sum(1 for r in rows if r.check.fired and r.check.severity != "warning")
+    # The counts and the first fired check only: no Cadre, Unit and Check per cadre.
+    summary = training_summary(user, today.year, today=today, books=_books(reads))
+    warned, short, fired = summary.warned, summary.short, summary.first_fired
     panel = Panel(roles[0], f"{today.year}年驻村干部培训")
     panel.figures = [
-        Figure("本年应参训驻村干部", len(rows), _checks_url(today.year)),
+        Figure("本年应参训驻村干部", summary.cadres, _checks_url(today.year)),
         Figure("培训未达标/预警", warned + short, _checks_url(today.year, shortfall=True)),
     ]
-    fired = next((r.check.evidence for r in rows if r.check.fired), None)
     if warned:
         rule = f"每年至少轮训{fired['sessions_min']}次、累计不少于{fired['days_min']}天"
         panel.todos.append(
