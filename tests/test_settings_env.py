@@ -45,3 +45,17 @@ def test_the_default_database_is_sqlite_in_the_data_directory():
     code = "import zhucun.settings as s; print(s.DATABASES['default']['ENGINE'])"
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+@pytest.mark.django_db
+def test_the_database_session_is_set_for_short_page_queries():
+    """PostgreSQL: no JIT compiling (a page query paid ~90 ms for it); SQLite: WAL."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+        else:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] in {"wal", "memory"}

@@ -138,6 +138,12 @@ DATABASES = {
         conn_max_age=env_int("ZHUCUN_DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compiling pays off for long analytic queries only: a page's query whose
+    # estimated cost crosses jit_above_cost (a county's training panel at S=1) paid ~90 ms
+    # of compiling for ~50 ms of work (docs/benchmarks.md, "Pairing review and county home").
+    # A URL's own ?options=... wins.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while a cadre's check-in is written; FULL sync
     # keeps a committed record through a power cut.
