@@ -10,19 +10,20 @@ import json
 
 from django.utils import timezone
 
+from zhucun.api.routes.attendance import CheckInOut, check_in_out
 from zhucun.api.routes.fieldwork import WorkLogOut, log_out
 from zhucun.audit.log import verify_chain
 from zhucun.audit.models import AuditEvent
 from zhucun.stationing.models import CheckIn
 from zhucun.worklogs.models import LogRevision, WorkLog
 
-# token (with its user and cadre); the scope (positions, today's assignments and
-# pairing in one query); the key's ledger; SAVEPOINT; the assignment on the day;
+# token (with its user and cadre); the scope (positions, today's assignments, the
+# check-in's assignment and pairing in one query); the key's ledger; SAVEPOINT;
 # today's check-in; INSERT check-in; INSERT ledger; chain head FOR UPDATE, INSERT
 # audit, UPDATE head; RELEASE.
-FIRST_CHECK_IN = 12
+FIRST_CHECK_IN = 11
 # The same without the three writes of a new check-in and its audit record.
-REPEATED_CHECK_IN = 8
+REPEATED_CHECK_IN = 7
 # token; scope; ledger; SAVEPOINT; the log FOR UPDATE; UPDATE log; its households;
 # INSERT revision; INSERT ledger; chain (3); RELEASE. (Today is in an assignment:
 # the scope read it, the log save does not ask again.)
@@ -63,10 +64,12 @@ def test_a_check_in_through_the_api_costs_a_fixed_number_of_queries(
     # And taps again (a new key: a new request, not a resend)
     with django_assert_num_queries(REPEATED_CHECK_IN) as again_queries:
         again = post(client, "/api/v1/checkins", {}, "bench-check-in-2")
-    # Then each request built the scope once, in one query (no separate pairing read)
+    # Then each request built the scope once, in one query (no separate pairing or
+    # assignment read: the check-in's assignment came with the scope)
     for queries in (first_queries, again_queries):
         assert scope_reads(queries) == 1
         assert separate_reads(queries, "households_pairing") == 0
+        assert separate_reads(queries, "stationing_assignment") == 0
     # And one check-in was made, answered twice, and audited once on an intact chain
     assert (first.status_code, again.status_code) == (201, 200)
     assert (
@@ -75,6 +78,14 @@ def test_a_check_in_through_the_api_costs_a_fixed_number_of_queries(
         == {"id": cast.member.pk, "name": cast.member.name}
     )
     assert CheckIn.objects.filter(cadre=cast.member).count() == 1
+    # under bob's assignment of today, and the answer is the check-in as stored
+    stored = CheckIn.objects.select_related("cadre").get(cadre=cast.member)
+    assert stored.assignment.cadre_id == cast.member.pk and stored.assignment.team == cast.team
+    assert (
+        first.json()
+        == again.json()
+        == CheckInOut.model_validate(check_in_out(stored)).model_dump(mode="json")
+    )
     assert AuditEvent.objects.filter(event="checkin.today").count() == 1
     assert verify_chain() == []
 
