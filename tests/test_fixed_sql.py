@@ -5,18 +5,20 @@ field by field, on the rows the test cast makes (with and without a cadre, revok
 tokens, disabled users, a NULL location, JSON lists, dates and times).
 """
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from tests import factories as f
 from zhucun import fixed_sql
 from zhucun.api.auth import active_token
 from zhucun.api.models import ApiToken
 from zhucun.api.services import api_token_create, token_digest
 from zhucun.stationing.models import CheckIn
-from zhucun.worklogs.models import WorkLog
+from zhucun.worklogs.models import LogRevision, WorkLog
+from zhucun.worklogs.services import log_save
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +107,39 @@ def test_a_row_inserted_and_updated_by_the_fixed_statements_reads_back_as_the_or
     fixed_sql.update(log, ("tasks", "updated_at", "revisions"))
     stored = WorkLog.objects.get(pk=log.pk)
     assert values(stored) == values(log)
+
+
+def test_a_log_amended_with_other_households_links_exactly_the_households_named(cast):
+    # Given alice's log of a day naming two of her village's households
+    village = cast.household.village
+    second = f.HouseholdFactory(village=village, head_name="石家")
+    third = f.HouseholdFactory(village=village, head_name="田家")
+    day = date(2026, 3, 2)
+    at = datetime(2026, 3, 2, 20, tzinfo=timezone.get_current_timezone())
+
+    def save(households, n):
+        return log_save(
+            actor=cast.users["alice"],
+            day=day,
+            tasks=[2],
+            content=f"入户走访第{n}次记录",
+            household_ids=[h.pk for h in households],
+            now=at + timedelta(minutes=n),
+        )
+
+    steps = [
+        [cast.household, second],  # a new log with households
+        [second, third],  # one removed, one added
+        [second, third],  # the same again: nothing to change
+        [],  # all removed
+        [third],  # one added back
+    ]
+    for n, households in enumerate(steps, start=1):
+        # When the log is saved naming these households
+        entry = save(households, n)
+        # Then it links exactly them, and its revision records them
+        stored = WorkLog.objects.get(pk=entry.pk)
+        assert set(stored.households.values_list("pk", flat=True)) == {h.pk for h in households}
+        revision = LogRevision.objects.get(log=stored, number=n)
+        assert revision.household_ids == sorted(h.pk for h in households)
+        assert stored.revisions == n and values(stored) == values(entry)
