@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from tests import factories as f
@@ -16,6 +17,8 @@ from zhucun import fixed_sql
 from zhucun.api.auth import active_token
 from zhucun.api.models import ApiToken
 from zhucun.api.services import api_token_create, token_digest
+from zhucun.audit import log
+from zhucun.audit.models import AuditEvent, ChainHead
 from zhucun.stationing.models import CheckIn
 from zhucun.worklogs.models import LogRevision, WorkLog
 from zhucun.worklogs.services import log_save
@@ -143,3 +146,19 @@ def test_a_log_amended_with_other_households_links_exactly_the_households_named(
         revision = LogRevision.objects.get(log=stored, number=n)
         assert revision.household_ids == sorted(h.pk for h in households)
         assert stored.revisions == n and values(stored) == values(entry)
+
+
+def test_records_appended_together_get_their_own_keys_in_chain_order(cast):
+    # Given two records made in one block (appended together at its end: on
+    # PostgreSQL one statement inserts both and moves the head)
+    with transaction.atomic(), log.chained_at_end():
+        first = log.record(actor=cast.users["bob"], event="test.first", detail={"n": 1})
+        second = log.record(actor=cast.users["bob"], event="test.second", detail={"n": 2})
+    # Then each returned record is its stored row, in the order made, on an intact chain
+    assert first.pk < second.pk
+    for made in (first, second):
+        stored = AuditEvent.objects.get(pk=made.pk)
+        assert values(stored) == values(made)
+    assert second.previous_hash == first.hash
+    assert ChainHead.objects.get(pk=1).hash == second.hash
+    assert log.verify_chain() == []

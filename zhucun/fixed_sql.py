@@ -62,11 +62,16 @@ def _converters(model: type[Model]) -> tuple:
     return tuple(found)
 
 
+@cache
+def _pk_index(model: type[Model]) -> int:
+    return [f.primary_key for f in _fields(model)].index(True)
+
+
 def instance(model: type[Model], row, start: int = 0) -> Model | None:
     """The instance of `model` whose columns begin at `row[start]`, as the ORM makes it;
     None when its primary key is NULL (the missing side of a LEFT JOIN)."""
     values = list(row[start : start + width(model)])
-    if values[[f.primary_key for f in _fields(model)].index(True)] is None:
+    if values[_pk_index(model)] is None:
         return None
     for i, (col, converters) in enumerate(_converters(model)):
         value = values[i]
@@ -117,6 +122,29 @@ def insert(obj: Model) -> Model:
     obj._state.adding = False
     obj._state.db = connection.alias
     return obj
+
+
+def insert_then_update(objs: list[Model], update_sql: str, update_params) -> None:
+    """INSERT `objs` (one model) and run `update_sql` in one statement (PostgreSQL: a
+    data-modifying WITH); their primary keys assigned as `insert` assigns them."""
+    model = type(objs[0])
+    sql, fields, _returning = _insert_sql(model)
+    pk = quoted(model._meta.pk.column)
+    head, _values = sql.split(" VALUES ", 1)
+    rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(objs))
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+    # Serial keys are given in VALUES order: sorted, they are the objects' in turn.
+    statement = (
+        f"WITH inserted AS ({head} VALUES {rows} RETURNING {pk}) {update_sql} "
+        f"RETURNING (SELECT array_agg({pk} ORDER BY {pk}) FROM inserted)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, *update_params])
+        pks = cursor.fetchone()[0]
+    for obj, pk_value in zip(objs, pks, strict=True):
+        obj.pk = pk_value
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 @cache

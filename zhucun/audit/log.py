@@ -111,9 +111,15 @@ def _append(entries: list[AuditEvent]) -> None:
             entry.at = timezone.now()
             entry.previous_hash = previous
             entry.hash = entry.compute_hash()
-            fixed_sql.insert(entry)
             previous = entry.hash
-        fixed_sql.execute(write_head, [previous, 1])
+        if fixed_sql.connection.vendor == "postgresql":
+            # The records and the new head in one statement: one round trip less
+            # while every other audited write waits for the head's lock.
+            fixed_sql.insert_then_update(entries, write_head, [previous, 1])
+        else:
+            for entry in entries:
+                fixed_sql.insert(entry)
+            fixed_sql.execute(write_head, [previous, 1])
 
 
 def verify_chain() -> list[str]:
