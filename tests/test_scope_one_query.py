@@ -32,7 +32,7 @@ def former_scope(user, today: date) -> Scope:
             ids[REGION_ROLES[role]].add(region_id)
         elif role == Role.UNIT:
             ids["unit"].add(unit_id)
-    cadre_id, led, member_of, paired = None, set(), set(), False
+    cadre_id, led, member_of, paired, latest = None, set(), set(), False, None
     cadre = getattr(user, "cadre", None)
     if cadre is not None:
         cadre_id = cadre.pk
@@ -46,6 +46,8 @@ def former_scope(user, today: date) -> Scope:
             else:
                 member_of.add(team_id)
                 roles.add(Role.MEMBER)
+        # The check-in's assignment: the one begun last (stationing.services._assignment_id_on)
+        latest = active.order_by("-start", "-pk").values_list("pk", flat=True).first()
         paired = Pairing.objects.filter(cadre_id=cadre_id, end__isnull=True).exists()
         if paired:
             roles.add(Role.HOUSEHOLD_CADRE)
@@ -60,6 +62,7 @@ def former_scope(user, today: date) -> Scope:
         cadre_id=cadre_id,
         is_household_cadre=paired,
         day=today,
+        assignment_id=latest,
     )
 
 
@@ -116,6 +119,7 @@ def test_the_scope_is_built_once_per_user_object_and_holds_its_day(cast, django_
     assert first.led_team_ids == {cast.team.pk}
     assert first.cadre_id == cast.leader.pk
     assert first.day is not None
+    assert first.assignment_id == cast.leader_assignment.pk
 
 
 def test_a_superuser_and_an_anonymous_user_need_no_query(db, django_assert_num_queries):

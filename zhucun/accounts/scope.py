@@ -43,6 +43,9 @@ class Scope:
     # The day the cadre's assignments were read for: led_team_ids and
     # member_team_ids are the assignments covering that day.
     day: date | None = None
+    # Of the assignments covering `day`, the one begun last: the one a check-in of
+    # that day is recorded under (stationing/services.py check_in).
+    assignment_id: int | None = None
 
     @property
     def region_ids(self) -> dict[str, frozenset[int]]:
@@ -134,13 +137,14 @@ def _join(prefix: str, lookup: str) -> str:
 
 
 # The kinds of row the scope query returns (first column).
-_POSITION, _CADRE, _ASSIGNMENT, _PAIRED = 0, 1, 2, 3
+_POSITION, _CADRE, _ASSIGNMENT, _PAIRED, _LATEST_ASSIGNMENT = 0, 1, 2, 3, 4
 
 
 @cache
 def _scope_sql() -> str:
     """One statement for the three reads a scope needs: the user's active positions,
-    their cadre's assignments on the day, and whether the cadre holds an active pairing.
+    their cadre's assignments on the day, and whether the cadre holds an active pairing;
+    and of those assignments the one begun last (a check-in's).
 
     Every request runs it (the role check of every page and API call), so it is
     written once per process instead of compiled by the ORM on each request:
@@ -174,14 +178,22 @@ def _scope_sql() -> str:
         f"AND ({col(a, 'end')} IS NULL OR {col(a, 'end')} >= %s) "
         "UNION ALL "
         f"SELECT {_PAIRED}, NULL, NULL, NULL WHERE EXISTS (SELECT 1 FROM {table(h)} "
-        f"WHERE {col(h, 'cadre')} IN ({cadre_of_user}) AND {col(h, 'end')} IS NULL)"
+        f"WHERE {col(h, 'cadre')} IN ({cadre_of_user}) AND {col(h, 'end')} IS NULL) "
+        "UNION ALL "
+        f"SELECT {_LATEST_ASSIGNMENT}, NULL, latest.id, NULL FROM ("
+        f"SELECT {col(a, 'id')} AS id FROM {table(a)} "
+        f"WHERE {col(a, 'cadre')} IN ({cadre_of_user}) AND {col(a, 'start')} <= %s "
+        f"AND ({col(a, 'end')} IS NULL OR {col(a, 'end')} >= %s) "
+        f"ORDER BY {col(a, 'start')} DESC, {col(a, 'id')} DESC LIMIT 1) latest"
     )
 
 
 def _scope_rows(user, today: date) -> list[tuple]:
     day = connection.ops.adapt_datefield_value(today)
     with connection.cursor() as cursor:
-        cursor.execute(_scope_sql(), [user.pk, True, user.pk, user.pk, day, day, user.pk])
+        cursor.execute(
+            _scope_sql(), [user.pk, True, user.pk, user.pk, day, day, user.pk, user.pk, day, day]
+        )
         return cursor.fetchall()
 
 
@@ -203,6 +215,7 @@ def scope_for(user, today: date | None = None) -> Scope:
     cadre_id = None
     led, member_of = set(), set()
     paired = False
+    latest_assignment = None
     today = today or timezone.localdate()
     for kind, role, node_id, unit_id in _scope_rows(user, today):
         if kind == _POSITION:
@@ -224,6 +237,8 @@ def scope_for(user, today: date | None = None) -> Scope:
         elif kind == _PAIRED:
             paired = True
             roles.add(Role.HOUSEHOLD_CADRE)
+        elif kind == _LATEST_ASSIGNMENT:
+            latest_assignment = node_id
 
     scope = Scope(
         roles=frozenset(roles),
@@ -236,6 +251,7 @@ def scope_for(user, today: date | None = None) -> Scope:
         cadre_id=cadre_id,
         is_household_cadre=paired,
         day=today,
+        assignment_id=latest_assignment,
     )
     user._zhucun_scope = scope
     return scope

@@ -6,14 +6,18 @@ the request, so the role check comes before any validation of the body.
 """
 
 from datetime import timedelta
+from functools import cache
 
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
+from zhucun import fixed_sql
+from zhucun.accounts.models import User
 from zhucun.accounts.scope import scope_for
 from zhucun.api.models import ApiToken
 from zhucun.api.services import TOKEN_PREFIX, token_digest
 from zhucun.errors import ErrorCode, ServiceError
+from zhucun.org.models import Cadre
 
 # Writing last_used_at on every call would turn each read into a write.
 _TOUCH_EVERY = timedelta(minutes=5)
@@ -32,6 +36,41 @@ def admitted(user, roles):
     return user
 
 
+@cache
+def _token_sql() -> str:
+    """The token with its user and the user's cadre (if any), in one statement written
+    once per process (zhucun/fixed_sql.py): every API call runs it first."""
+    t, u, c = ApiToken, User, Cadre
+    return (
+        f"SELECT {fixed_sql.columns(t, 't')}, {fixed_sql.columns(u, 'u')}, "
+        f"{fixed_sql.columns(c, 'c')} FROM {fixed_sql.table(t)} t "
+        f"INNER JOIN {fixed_sql.table(u)} u ON u.{fixed_sql.column(u, 'id')} = t.{fixed_sql.column(t, 'user')} "
+        f"LEFT OUTER JOIN {fixed_sql.table(c)} c ON c.{fixed_sql.column(c, 'user')} = u.{fixed_sql.column(u, 'id')} "
+        f"WHERE t.{fixed_sql.column(t, 'digest')} = %s AND t.{fixed_sql.column(t, 'revoked_at')} IS NULL "
+        f"AND u.{fixed_sql.column(u, 'is_active')} = %s"
+    )
+
+
+def active_token(digest: str) -> ApiToken | None:
+    """The unrevoked token of an active user with this digest, its `.user` loaded and the
+    user's `.cadre` (or its absence) known: what
+    `ApiToken.objects.select_related("user__cadre").filter(digest=…, revoked_at__isnull=True,
+    user__is_active=True)` gives (tests/test_fixed_sql.py compares them)."""
+    rows = fixed_sql.fetch(_token_sql(), [digest, True])
+    if not rows:
+        return None  # the digest is unique: one row at most
+    row = rows[0]
+    token = fixed_sql.instance(ApiToken, row)
+    user = fixed_sql.instance(User, row, fixed_sql.width(ApiToken))
+    cadre = fixed_sql.instance(Cadre, row, fixed_sql.width(ApiToken) + fixed_sql.width(User))
+    token.user = user
+    # Cached either way, as select_related does: no query for request.user.cadre later.
+    Cadre.user.field.remote_field.set_cached_value(user, cadre)
+    if cadre is not None:
+        cadre.user = user
+    return token
+
+
 class BearerToken(HttpBearer):
     def __init__(self, roles=None):
         self.roles = roles
@@ -42,11 +81,7 @@ class BearerToken(HttpBearer):
             return None
         # The user's cadre comes in the same query: the scope (and every stationed
         # cadre's write) reads request.user.cadre right after.
-        # The digest is unique: no ORDER BY (`.first()` would add one to compile and run).
-        rows = ApiToken.objects.select_related("user__cadre").filter(
-            digest=token_digest(token), revoked_at__isnull=True, user__is_active=True
-        )[:1]
-        found = next(iter(rows), None)
+        found = active_token(token_digest(token))
         if found is None:
             return None
         now = timezone.now()

@@ -17,7 +17,7 @@ and returns `(status, data)`; the decorator runs its body through `once`.
 import hashlib
 import inspect
 import json
-from functools import wraps
+from functools import cache, wraps
 from typing import Annotated
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from ninja import Header
 
+from zhucun import fixed_sql
 from zhucun.api.models import IdempotencyRecord
 from zhucun.audit import log
 from zhucun.errors import ErrorCode, ServiceError
@@ -75,15 +76,23 @@ def _render(status: int, text: str, replayed: bool = False) -> HttpResponse:
     return response
 
 
+@cache
+def _replay_sql() -> str:
+    # Every write with a key runs it: written once per process (zhucun/fixed_sql.py).
+    r = IdempotencyRecord
+    return (
+        f"SELECT {fixed_sql.column(r, 'request_hash')}, {fixed_sql.column(r, 'status')}, "
+        f"{fixed_sql.column(r, 'body')} FROM {fixed_sql.table(r)} "
+        f"WHERE {fixed_sql.column(r, 'user')} = %s AND {fixed_sql.column(r, 'key')} = %s"
+    )
+
+
 def _replay(user, key: str, fingerprint: str) -> HttpResponse | None:
     # (user, key) is unique: the three columns of the one row, no ORDER BY, no model.
-    found = IdempotencyRecord.objects.filter(user=user, key=key).values_list(
-        "request_hash", "status", "body"
-    )[:1]
-    record = next(iter(found), None)
-    if record is None:
+    rows = fixed_sql.fetch(_replay_sql(), [user.pk, key])
+    if not rows:
         return None
-    request_hash, status, body = record
+    request_hash, status, body = rows[0]
     if request_hash != fingerprint:
         raise ServiceError(
             ErrorCode.IDEMPOTENCY_MISMATCH,
@@ -111,8 +120,14 @@ def once(request, key: str | None, write, schema) -> HttpResponse:
             body = schema.model_validate(data).model_dump(mode="json", by_alias=True)
             text = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False)
             if key:
-                IdempotencyRecord.objects.create(
-                    user=request.user, key=key, request_hash=fingerprint, status=status, body=text
+                fixed_sql.insert(
+                    IdempotencyRecord(
+                        user=request.user,
+                        key=key,
+                        request_hash=fingerprint,
+                        status=status,
+                        body=text,
+                    )
                 )
     except (IntegrityError, ServiceError):
         # A concurrent request with this key committed first; our write was rolled

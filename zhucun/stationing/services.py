@@ -7,11 +7,14 @@ article) for anything the 细则 or the system refuses; nothing is half-saved.
 
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from zhucun import fixed_sql
+from zhucun.accounts.scope import scope_for
 from zhucun.approvals.models import Action, ApproverKind, RequestState
 from zhucun.approvals.services import StepSpec, attach_subject, on_final, request_open
 from zhucun.audit import log
@@ -231,7 +234,7 @@ def _assignment_id_on(cadre: Cadre, day: date) -> int:
     found = (
         Assignment.objects.filter(cadre=cadre, start__lte=day)
         .filter(Q(end__isnull=True) | Q(end__gte=day))
-        .order_by("-start")
+        .order_by("-start", "-pk")
         .values_list("pk", flat=True)
         .first()
     )
@@ -254,6 +257,24 @@ def _coordinate(value, low, high, label):
     return number
 
 
+@cache
+def _check_in_sql() -> str:
+    c = CheckIn
+    return (
+        f"SELECT {fixed_sql.columns(c)} FROM {fixed_sql.table(c)} "
+        f"WHERE {fixed_sql.column(c, 'cadre')} = %s AND {fixed_sql.column(c, 'day')} = %s"
+    )
+
+
+def _check_in_of(cadre: Cadre, day: date) -> CheckIn | None:
+    """The cadre's check-in of the day, if any (one at most: a unique constraint).
+
+    `CheckIn.objects.filter(cadre=cadre, day=day).first()` in a statement written once
+    per process (zhucun/fixed_sql.py): a phone's every check-in asks it."""
+    rows = fixed_sql.fetch(_check_in_sql(), [cadre.pk, connection.ops.adapt_datefield_value(day)])
+    return fixed_sql.instance(CheckIn, rows[0]) if rows else None
+
+
 def check_in(
     *, user, cadre: Cadre, latitude=None, longitude=None, now=None, address: str | None = None
 ) -> tuple[CheckIn, bool]:
@@ -268,23 +289,31 @@ def check_in(
     lon = _coordinate(longitude, Decimal(-180), Decimal(180), "经度")
     if (lat is None) != (lon is None):
         raise ServiceError(ErrorCode.INVALID, "位置须同时包含经度和纬度。", field="location")
-    assignment_id = _assignment_id_on(cadre, day)
+    # The scope read the assignment of its day (the request's: a phone's check-in of
+    # today) with the same rule; any other day, or none found there, is asked again.
+    scope = scope_for(user)
+    if day == scope.day and scope.cadre_id == cadre.pk and scope.assignment_id is not None:
+        assignment_id = scope.assignment_id
+    else:
+        assignment_id = _assignment_id_on(cadre, day)
     # No savepoint when called inside a caller's transaction (the API's
     # exactly-once ledger): nothing here is caught and retried, a failure
     # fails the caller's transaction either way.
     with transaction.atomic(savepoint=False):
-        existing = CheckIn.objects.filter(cadre=cadre, day=day).first()
+        existing = _check_in_of(cadre, day)
         if existing is not None:
             existing.cadre = cadre  # the same row: the answer names the cadre
             return existing, False
-        record = CheckIn.objects.create(
-            cadre=cadre,
-            assignment_id=assignment_id,
-            day=day,
-            at=now,
-            latitude=lat,
-            longitude=lon,
-            created_by=user,
+        record = fixed_sql.insert(
+            CheckIn(
+                cadre=cadre,
+                assignment_id=assignment_id,
+                day=day,
+                at=now,
+                latitude=lat,
+                longitude=lon,
+                created_by=user,
+            )
         )
         log.record(
             actor=user,

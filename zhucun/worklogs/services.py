@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from zhucun import fixed_sql
 from zhucun.accounts.scope import scope_for, scoped
 from zhucun.audit import log
 from zhucun.errors import ErrorCode, ServiceError
@@ -48,6 +50,51 @@ def _assignment_on(cadre_id: int, day: date) -> Assignment:
     if assignment is None:
         raise ServiceError(ErrorCode.OUTSIDE_ASSIGNMENT, OUTSIDE_ASSIGNMENT, field="day")
     return assignment
+
+
+_AMENDED = ("tasks", "content", "off_site", "projects", "updated_at", "revisions")
+
+
+@cache
+def _log_sql() -> tuple[str, str]:
+    """The cadre's log of a day, locked; the households a log names."""
+    w, through = WorkLog, WorkLog.households.through
+    field = WorkLog._meta.get_field("households")
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return (
+        f"SELECT {fixed_sql.columns(w)} FROM {fixed_sql.table(w)} "
+        f"WHERE {fixed_sql.column(w, 'cadre')} = %s AND {fixed_sql.column(w, 'day')} = %s{lock}",
+        f"SELECT {fixed_sql.column(through, field.m2m_reverse_field_name())} "
+        f"FROM {fixed_sql.table(through)} "
+        f"WHERE {fixed_sql.column(through, field.m2m_field_name())} = %s",
+    )
+
+
+def _log_locked(cadre_id: int, day: date) -> WorkLog | None:
+    """`WorkLog.objects.select_for_update().filter(cadre_id=…, day=…).first()`: one at most
+    (a unique constraint)."""
+    rows = fixed_sql.fetch(_log_sql()[0], [cadre_id, connection.ops.adapt_datefield_value(day)])
+    return fixed_sql.instance(WorkLog, rows[0]) if rows else None
+
+
+def _set_households(entry: WorkLog, wanted: set[int], created: bool) -> None:
+    """`entry.households.set(wanted)`: the rows of the link table that differ, and
+    nothing more when none does (a log amended with the same households, the usual case)."""
+    field = WorkLog._meta.get_field("households")
+    through = field.remote_field.through
+    log_column, household_column = field.m2m_field_name(), field.m2m_reverse_field_name()
+    current = set() if created else {h for (h,) in fixed_sql.fetch(_log_sql()[1], [entry.pk])}
+    if current - wanted:
+        through.objects.filter(
+            **{log_column: entry.pk, f"{household_column}__in": current - wanted}
+        ).delete()
+    if wanted - current:
+        through.objects.bulk_create(
+            [
+                through(**{f"{log_column}_id": entry.pk, f"{household_column}_id": h})
+                for h in sorted(wanted - current)
+            ]
+        )
 
 
 def log_save(
@@ -114,20 +161,24 @@ def log_save(
         raise ServiceError(ErrorCode.NOT_FOUND, "涉及贫困户:含有您无权查看的户", field="households")
     # No savepoint when called inside a caller's transaction (the API's
     # exactly-once ledger): nothing here is caught and retried.
+    # The statements below are written once per process (zhucun/fixed_sql.py): a
+    # phone saves its log many times a day, and compiling them cost more than running them.
     with transaction.atomic(savepoint=False):
-        entry = WorkLog.objects.select_for_update().filter(cadre_id=cadre_id, day=day).first()
+        entry = _log_locked(cadre_id, day)
         created = entry is None
         if entry is None:
-            entry = WorkLog.objects.create(
-                cadre_id=cadre_id,
-                day=day,
-                tasks=tasks,
-                content=content,
-                off_site=off_site,
-                projects=projects,
-                first_saved_at=now,
-                updated_at=now,
-                revisions=1,
+            entry = fixed_sql.insert(
+                WorkLog(
+                    cadre_id=cadre_id,
+                    day=day,
+                    tasks=tasks,
+                    content=content,
+                    off_site=off_site,
+                    projects=projects,
+                    first_saved_at=now,
+                    updated_at=now,
+                    revisions=1,
+                )
             )
             event = "worklog.create"
         else:
@@ -139,29 +190,22 @@ def log_save(
             )
             entry.updated_at = now
             entry.revisions += 1
-            entry.save(
-                update_fields=[
-                    "tasks",
-                    "content",
-                    "off_site",
-                    "projects",
-                    "updated_at",
-                    "revisions",
-                ]
-            )
+            fixed_sql.update(entry, _AMENDED)
             event = "worklog.amend"
         if households or not created:  # a new log has no households to compare with
-            entry.households.set(households)
-        LogRevision.objects.create(
-            log=entry,
-            number=entry.revisions,
-            tasks=tasks,
-            content=content,
-            off_site=off_site,
-            household_ids=sorted(households),
-            projects=projects,
-            saved_at=now,
-            saved_by=actor,
+            _set_households(entry, set(households), created)
+        fixed_sql.insert(
+            LogRevision(
+                log=entry,
+                number=entry.revisions,
+                tasks=tasks,
+                content=content,
+                off_site=off_site,
+                household_ids=sorted(households),
+                projects=projects,
+                saved_at=now,
+                saved_by=actor,
+            )
         )
         log.record(
             actor=actor,
