@@ -1,6 +1,5 @@
 """Household record pages (第十三条): list with filters, detail, edit through the service, export."""
 
-
 import pytest
 from django.urls import reverse
 
