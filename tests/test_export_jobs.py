@@ -1,7 +1,6 @@
 """Background exports (zhucun.exports): asked for on a list, built as the requester, downloaded
 by the requester alone, audited, kept a day."""
 
-import time
 from datetime import timedelta
 from io import BytesIO
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests import factories as f
+from tests.api.test_api_write_queries import CHAIN
 from zhucun.audit.models import AuditEvent
 from zhucun.exports import kinds, runner
 from zhucun.exports.checks import export_dir_is_private
@@ -218,7 +218,8 @@ def test_asking_for_an_export_runs_the_same_few_queries_at_any_size(
     for _ in range(extra // 5):
         export_request(user=cast.users["dora"], kind="households", parameters={}, address=None)
     # Then asking for the export and opening the list take the same queries at both sizes
-    with django_assert_num_queries(10):
+    # (the audit chain's statements differ by database)
+    with django_assert_num_queries(7 + CHAIN):
         assert client.post(EXPORT).status_code == 302
     with django_assert_num_queries(5):
         assert client.get(MINE).status_code == 200
@@ -231,10 +232,11 @@ def test_in_the_running_site_the_pool_builds_the_job_after_the_request(cast, cli
     client.force_login(cast.users["dora"])
     client.post(EXPORT)
     job = ExportJob.objects.get()
-    # Then, without anyone running it, the job is built in the background
-    deadline = time.monotonic() + 60
-    while ExportJob.objects.get(pk=job.pk).pending and time.monotonic() < deadline:
-        time.sleep(0.1)
+    # Then, without anyone running it, the job is built in the background: wait for the
+    # pool's one thread to finish it (a marker queued behind it) rather than polling the
+    # table, which SQLite's shared in-memory test database may report as locked to the
+    # job's thread
+    runner._pool.submit(lambda: None).result(timeout=60)
     job.refresh_from_db()
     assert job.state == State.DONE, job.error
     assert cast.household.code in codes_in(client.get(download_url(job)))
