@@ -13,6 +13,18 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Aggregate, DateField, Field, Func, IntegerField, TextField
 
+# A date column's proleptic Gregorian ordinal in each database's SQL. SQLite: julianday()
+# of a date is its midnight, x.5; 0001-01-01 (ordinal 1) is 1721425.5.
+_DAY_ORDINAL = {
+    "sqlite": "CAST(julianday({}) - 1721424.5 AS INTEGER)",
+    "postgresql": "({} - DATE '0001-01-01' + 1)",
+}
+
+
+def day_ordinal_sql(column: str) -> str:
+    """SQL for a date column's ordinal (date.toordinal()), for hand-written statements."""
+    return _DAY_ORDINAL[connection.vendor].format(column)
+
 
 class DayOrdinal(Func):
     """A date column as its proleptic Gregorian ordinal (date.toordinal()), computed in SQL."""
@@ -20,16 +32,13 @@ class DayOrdinal(Func):
     output_field = IntegerField()
 
     def as_sqlite(self, compiler, connection, **extra):
-        # julianday() of a date is its midnight, x.5; 0001-01-01 (ordinal 1) is 1721425.5.
         return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(julianday(%(expressions)s) - 1721424.5 AS INTEGER)",
+            compiler, connection, template=_DAY_ORDINAL["sqlite"].format("%(expressions)s")
         )
 
     def as_postgresql(self, compiler, connection, **extra):
         return self.as_sql(
-            compiler, connection, template="(%(expressions)s - DATE '0001-01-01' + 1)"
+            compiler, connection, template=_DAY_ORDINAL["postgresql"].format("%(expressions)s")
         )
 
 

@@ -33,6 +33,7 @@ from django.db.models import Max, Min
 
 from zhucun.households.models import Contact, ContactTally
 from zhucun.policy.contacts import VISIT, ContactSummary, week_number, window_start
+from zhucun.raw_rows import day_ordinal_sql
 
 # A stored count stops here: exact for any minimum up to it.
 SATURATED = 255
@@ -72,18 +73,11 @@ def _encode(year: int, days: Iterable[tuple[int, int, int]]) -> dict:
     }
 
 
-def _ordinal(column: str) -> str:
-    """SQL for a date column's ordinal (zhucun.raw_rows.DayOrdinal), for the plain statements."""
-    if connection.vendor == "postgresql":
-        return f"({column} - DATE '0001-01-01' + 1)"
-    return f"CAST(julianday({column}) - 1721424.5 AS INTEGER)"
-
-
 def _per_day(cursor, table: str, where: str, params: list):
     """(household, day ordinal, contacts, visits) of the contacts matching `where`, by household
     and day: the cursor's own tuples (the ORM's converters cost three times the query)."""
     cursor.execute(
-        f"SELECT household_id, {_ordinal('day')}, COUNT(*),"
+        f"SELECT household_id, {day_ordinal_sql('day')}, COUNT(*),"
         f" SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END) FROM {table} WHERE {where}"
         " GROUP BY household_id, day ORDER BY household_id, day",
         [VISIT, *params],
