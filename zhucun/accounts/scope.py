@@ -137,14 +137,14 @@ def _join(prefix: str, lookup: str) -> str:
 
 
 # The kinds of row the scope query returns (first column).
-_POSITION, _CADRE, _ASSIGNMENT, _PAIRED, _LATEST_ASSIGNMENT = 0, 1, 2, 3, 4
+_POSITION, _CADRE, _ASSIGNMENT, _PAIRED = 0, 1, 2, 3
 
 
 @cache
 def _scope_sql() -> str:
     """One statement for the three reads a scope needs: the user's active positions,
-    their cadre's assignments on the day, and whether the cadre holds an active pairing;
-    and of those assignments the one begun last (a check-in's).
+    their cadre's assignments on the day (with their ids and starts: the one begun last is
+    a check-in's), and whether the cadre holds an active pairing.
 
     Every request runs it (the role check of every page and API call), so it is
     written once per process instead of compiled by the ORM on each request:
@@ -167,33 +167,28 @@ def _scope_sql() -> str:
     # The user's cadre (at most one: a one-to-one link), by its user column.
     cadre_of_user = f"SELECT {col(c, 'id')} FROM {table(c)} WHERE {col(c, 'user')} = %s"
     return (
-        f"SELECT {_POSITION}, {col(p, 'role')}, {col(p, 'region')}, {col(p, 'unit')} "
+        f"SELECT {_POSITION}, {col(p, 'role')}, {col(p, 'region')}, {col(p, 'unit')}, "
+        # Typed: PostgreSQL types a union's columns pair by pair, from the first branch.
+        "CAST(NULL AS BIGINT), CAST(NULL AS DATE) "
         f"FROM {table(p)} WHERE {col(p, 'user')} = %s AND {col(p, 'active')} = %s "
         "UNION ALL "
-        f"SELECT {_CADRE}, NULL, {col(c, 'id')}, NULL FROM {table(c)} "
+        f"SELECT {_CADRE}, NULL, {col(c, 'id')}, NULL, NULL, NULL FROM {table(c)} "
         f"WHERE {col(c, 'user')} = %s "
         "UNION ALL "
-        f"SELECT {_ASSIGNMENT}, {col(a, 'role')}, {col(a, 'team')}, NULL FROM {table(a)} "
+        f"SELECT {_ASSIGNMENT}, {col(a, 'role')}, {col(a, 'team')}, NULL, "
+        f"{col(a, 'id')}, {col(a, 'start')} FROM {table(a)} "
         f"WHERE {col(a, 'cadre')} IN ({cadre_of_user}) AND {col(a, 'start')} <= %s "
         f"AND ({col(a, 'end')} IS NULL OR {col(a, 'end')} >= %s) "
         "UNION ALL "
-        f"SELECT {_PAIRED}, NULL, NULL, NULL WHERE EXISTS (SELECT 1 FROM {table(h)} "
-        f"WHERE {col(h, 'cadre')} IN ({cadre_of_user}) AND {col(h, 'end')} IS NULL) "
-        "UNION ALL "
-        f"SELECT {_LATEST_ASSIGNMENT}, NULL, latest.id, NULL FROM ("
-        f"SELECT {col(a, 'id')} AS id FROM {table(a)} "
-        f"WHERE {col(a, 'cadre')} IN ({cadre_of_user}) AND {col(a, 'start')} <= %s "
-        f"AND ({col(a, 'end')} IS NULL OR {col(a, 'end')} >= %s) "
-        f"ORDER BY {col(a, 'start')} DESC, {col(a, 'id')} DESC LIMIT 1) latest"
+        f"SELECT {_PAIRED}, NULL, NULL, NULL, NULL, NULL WHERE EXISTS (SELECT 1 FROM {table(h)} "
+        f"WHERE {col(h, 'cadre')} IN ({cadre_of_user}) AND {col(h, 'end')} IS NULL)"
     )
 
 
 def _scope_rows(user, today: date) -> list[tuple]:
     day = connection.ops.adapt_datefield_value(today)
     with connection.cursor() as cursor:
-        cursor.execute(
-            _scope_sql(), [user.pk, True, user.pk, user.pk, day, day, user.pk, user.pk, day, day]
-        )
+        cursor.execute(_scope_sql(), [user.pk, True, user.pk, user.pk, day, day, user.pk])
         return cursor.fetchall()
 
 
@@ -215,9 +210,9 @@ def scope_for(user, today: date | None = None) -> Scope:
     cadre_id = None
     led, member_of = set(), set()
     paired = False
-    latest_assignment = None
+    latest_assignment = None  # (start, id) of the assignment begun last
     today = today or timezone.localdate()
-    for kind, role, node_id, unit_id in _scope_rows(user, today):
+    for kind, role, node_id, unit_id, assignment_id, start in _scope_rows(user, today):
         if kind == _POSITION:
             role = Role(role)
             roles.add(role)
@@ -228,6 +223,9 @@ def scope_for(user, today: date | None = None) -> Scope:
         elif kind == _CADRE:
             cadre_id = node_id
         elif kind == _ASSIGNMENT:
+            # Starts of one database compare alike (dates; SQLite's ISO text).
+            if latest_assignment is None or (start, assignment_id) > latest_assignment:
+                latest_assignment = (start, assignment_id)
             if role in LEADER_ROLES:
                 led.add(node_id)
                 roles.add(Role.TEAM_LEADER)
@@ -237,8 +235,6 @@ def scope_for(user, today: date | None = None) -> Scope:
         elif kind == _PAIRED:
             paired = True
             roles.add(Role.HOUSEHOLD_CADRE)
-        elif kind == _LATEST_ASSIGNMENT:
-            latest_assignment = node_id
 
     scope = Scope(
         roles=frozenset(roles),
@@ -251,7 +247,7 @@ def scope_for(user, today: date | None = None) -> Scope:
         cadre_id=cadre_id,
         is_household_cadre=paired,
         day=today,
-        assignment_id=latest_assignment,
+        assignment_id=latest_assignment[1] if latest_assignment else None,
     )
     user._zhucun_scope = scope
     return scope
