@@ -5,7 +5,9 @@ from datetime import date
 
 import pytest
 from django.core.paginator import Paginator
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
 from zhucun.households import selectors
@@ -82,6 +84,23 @@ def test_a_user_with_no_households_in_scope_gets_empty_figures(cast):
     assert (review.checked, review.failed_count, review.failed) == (0, 0, [])
 
 
+def test_the_review_reads_the_same_queries_with_failures_as_without(cast):
+    # Given the county officer's review of the cast's county, then with failures added
+    def queries(user):
+        selectors.pairing_review(user)  # the user's scope read once
+        with CaptureQueriesContext(connection) as captured:
+            review = selectors.pairing_review(user)
+        return len(captured), review.failed_count
+
+    dora = cast.users["dora"]
+    without, none_failed = queries(dora)
+    _every_kind_of_pairing(cast)
+    some, some_failed = queries(dora)
+    # Then both read the count, the rows and the scope's team units: three queries
+    assert (none_failed, some_failed > 0) == (0, True)
+    assert without == some == 3
+
+
 # The template loops the rows replaced, kept as the reference.
 FAILURES_LOOP = Template(
     "{% for c in failed %}<tr><td><a href=\"{% url 'households:household_detail' "
@@ -119,8 +138,6 @@ def test_the_rows_are_written_as_the_template_loops_wrote_them(cast):
 
 
 def _review_queries(client) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     with CaptureQueriesContext(connection) as queries:
