@@ -240,3 +240,19 @@ def test_in_the_running_site_the_pool_builds_the_job_after_the_request(cast, cli
     job.refresh_from_db()
     assert job.state == State.DONE, job.error
     assert cast.household.code in codes_in(client.get(download_url(job)))
+
+
+@pytest.mark.parametrize("username", CAST)
+def test_the_navigation_leads_to_my_exports_whoever_may_export_a_list(cast, client, username):
+    # Given a member of the cast on their home page
+    client.force_login(cast.users[username])
+    nav = client.get(reverse("home")).content.decode().split('aria-label="主导航"')[1]
+    nav = nav.split("</nav>")[0]
+    # When they may open the household or the cadre list's export
+    may_export = any(
+        client.get(reverse(name)).status_code == 200
+        for name in ("households:household_export", "org:cadre_export")
+    )
+    # Then 我的导出 is in their navigation, and only then
+    assert (f'href="{MINE}"' in nav) == may_export
+    assert ("我的导出" in nav) == may_export

@@ -123,3 +123,20 @@ _SECTIONS += (
     ),
     ("allowances:injuries", "负伤记录", {Role.UNIT, Role.COUNTY, Role.TEAM_LEADER, Role.MEMBER}),
 )
+
+# The requester's background exports (issue 8): whoever may export the household or cadre list.
+_SECTIONS += (
+    (
+        "exports:mine",
+        "我的导出",
+        {
+            Role.CITY,
+            Role.COUNTY,
+            Role.TOWN,
+            Role.UNIT,
+            Role.TEAM_LEADER,
+            Role.MEMBER,
+            Role.HOUSEHOLD_CADRE,
+        },
+    ),
+)
