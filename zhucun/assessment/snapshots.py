@@ -3,9 +3,11 @@
 
 A past year's facts change only through back-dated corrections, scores, opinions and
 decisions; each such service marks the stored list stale (stale.mark_cohorts_stale) and the
-next reading computes it again, so the page never shows a list older than the last recorded
-change. A list is also valid only for the day it was computed for: the engine judges the days
-up to "today" (a year reads a month of the next), so tomorrow's list is computed tomorrow.
+next reading computes it again, so the page never shows a list older than the last change
+made through those services. A list is also valid only for the day it was computed for: the
+engine judges the days up to "today" (a year reads a month of the next), so tomorrow's list is
+computed tomorrow — which also brings in what changed without a service (the back office's
+edits of assignments or cadres) by the next day.
 
 What is stored is exactly what the page shows of each cadre — name, unit, the components,
 the grade, whether the county decided it, the articles of 第三十五条 that fired, what is
