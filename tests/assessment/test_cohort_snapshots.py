@@ -18,7 +18,7 @@ from zhucun.approvals.services import step_decide
 from zhucun.assessment import services
 from zhucun.assessment.cohort import county_cohort
 from zhucun.assessment.models import CohortSnapshot
-from zhucun.assessment.snapshots import refresh
+from zhucun.assessment.snapshots import cohort_list, refresh
 from zhucun.assessment.stale import years_reading
 from zhucun.demo.city import build_city
 from zhucun.org.models import Level, Region
@@ -217,6 +217,25 @@ def test_a_list_computed_for_an_earlier_day_is_computed_again(cast, client, on_d
     _page(client, cast.county)
     # Then it is computed for today
     assert CohortSnapshot.objects.get(county=cast.county, year=b.YEAR).computed_for == b.TODAY
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_list_filed_meanwhile_by_another_request_is_replaced_not_duplicated(cast):
+    # Given a request that found no stored list, while another one filed it meanwhile
+    b.whole_team(cast)
+    CohortSnapshot.objects.create(
+        county=cast.county,
+        year=b.YEAR,
+        data={},
+        computed_for=b.TODAY,
+        computed_at=timezone.now(),
+        stale=True,
+    )
+    # When it files its own
+    listed = cohort_list(cast.county, b.YEAR, today=b.TODAY, assessment_year=None, stored=None)
+    # Then the one stored list is the computed one
+    snapshot = CohortSnapshot.objects.get(county=cast.county, year=b.YEAR)
+    assert snapshot.data == listed.data and listed.data["ranked"] and not snapshot.stale
 
 
 def test_the_stored_list_is_shown_only_to_who_may_open_the_county_s_year(cast, client, on_day):

@@ -48,7 +48,7 @@ def test_the_county_page_and_an_explanation_stay_within_a_query_budget(
 # login 4; the county with its year and stored list 1; the stints with each cadre's annual
 # score, team opinion and village task 1; the calendar facts 1 and corrections 1; logs and
 # notices 1; ordinary scores 1; conduct 1; parameter overrides 1 — and the county's grade
-# decisions 1 once its year is opened —; filing it 1 (an upsert); recalls 1.
+# decisions 1 once its year is opened —; filing it 1 (an INSERT, or an UPDATE); recalls 1.
 COUNTY_PAGE_COMPUTED_BUDGET = 15
 # Reading the stored list: the login 4, the county with its year and stored list 1, the
 # recalls 1.

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import IntegrityError
 from django.utils import timezone
 
 from zhucun.org.models import Level, Region
@@ -75,29 +76,6 @@ def to_json(cohort: Cohort) -> dict:
     }
 
 
-def _file(lists: dict[int, dict], year: int, *, today: date) -> datetime:
-    """Replace the stored lists (county id → to_json) of the year: one INSERT … ON CONFLICT DO
-    UPDATE (a request filing the same list meanwhile computed it from the same facts)."""
-    now = timezone.now()
-    CohortSnapshot.objects.bulk_create(
-        [
-            CohortSnapshot(
-                county_id=county_id,
-                year=year,
-                data=data,
-                computed_for=today,
-                computed_at=now,
-                stale=False,
-            )
-            for county_id, data in lists.items()
-        ],
-        update_conflicts=True,
-        unique_fields=["county", "year"],
-        update_fields=["data", "computed_for", "computed_at", "stale"],
-    )
-    return now
-
-
 def cohort_list(
     county: Region, year: int, *, today: date, assessment_year, stored: CohortSnapshot | None
 ) -> CohortList:
@@ -111,17 +89,45 @@ def cohort_list(
     if stored is not None and not stored.stale and stored.computed_for == today:
         return CohortList(stored.data, stored.computed_at)
     cohort = county_cohort(county, year, today=today, assessment_year=assessment_year)
-    data = to_json(cohort)
-    return CohortList(data, _file({county.pk: data}, year, today=today))
+    data, now = to_json(cohort), timezone.now()
+    fields = {"data": data, "computed_for": today, "computed_at": now, "stale": False}
+    # One statement either way, with no transaction around it (a single INSERT or UPDATE is
+    # atomic by itself): the page reads 14 queries whether it files the list or refiles it.
+    if stored is not None:
+        CohortSnapshot.objects.filter(pk=stored.pk).update(**fields)
+    else:
+        try:
+            CohortSnapshot(county=county, year=year, **fields).save(force_insert=True)
+        except IntegrityError:
+            # Another request filed it meanwhile (from the same facts): replace theirs.
+            CohortSnapshot.objects.filter(county=county, year=year).update(**fields)
+    return CohortList(data, now)
 
 
 def file_cohorts(counties, year: int, *, today: date) -> int:
-    """Compute the lists of the given counties' year in one pass and file them."""
+    """Compute the lists of the given counties' year in one pass and file them, replacing what
+    was filed: one INSERT … ON CONFLICT DO UPDATE for all of them."""
     counties = list(counties)
     if not counties:
         return 0
     cohorts = county_cohorts(counties, year, today=today)
-    _file({county_id: to_json(cohort) for county_id, cohort in cohorts.items()}, year, today=today)
+    now = timezone.now()
+    CohortSnapshot.objects.bulk_create(
+        [
+            CohortSnapshot(
+                county_id=county_id,
+                year=year,
+                data=to_json(cohort),
+                computed_for=today,
+                computed_at=now,
+                stale=False,
+            )
+            for county_id, cohort in cohorts.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["county", "year"],
+        update_fields=["data", "computed_for", "computed_at", "stale"],
+    )
     return len(cohorts)
 
 
