@@ -456,3 +456,32 @@ class Circular(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class CohortSnapshot(models.Model):
+    """The assessment list of a county's year (snapshots.to_json of its cohort), as computed
+    for one day: the list page reads this row instead of judging the whole cohort on every
+    request (docs/benchmarks.md, "The assessment list from a stored cohort").
+
+    Valid only while not `stale` and for the day it was computed for (`computed_for`: the
+    engine's "today" — days after it are not yet known); services that change the year's
+    facts mark it stale (stale.mark_cohorts_stale) and the next reading computes it again.
+    """
+
+    county = models.ForeignKey(
+        "org.Region", models.CASCADE, related_name="cohort_snapshots", verbose_name="区县"
+    )
+    year = models.PositiveSmallIntegerField("考核年度")
+    data = models.JSONField("考核名单")
+    computed_for = models.DateField("计算基准日")
+    computed_at = models.DateTimeField("计算时间")
+    stale = models.BooleanField("待更新", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度考核名单快照"
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="one_cohort_snapshot_a_year")
+        ]
+
+    def __str__(self):
+        return f"{self.county_id} {self.year}"

@@ -46,3 +46,5 @@ def register_paths() -> None:
         "assessment.Circular",
         Paths(region=("region",), unit=("unit",)),
     )
+    # A county's stored assessment list: seen by who sees the county (its office, its city).
+    register("assessment.CohortSnapshot", Paths(region=("county",)))

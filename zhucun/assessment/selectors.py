@@ -41,14 +41,18 @@ def county_in_scope(user, county_id: int) -> Region:
 
 def county_year_in_scope(user, county_id: int, year: int) -> tuple[Region, AssessmentYear | None]:
     """county_in_scope and the county's AssessmentYear of `year` (None if not opened), in one
-    query."""
+    query — with the county's stored list of the year as `county.year_list` (a CohortSnapshot,
+    or None), which the page shows to whoever may open the county's year."""
     scope = scope_for(user)
     county = (
         Region.objects.filter(pk=county_id, level="county")
         .annotate(
-            year_row=FilteredRelation("assessment_years", condition=Q(assessment_years__year=year))
+            year_row=FilteredRelation("assessment_years", condition=Q(assessment_years__year=year)),
+            year_list=FilteredRelation(
+                "cohort_snapshots", condition=Q(cohort_snapshots__year=year)
+            ),
         )
-        .select_related("year_row")
+        .select_related("year_row", "year_list")
         .first()
     )
     if county is None or not (

@@ -23,6 +23,7 @@ from zhucun.assessment.models import (
     PovertyTask,
     TeamOpinion,
 )
+from zhucun.assessment.stale import mark_cohorts_stale
 from zhucun.audit import log
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.policy.assessment import CONTENTS, AssessmentInput, annual_score
@@ -157,6 +158,7 @@ def ordinary_assessment_record(
             recorded_at=timezone.now(),
             **clean,
         )
+        mark_cohorts_stale(year=held_on.year, counties=[stint.county_id])
         log.record(
             actor=actor,
             event="assessment.ordinary",
@@ -191,6 +193,7 @@ def annual_assessment_record(
                 "recorded_at": timezone.now(),
             },
         )
+        mark_cohorts_stale(year=year, counties=[stint.county_id])
         log.record(
             actor=actor,
             event="assessment.annual",
@@ -237,6 +240,7 @@ def team_opinion_sign(*, actor, cadre, year: int, text: str) -> TeamOpinion:
             raise ServiceError(
                 ErrorCode.CONFLICT, "工作队已对该干部签署本年度意见,签署后不能更改", field="text"
             ) from None
+        mark_cohorts_stale(year=year, counties=[stint.county_id])
         log.record(actor=actor, event="assessment.opinion", obj=opinion, detail={"year": year})
     return opinion
 
@@ -276,6 +280,7 @@ def conduct_fact_record(
             recorded_by=actor,
             recorded_at=timezone.now(),
         )
+        mark_cohorts_stale(year=occurred_on.year, counties=[stint.county_id])
         log.record(
             actor=actor,
             event="assessment.conduct",
@@ -306,6 +311,7 @@ def poverty_task_record(
                 "recorded_at": timezone.now(),
             },
         )
+        mark_cohorts_stale(year=year, counties=[village.county_id])
         log.record(
             actor=actor,
             event="assessment.poverty_task",
@@ -372,6 +378,7 @@ def grade_decide(*, actor, county, year: int, cadre, grade: str, reason: str, to
                     "decided_at": timezone.now(),
                 },
             )
+        mark_cohorts_stale(year=year, counties=[county.pk])
         log.record(
             actor=actor,
             event="assessment.grade_decide",
@@ -456,6 +463,7 @@ def assessment_finalise(*, actor, county, year: int, today: date):
         assessment_year.save(
             update_fields=["finalised_at", "finalised_by", "assessed", "excellent_quota"]
         )
+        mark_cohorts_stale(year=year, counties=[county.pk])
         log.record(
             actor=actor,
             event="assessment.finalise",

@@ -19,6 +19,7 @@ from zhucun.assessment import filing, selectors, services
 from zhucun.assessment.cohort import county_cohort
 from zhucun.assessment.facts_export import document
 from zhucun.assessment.models import ConductKind
+from zhucun.assessment.snapshots import cohort_list
 from zhucun.errors import ServiceError
 from zhucun.org.models import Cadre, Region
 from zhucun.policy.assessment import CONTENTS
@@ -71,15 +72,24 @@ def county_year(request, year: int, county_id: int):
             excellent_count=sum(1 for r in rows if r.grade == "优秀"),
         )
     else:
-        cohort = county_cohort(county, year, today=today, assessment_year=assessment_year)
+        # The stored list of the year, computed again only after a recorded change (or a day).
+        listed = cohort_list(
+            county,
+            year,
+            today=today,
+            assessment_year=assessment_year,
+            stored=getattr(county, "year_list", None),
+        )
         context.update(
             finalised=False,
-            cohort=cohort,
-            ranked=cohort.ranked(),
-            quota=cohort.quota,
-            assessed=len(cohort.assessed),
-            excellent_count=cohort.excellent_count,
-            grades=cohort.params.assessment_grades,
+            computed_at=listed.computed_at,
+            ranked=listed.data["ranked"],
+            not_assessed=listed.data["not_assessed"],
+            incomplete=listed.data["incomplete"],
+            quota=listed.data["quota"],
+            assessed=listed.data["assessed"],
+            excellent_count=listed.data["excellent_count"],
+            grades=listed.data["grades"],
         )
     from zhucun.assessment.recalls import recall_year_units
 

@@ -17,6 +17,7 @@ from zhucun import fixed_sql
 from zhucun.accounts.scope import scope_for
 from zhucun.approvals.models import Action, ApproverKind, RequestState
 from zhucun.approvals.services import StepSpec, attach_subject, on_final, request_open
+from zhucun.assessment.stale import mark_cohorts_stale
 from zhucun.audit import log
 from zhucun.dashboards.stale import mark_boards_stale
 from zhucun.errors import ErrorCode, ServiceError
@@ -46,6 +47,9 @@ def _boards_stale(day: date, assignment_id: int) -> None:
     """The boards reading `day` of this assignment's county are out of date (a back-dated write)."""
     county = Assignment.objects.filter(pk=assignment_id).values("team__village__county_id")
     mark_boards_stale(day=day, counties=county)
+    # and so are the stored assessment lists of the years reading the day (the cadre's counties)
+    cadre = Assignment.objects.filter(pk=assignment_id).values("cadre_id")
+    mark_cohorts_stale(day=day, cadres=cadre)
 
 
 @on_final("leave")
@@ -507,6 +511,10 @@ def duty_roster_set(
                 "plan": {str(d): sorted(c) for d, c in sorted(plan.items())},
             },
         )
+        if first < today:
+            # A roster of past days turns rest into duty days (or back): the assessment reads it.
+            team_cadres = Assignment.objects.filter(team=team).values("cadre_id")
+            mark_cohorts_stale(day=first, cadres=team_cadres)
     return rows
 
 

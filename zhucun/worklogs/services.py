@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from zhucun import fixed_sql
 from zhucun.accounts.scope import scope_for, scoped
+from zhucun.assessment.stale import mark_cohorts_stale
 from zhucun.audit import log
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.households.models import Household
@@ -207,6 +208,9 @@ def log_save(
                 saved_by=actor,
             )
         )
+        if day < timezone.localtime(now).date():
+            # A back-dated log changes the timeliness the assessment lists read (第三十五条(五)).
+            mark_cohorts_stale(day=day, cadres=[cadre_id])
         log.record(
             actor=actor,
             event=event,
@@ -287,6 +291,7 @@ def notice_issue(
             log_days=[d.isoformat() for d in days],
             reason=reason[:1000],
         )
+        mark_cohorts_stale(year=today.year, cadres=[cadre_id])  # 第三十五条(五) reads notices
         log.record(
             actor=actor,
             event="worklog.notice.issue",
@@ -340,6 +345,7 @@ def _close(actor, notice, status, response, now):
         if not updated:
             raise ServiceError(ErrorCode.ALREADY_DECIDED, "该通知已办结,不能再更改")
         notice.refresh_from_db()
+        mark_cohorts_stale(year=notice.issued_on.year, cadres=[notice.cadre_id])
         log.record(
             actor=actor,
             event=f"worklog.notice.{status}",

@@ -9,7 +9,7 @@ from zhucun.dashboards.snapshots import refresh
 
 class Command(BaseCommand):
     help = (
-        "重新计算工作看板快照(每晚运行):先算待更新的月份,再算本月。"
+        "重新计算工作看板快照(每晚运行):先算待更新的月份,再算本月;并计算上年度考核名单。"
         " File every board snapshot: stale months first, then this month."
     )
 
@@ -25,6 +25,12 @@ class Command(BaseCommand):
         done = refresh(timezone.localdate(), months)
         for first, filed in done:
             self.stdout.write(f"{first:%Y-%m}:{filed} 个看板")
+        # The assessment lists of last year (and any stale or older one) for today: the same
+        # nightly job, so the first reading of the day need not compute one.
+        from zhucun.assessment.snapshots import refresh as refresh_cohorts
+
+        for year, filed in refresh_cohorts(timezone.localdate()):
+            self.stdout.write(f"{year}年度考核名单:{filed} 个区县")
         self.stdout.write(
             self.style.SUCCESS(f"看板快照已更新,用时 {time.perf_counter() - started:.1f} 秒。")
         )
