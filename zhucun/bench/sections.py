@@ -266,12 +266,14 @@ def _export_job() -> dict:
 
 
 def _pages(repeats: int) -> dict:
-    # The boards read their snapshots, filed by the nightly job: run it first, and time it
-    # (each engine once for the whole city, every level filed).
+    # The boards and the assessment lists read what the nightly job (`refresh_boards`) filed:
+    # run it first, and time it (each engine once for the whole city, every level filed).
+    from zhucun.assessment.snapshots import refresh as refresh_cohorts
     from zhucun.dashboards.snapshots import refresh
 
     started = time.perf_counter()
     refresh(timezone.localdate())
+    refresh_cohorts(timezone.localdate())
     result = {"refresh_boards_s": round(time.perf_counter() - started, 3)}
     clients = {}
     for name, url in _page_urls().items():
