@@ -19,6 +19,7 @@ from operator import attrgetter
 from django.db.models import Q
 
 from zhucun.accounts.scope import scoped
+from zhucun.gc_pause import gc_paused
 from zhucun.households.models import Household, Pairing
 from zhucun.households.tallies import stored_summaries
 from zhucun.org.models import Region
@@ -108,6 +109,7 @@ class Compliance:
     pairings: int = 0
 
 
+@gc_paused()
 def contact_compliance(
     user, *, since: date, until: date, today: date, household_ids=None
 ) -> Compliance:

@@ -39,6 +39,7 @@ from django.db.models import Field, IntegerField, Q, Value
 from django.db.models.functions import Cast
 
 from zhucun.approvals.models import RequestState
+from zhucun.gc_pause import gc_paused
 from zhucun.policy.calendar import (
     Assignment as AssignmentPeriod,
 )
@@ -230,6 +231,7 @@ def _books(overrides_query) -> dict[int | None, ParameterBook]:
     return books
 
 
+@gc_paused()
 def attendance_for(
     cadre_ids, year: int, *, today: date, subjects: dict[int, str] | None = None
 ) -> dict[int, AttendanceResult]:
