@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import compress, repeat
-from operator import and_, eq, is_, not_, sub
+from itertools import compress
 
 from zhucun.policy.calendar import CODES, NOT_ASSIGNED, DayCalendar, DayStatus
 from zhucun.policy.findings import VIOLATION, WARNING, Check
@@ -172,16 +171,12 @@ def year_log_checks(
     # A log saved on its own day (given as that date): on time whenever the deadline is not
     # before the day itself, decided without date arithmetic (most logs of a year).
     same_day = on_time if deadline_days >= 0 else late
-    days, saved_on = list(first_saved), list(first_saved.values())
-    # Which logs were saved on their own day (a date equal to the day), found with map in C:
-    # those only need their place in the calendar, so their loop is kept to the bare minimum.
-    same = list(map(and_, map(eq, saved_on, days), map(is_, map(type, saved_on), repeat(date))))
-    for k in compress(map(sub, map(date.toordinal, days), repeat(first_ordinal)), same):
-        if 0 <= k < n and logs[k] != _BLANK:  # a due day of the calendar
-            logs[k] = same_day
-    for day, saved in compress(zip(days, saved_on, strict=True), map(not_, same)):
+    for day, saved in first_saved.items():
         k = day.toordinal() - first_ordinal
         if not 0 <= k < n or logs[k] == _BLANK:  # not a due day of the calendar
+            continue
+        if saved == day and type(saved) is date:
+            logs[k] = same_day
             continue
         if isinstance(saved, datetime):
             saved = saved.date()
