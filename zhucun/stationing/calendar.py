@@ -140,15 +140,17 @@ def facts_for(cadre_ids, start: date, end: date, *, periods=None) -> dict[int, A
     day_sets: dict[tuple[int, int], frozenset[date]] = {}
     spans: dict[tuple[int, int], set[date]] = defaultdict(set)
     lo, hi = start.toordinal(), end.toordinal()
+    # The range's dates, built once: a span's days are then a slice of it, not a date each.
+    dates = [date.fromordinal(n) for n in range(lo, hi + 1)]
     for kind, cadre_id, days, first, last, returned in raw_rows(facts):
         if kind in (_CHECK_IN, _DUTY):
             day_sets[kind, cadre_id] = day_set(days)
             continue
         if returned is not None:  # 销假: the day back in the village ends the leave
             last = min(last, returned - 1)
-        spans[kind, cadre_id].update(
-            map(date.fromordinal, range(max(first, lo), min(last, hi) + 1))
-        )
+        i, j = max(first, lo) - lo, min(last, hi) - lo + 1
+        if i < j:  # (j may be negative: a leave reported back before the range)
+            spans[kind, cadre_id].update(dates[i:j])
     return {
         cadre_id: AttendanceFacts(
             assignments=tuple(periods.get(cadre_id, ())),
