@@ -310,8 +310,8 @@ TALLIED = tuple(DayStatus)
 def _evidence_days(counts: tuple[int, ...], listed: tuple[list[str], ...]) -> dict:
     """The month's days in evidence form; `counts` in TALLIED order, `listed` in LISTED order.
 
-    Spelt out key by key (the keys are the statuses' values, in that order): a city's year
-    builds some 15,000 of these, and comprehensions over enum-keyed dicts were most of it."""
+    Spelt out key by key (the keys are the statuses' values, in that order) rather than by
+    comprehensions over dicts keyed by the enum: a city's year builds some 15,000 of these."""
     stationed, official, leave, rest, absent, unknown = counts
     official_days, leave_days, absent_days, unknown_days = listed
     return {
