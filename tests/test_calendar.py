@@ -17,7 +17,7 @@ from tests.factories import approved_leave
 from zhucun.approvals.models import RequestState
 from zhucun.policy.calendar import DayStatus
 from zhucun.rulebook.workdays import non_working_days
-from zhucun.stationing.calendar import attendance_for, statuses_for
+from zhucun.stationing.calendar import attendance_for, facts_for, statuses_for
 from zhucun.stationing.models import CheckIn, DutyDay, OfficialBusiness
 
 AFTER_2025 = date(2026, 3, 1)  # "today" for judging the year 2025
@@ -118,6 +118,29 @@ def test_an_early_report_back_ends_the_leave_and_a_duty_weekend_is_due(cast):
     assert days[date(2025, 9, 4)] == DayStatus.ABSENT  # back from leave, but no check-in
     assert days[date(2025, 9, 6)] == DayStatus.ABSENT  # duty Saturday missed
     assert days[date(2025, 9, 7)] == DayStatus.REST
+
+
+def test_spans_crossing_the_range_s_edges_give_only_their_days_inside_it(cast):
+    # Given official business across the range's start, a leave across its end, and a leave
+    # that began before the range and was reported back before it started
+    start, end = date(2025, 9, 10), date(2025, 9, 20)
+    OfficialBusiness.objects.create(
+        cadre=cast.member,
+        assignment=cast.member.assignments.get(),
+        kind="training",
+        start=date(2025, 9, 8),
+        end=date(2025, 9, 11),
+        what="轮训",
+        where="党校",
+        created_at="2025-09-01T00:00:00Z",
+    )
+    _approved_leave(cast, cast.member, date(2025, 9, 19), date(2025, 9, 23))
+    _approved_leave(cast, cast.member, date(2025, 9, 1), date(2025, 9, 12), date(2025, 9, 3))
+    # When the facts of the range are read
+    facts = facts_for([cast.member.pk], start, end)[cast.member.pk]
+    # Then each span gives exactly its days inside the range, and the early return none
+    assert facts.official == {date(2025, 9, 10), date(2025, 9, 11)}
+    assert facts.leave == {date(2025, 9, 19), date(2025, 9, 20)}
 
 
 def test_today_and_later_are_not_yet_known_and_days_outside_the_assignment_have_no_status(cast):

@@ -30,6 +30,7 @@ from zhucun.assessment.models import (
     PovertyTask,
     TeamOpinion,
 )
+from zhucun.gc_pause import gc_paused
 from zhucun.policy.assessment import AssessmentResult, CohortPosition, cohort_positions
 from zhucun.policy.calendar import attendance_calendar, attendance_window
 from zhucun.policy.evaluation import (
@@ -167,6 +168,7 @@ def county_cohort(county, year: int, *, today: date, assessment_year=_UNREAD) ->
     return county_cohorts([county], year, today=today, assessment_years=years)[county.pk]
 
 
+@gc_paused()
 def county_cohorts(
     counties, year: int, *, today: date, assessment_years: dict | None = None
 ) -> dict[int, Cohort]:

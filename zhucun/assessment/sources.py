@@ -101,9 +101,21 @@ def _notice_rows(cadre_ids, year: int):
     )
 
 
-def _cadre_logs(same_days: str | None, later: str | None, local_day, zone) -> dict:
-    """A _log_rows row's logs: {day: the day itself, or the local date-time of a later save}."""
-    days = list(map(date.fromordinal, map(int, same_days.split(",")))) if same_days else []
+class _Days(dict):
+    """Day ordinal text → date, made once per text: a year of logs names each day many times."""
+
+    def __missing__(self, text: str) -> date:
+        day = self[text] = date.fromordinal(int(text))
+        return day
+
+
+def _cadre_logs(
+    same_days: str | None, later: str | None, local_day, zone, days_of: dict | None = None
+) -> dict:
+    """A _log_rows row's logs: {day: the day itself, or the local date-time of a later save}.
+    `days_of` (a _Days), shared by the rows of one read, turns ordinal texts into dates."""
+    days_of = _Days() if days_of is None else days_of
+    days = list(map(days_of.__getitem__, same_days.split(","))) if same_days else []
     found: dict[date, date | datetime] = dict(zip(days, days, strict=True))
     for item in later.split(",") if later else ():
         ordinal, value = map(int, item.split("@"))
@@ -119,9 +131,10 @@ def _read(rows) -> tuple[dict, dict]:
     found: dict[int, list[tuple[int, int, RectificationNotice]]] = defaultdict(list)
     zone = timezone.get_current_timezone()
     local_day = LocalDay(zone)
+    days_of = _Days()
     for kind, cadre_id, ordinal, value, status, log_days in raw_rows(rows):
         if kind == _LOG:
-            logs[cadre_id] = _cadre_logs(status, log_days, local_day, zone)
+            logs[cadre_id] = _cadre_logs(status, log_days, local_day, zone, days_of)
             continue
         if isinstance(log_days, str):  # the JSON column's text
             log_days = json.loads(log_days)

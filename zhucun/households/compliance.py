@@ -14,10 +14,12 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 from django.db.models import Q
 
 from zhucun.accounts.scope import scoped
+from zhucun.gc_pause import gc_paused
 from zhucun.households.models import Household, Pairing
 from zhucun.households.tallies import stored_summaries
 from zhucun.org.models import Region
@@ -107,6 +109,7 @@ class Compliance:
     pairings: int = 0
 
 
+@gc_paused()
 def contact_compliance(
     user, *, since: date, until: date, today: date, household_ids=None
 ) -> Compliance:
@@ -167,18 +170,23 @@ def contact_compliance(
         until=until,
     )
     result.checks = FailedChecks(failures)
-    by_cadre, by_household = result.by_cadre, result.by_household
-    for failure in failures:
-        pairing = failure.pairing
-        entry = by_cadre.get(pairing.cadre)
+    # Counted in C (Counter over attrgetter), then added up per cadre: a city's year has
+    # some 160,000 failures and a Python loop over them was a tenth of the computation.
+    by_cadre = result.by_cadre
+    for (cadre_id, rule), count in Counter(map(_CADRE_AND_RULE, failures)).items():
+        entry = by_cadre.get(cadre_id)
         if entry is None:
-            entry = by_cadre[pairing.cadre] = CadreCompliance(pairing.cadre)
-        if failure.rule == MONTHLY:
-            entry.months_missed += 1
+            entry = by_cadre[cadre_id] = CadreCompliance(cadre_id)
+        if rule == MONTHLY:
+            entry.months_missed += count
         else:
-            entry.weeks_missed += 1
-        by_household[pairing.household] += 1
+            entry.weeks_missed += count
+    result.by_household.update(map(_HOUSEHOLD, failures))
     return result
+
+
+_CADRE_AND_RULE = attrgetter("pairing.cadre", "rule")
+_HOUSEHOLD = attrgetter("pairing.household")
 
 
 def contact_summaries(

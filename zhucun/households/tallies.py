@@ -282,26 +282,40 @@ def stored_summaries(
     sql = f"SELECT {', '.join(columns)} FROM {table} t WHERE {where}"
     summaries: dict[int, ContactSummary] = {}
     shared: dict[tuple[int, int], int] = {}  # (household, week across New Year): contacts
+    # Each part's shifts and masks, worked out once rather than on each of its rows.
+    shifts = {
+        year: (
+            part.skip,
+            (1 << part.weeks) - 1,
+            1 << (part.weeks - 1),
+            part.shift,
+            part.day_skip,
+            (1 << part.days) - 1,
+            part.day_shift,
+        )
+        for year, part in parts.items()
+    }
+    from_bytes = int.from_bytes
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
             household, year, weeks, visit_days, repeats, low, high = row[:7]
-            part = parts[year]
-            bits = (weeks >> part.skip) & ((1 << part.weeks) - 1)
+            skip, week_mask, top, shift, day_skip, day_mask, day_shift = shifts[year]
+            bits = (weeks >> skip) & week_mask
             if low is not None:
                 bits = (bits & ~1) | any(low)
             if high is not None:
-                top = 1 << (part.weeks - 1)
                 bits = (bits & ~top) | (top if any(high) else 0)
             if not bits:
                 continue  # no contact inside the window
             summary = summaries.get(household)
             if summary is None:
                 summary = summaries[household] = ContactSummary()
-            summary.weeks |= bits << part.shift
+            summary.weeks |= bits << shift
             summary.visit_days |= (
-                (int.from_bytes(visit_days, "little") >> part.day_skip) & ((1 << part.days) - 1)
-            ) << part.day_shift
+                (from_bytes(visit_days, "little") >> day_skip) & day_mask
+            ) << day_shift
+            part = parts[year] if repeats or counted else None
             if repeats:
                 _add_repeats(summary, bytes(repeats), year, part)
             if counted:

@@ -432,6 +432,9 @@ def contact_failures_summarised(
     # Most pairings share their start and end (paired before the window, still paired):
     # the weeks and months they are judged on are worked out once per (start, end).
     judged_of: dict[tuple[date, date | None], tuple] = {}
+    # The window's days by their bit in `visit_days`: a failed month's visit days are looked
+    # up, not computed (some 15,000 failed months in a city's year).
+    window_days = [first + timedelta(days=k) for k in range((month_end(until) - first).days + 1)]
     empty = ContactSummary()
     failures: list[ContactFailure] = []
     add = failures.append
@@ -467,13 +470,15 @@ def contact_failures_summarised(
                 for week, count in failing:
                     add(ContactFailure(pairing, WEEKLY, week, count, minimums.week(week), None))
             else:
+                weekly = minimums.weekly
                 while missing:
                     low = missing & -missing
                     week = first_week + low.bit_length() - 1
-                    add(ContactFailure(pairing, WEEKLY, week, 0, minimums.week(week), None))
+                    required = weekly[week] if week in weekly else minimums.week(week)
+                    add(ContactFailure(pairing, WEEKLY, week, 0, required, None))
                     missing ^= low
         visit_days, enough = summary.visit_days, minimums.monthly_max
-        for month, shift, mask in months:
+        for month, _shift, mask in months:
             days = visit_days & mask
             count = days.bit_count()
             if count >= enough:
@@ -485,12 +490,12 @@ def contact_failures_summarised(
             if at_least(count, minimums.month(month)):
                 continue
             visits = []
-            days >>= shift
             while days:
                 low = days & -days
-                day = first + timedelta(days=shift + low.bit_length() - 1)
-                visits += [day] * summary.repeat_visits.get(day, 1)
+                visits.append(window_days[low.bit_length() - 1])
                 days ^= low
+            if summary.repeat_visits:
+                visits = [v for day in visits for v in [day] * summary.repeat_visits.get(day, 1)]
             add(ContactFailure(pairing, MONTHLY, month, len(visits), minimums.month(month), visits))
     return failures
 

@@ -39,6 +39,7 @@ from django.db.models import Field, IntegerField, Q, Value
 from django.db.models.functions import Cast
 
 from zhucun.approvals.models import RequestState
+from zhucun.gc_pause import gc_paused
 from zhucun.policy.calendar import (
     Assignment as AssignmentPeriod,
 )
@@ -139,15 +140,17 @@ def facts_for(cadre_ids, start: date, end: date, *, periods=None) -> dict[int, A
     day_sets: dict[tuple[int, int], frozenset[date]] = {}
     spans: dict[tuple[int, int], set[date]] = defaultdict(set)
     lo, hi = start.toordinal(), end.toordinal()
+    # The range's dates, built once: a span's days are then a slice of it, not a date each.
+    dates = [date.fromordinal(n) for n in range(lo, hi + 1)]
     for kind, cadre_id, days, first, last, returned in raw_rows(facts):
         if kind in (_CHECK_IN, _DUTY):
             day_sets[kind, cadre_id] = day_set(days)
             continue
         if returned is not None:  # 销假: the day back in the village ends the leave
             last = min(last, returned - 1)
-        spans[kind, cadre_id].update(
-            map(date.fromordinal, range(max(first, lo), min(last, hi) + 1))
-        )
+        i, j = max(first, lo) - lo, min(last, hi) - lo + 1
+        if i < j:  # (j may be negative: a leave reported back before the range)
+            spans[kind, cadre_id].update(dates[i:j])
     return {
         cadre_id: AttendanceFacts(
             assignments=tuple(periods.get(cadre_id, ())),
@@ -230,6 +233,7 @@ def _books(overrides_query) -> dict[int | None, ParameterBook]:
     return books
 
 
+@gc_paused()
 def attendance_for(
     cadre_ids, year: int, *, today: date, subjects: dict[int, str] | None = None
 ) -> dict[int, AttendanceResult]:
