@@ -69,8 +69,14 @@ def findings_list(user, *, since: date, until: date, today: date) -> FindingsLis
     week_minimums = {
         book.on(sunday).weekly_inquiries_min for book in books.values() for sunday in plan.sundays
     }
-    if week_minimums - {1}:
-        # A week needing more (or no) contacts is judged on its count: the policy does it.
+    month_minimums = {
+        book.on(month_end(month)).monthly_visits_min
+        for book in books.values()
+        for month in plan.months
+    }
+    if week_minimums - {1} or any(type(m) is not int for m in month_minimums):
+        # A week needing more (or no) contacts is judged on its count, a minimum that is not
+        # a whole number as written: the policy does it.
         return computed_findings_list(user, since=since, until=until, today=today)
     try:
         return _counted(user, pairings, books, plan, since, until, today)
@@ -128,7 +134,6 @@ class _Plan:
             month = month_end(month) + timedelta(days=1)
         first = window_start(since)
         self.years = list(range(first.year, until.year + 1))
-        self.until = until
 
     def weeks_sql(self) -> str:
         terms = []
@@ -168,9 +173,7 @@ class _Plan:
             last = month_end(month)
             jan1 = date(month.year, 1, 1)
             d0, d1 = (month - jan1).days, (last - jan1).days
-            minimums = {
-                county: int(book.on(last).monthly_visits_min) for county, book in books.items()
-            }
+            minimums = {county: book.on(last).monthly_visits_min for county, book in books.items()}
             if len(set(minimums.values())) == 1:
                 minimum = str(next(iter(minimums.values())))
             else:
