@@ -261,6 +261,22 @@ def test_a_cadres_ended_pairing_is_judged_as_the_policy_judges_it(cast):
     assert not any(c.subject == subject and c.rule == "weekly_inquiry" for c in dora.checks)
 
 
+def test_a_pairing_ended_midweek_is_not_judged_on_that_week(cast):
+    # Given a household paired from 1 January to Wednesday 11 February, never contacted
+    ended = f.PairingFactory(
+        household=f.HouseholdFactory(village=cast.village),
+        cadre=cast.household_cadre,
+        start=date(2026, 1, 1),
+        end=date(2026, 2, 11),
+    )
+    # When February's list is counted
+    counted, computed = both("dora", **window(date(2026, 2, 1), TODAY))
+    # Then it fails the two whole weeks to 8 February only, and no month, as the policy says
+    assert counted == computed
+    mine = [c for c in counted.checks if c.subject == f"household:{ended.household_id}"]
+    assert [c.period for c in mine] == ["2026-W05", "2026-W06"]
+
+
 @pytest.mark.parametrize("first_paired", ["later cadre", "earlier cadre"])
 def test_cadres_of_one_name_and_misses_come_in_the_order_of_their_first_pairing(cast, first_paired):
     # Given two cadres of one name, neither asking after their households in February,
