@@ -464,9 +464,10 @@ def contact_compliance(request):
     from datetime import date, timedelta
 
     from django.utils import timezone
+    from django.utils.safestring import mark_safe
 
-    from zhucun.households.compliance import contact_compliance as compute
-    from zhucun.org.models import Cadre
+    from zhucun.households.finding_rows import cadre_rows, finding_rows
+    from zhucun.households.findings_list import findings_list
     from zhucun.policy.periods import month_end
 
     today = timezone.localdate()
@@ -475,41 +476,21 @@ def contact_compliance(request):
     except ValueError:
         first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     last = min(month_end(first), today - timedelta(days=1))
-    result = compute(request.user, since=first, until=max(first, last), today=today)
-    names = dict(Cadre.objects.filter(pk__in=result.by_cadre).values_list("pk", "name"))
-    cadres = sorted(
-        result.by_cadre.values(),
-        key=lambda c: (-(c.weeks_missed + c.months_missed), names.get(c.cadre_id, "")),
-    )
-    shown = [(c, int(c.subject.split(":")[1])) for c in result.checks[:500]]
+    # Counted by the database, only the shown findings judged in Python (findings_list.py).
+    result = findings_list(request.user, since=first, until=max(first, last), today=today)
     labels = {
         pk: f"{name}户({code})"
         for pk, name, code in Household.objects.filter(
-            pk__in={hid for _c, hid in shown}
+            pk__in={int(c.subject.split(":")[1]) for c in result.checks}
         ).values_list("pk", "head_name", "code")
     }
-    # The evidence's day lists read here: in the template a missing key costs each of the
-    # 500 rows two failed lookups (dict, attribute, index) and their exceptions.
-    # Each household's record-book link once: {% url %} for each of 500 rows cost a third
-    # of the page's rendering.
-    books = {hid: reverse("households:record_book", args=[hid]) for hid in labels}
-    findings = [
-        (
-            c,
-            books.get(hid) or reverse("households:record_book", args=[hid]),
-            labels.get(hid, ""),
-            c.evidence.get("contact_days"),
-            c.evidence.get("visit_days"),
-        )
-        for c, hid in shown
-    ]
     return render(
         request,
         "households/contact_compliance.html",
         {
             "result": result,
-            "cadres": [(c, names.get(c.cadre_id, "")) for c in cadres[:300]],
-            "findings": findings,
+            "cadre_rows": mark_safe(cadre_rows(result.cadres)),
+            "finding_rows": mark_safe(finding_rows(result.checks, labels)),
             "month": first.strftime("%Y-%m"),
             "previous": (first - timedelta(days=1)).strftime("%Y-%m"),
             "next": (month_end(first) + timedelta(days=1)).strftime("%Y-%m")
