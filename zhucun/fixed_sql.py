@@ -17,7 +17,6 @@ parses and plans it on its first run and reuses that work after.
 Only for fixed, hot statements: everything else stays with the ORM.
 """
 
-import sys
 from functools import cache
 
 from django.db import connection
@@ -99,8 +98,10 @@ def _prepared_cursor_class():
         planning them again (docs/benchmarks.md, "Write path ... prepared").
         """
 
+        always = True
+
         def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
+            return super().execute(query, params, prepare=self.always or None, binary=binary)
 
         def _maybe_prepare_gen(self, pgq, **options):
             # psycopg keeps the statement it ran only when it was not prepared; Django's
@@ -111,21 +112,28 @@ def _prepared_cursor_class():
     return PreparedCursor
 
 
-def cursor():
-    """A cursor for fixed statements only (never for text built per call: each text is
-    kept prepared on the connection), logged and wrapped as Django's own cursors are."""
+def cursor(prepare: bool | None = True):
+    """A cursor for fixed statements, logged and wrapped as Django's own cursors are.
+
+    On PostgreSQL each statement run on it is prepared on its first run on the
+    connection (`prepare=True`: only for a text that never changes, or few that do: each
+    is kept on the connection) or, with `prepare=None`, once the same text has been run
+    five times (psycopg's default threshold; for texts that vary, as a chain append's
+    with its number of records)."""
     if connection.vendor != "postgresql":
         return connection.cursor()
     # What connection.cursor() does, with the prepared cursor instead of the client one.
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     if connection.connection.prepare_threshold is None:
-        # Django turns preparing off (None) for connection poolers; a number turns it
-        # on, and one never reached keeps it to the statements asked to be prepared
-        # (Django's client-binding cursors are never prepared anyway).
-        connection.connection.prepare_threshold = sys.maxsize
+        # Django turns preparing off (None) for connection poolers; psycopg's default
+        # turns it on. It applies to server-binding cursors only: Django's own cursors
+        # bind on the client and are never prepared.
+        connection.connection.prepare_threshold = 5
     with connection.wrap_database_errors:
-        return connection._prepare_cursor(_prepared_cursor_class()(connection.connection))
+        raw = _prepared_cursor_class()(connection.connection)
+    raw.always = bool(prepare)
+    return connection._prepare_cursor(raw)
 
 
 def fetch(sql: str, params) -> list[tuple]:
@@ -171,27 +179,34 @@ def insert(obj: Model) -> Model:
     return obj
 
 
-def insert_then_update(objs: list[Model], update_sql: str, update_params) -> None:
-    """INSERT `objs` (one model) and run `update_sql` in one statement (PostgreSQL: a
-    data-modifying WITH); their primary keys assigned as `insert` assigns them."""
-    model = type(objs[0])
-    sql, fields, _returning = _insert_sql(model)
-    pk = quoted(model._meta.pk.column)
-    head, _values = sql.split(" VALUES ", 1)
-    rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(objs))
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
-    # Serial keys are given in VALUES order: sorted, they are the objects' in turn.
-    statement = (
-        f"WITH inserted AS ({head} VALUES {rows} RETURNING {pk}) {update_sql} "
-        f"RETURNING (SELECT array_agg({pk} ORDER BY {pk}) FROM inserted)"
-    )
-    with cursor() as cursor_:
+def insert_then_update(objs: list[Model], update_sql: str, update_params, also=()) -> None:
+    """INSERT `objs` (one model), each row of `also` (any model), and run `update_sql`, in
+    one statement (PostgreSQL: a data-modifying WITH); their primary keys assigned as
+    `insert` assigns them."""
+    groups = [list(objs), *([obj] for obj in also)]
+    parts, params, pk_lists = [], [], []
+    for n, group in enumerate(groups):
+        model = type(group[0])
+        sql, fields, _returning = _insert_sql(model)
+        pk = quoted(model._meta.pk.column)
+        head, _values = sql.split(" VALUES ", 1)
+        rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(group))
+        parts.append(f"inserted{n} AS ({head} VALUES {rows} RETURNING {pk})")
+        params += [
+            f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in group for f in fields
+        ]
+        # Serial keys are given in VALUES order: sorted, they are the objects' in turn.
+        pk_lists.append(f"(SELECT array_agg({pk} ORDER BY {pk}) FROM inserted{n})")
+    statement = f"WITH {', '.join(parts)} {update_sql} RETURNING {', '.join(pk_lists)}"
+    # Its text varies with the number of rows: prepared only once seen a few times.
+    with cursor(prepare=None) as cursor_:
         cursor_.execute(statement, [*params, *update_params])
-        pks = cursor_.fetchone()[0]
-    for obj, pk_value in zip(objs, pks, strict=True):
-        obj.pk = pk_value
-        obj._state.adding = False
-        obj._state.db = connection.alias
+        found = cursor_.fetchone()
+    for group, pks in zip(groups, found, strict=True):
+        for obj, pk_value in zip(group, pks, strict=True):
+            obj.pk = pk_value
+            obj._state.adding = False
+            obj._state.db = connection.alias
 
 
 @cache

@@ -14,7 +14,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 from zhucun import fixed_sql
 from zhucun.accounts.models import User
 from zhucun.accounts.scope import scope_for
-from zhucun.api.models import ApiToken
+from zhucun.api import idempotency
+from zhucun.api.models import ApiToken, IdempotencyRecord
 from zhucun.api.services import TOKEN_PREFIX, token_digest
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.org.models import Cadre
@@ -38,27 +39,34 @@ def admitted(user, roles):
 
 @cache
 def _token_sql() -> str:
-    """The token with its user and the user's cadre (if any), in one statement written
-    once per process (zhucun/fixed_sql.py): every API call runs it first."""
-    t, u, c = ApiToken, User, Cadre
+    """The token with its user, the user's cadre (if any) and the user's answer stored
+    under the request's Idempotency-Key (if any: the exactly-once ledger), in one
+    statement written once per process (zhucun/fixed_sql.py): every API call runs it
+    first, and every write with a key would ask the ledger next."""
+    t, u, c, r = ApiToken, User, Cadre, IdempotencyRecord
     return (
         f"SELECT {fixed_sql.columns(t, 't')}, {fixed_sql.columns(u, 'u')}, "
-        f"{fixed_sql.columns(c, 'c')} FROM {fixed_sql.table(t)} t "
+        f"{fixed_sql.columns(c, 'c')}, {idempotency.ledger_columns('r')} "
+        f"FROM {fixed_sql.table(t)} t "
         f"INNER JOIN {fixed_sql.table(u)} u ON u.{fixed_sql.column(u, 'id')} = t.{fixed_sql.column(t, 'user')} "
         f"LEFT OUTER JOIN {fixed_sql.table(c)} c ON c.{fixed_sql.column(c, 'user')} = u.{fixed_sql.column(u, 'id')} "
+        f"LEFT OUTER JOIN {fixed_sql.table(r)} r ON r.{fixed_sql.column(r, 'user')} = u.{fixed_sql.column(u, 'id')} "
+        f"AND r.{fixed_sql.column(r, 'key')} = %s "
         f"WHERE t.{fixed_sql.column(t, 'digest')} = %s AND t.{fixed_sql.column(t, 'revoked_at')} IS NULL "
         f"AND u.{fixed_sql.column(u, 'is_active')} = %s"
     )
 
 
-def active_token(digest: str) -> ApiToken | None:
-    """The unrevoked token of an active user with this digest, its `.user` loaded and the
-    user's `.cadre` (or its absence) known: what
+def token_and_answer(digest: str, idempotency_key: str | None):
+    """(token, stored): the unrevoked token of an active user with this digest, its `.user`
+    loaded and the user's `.cadre` (or its absence) known, as
     `ApiToken.objects.select_related("user__cadre").filter(digest=…, revoked_at__isnull=True,
-    user__is_active=True)` gives (tests/test_fixed_sql.py compares them)."""
-    rows = fixed_sql.fetch(_token_sql(), [digest, True])
+    user__is_active=True)` gives it (tests/test_fixed_sql.py compares them); and the
+    user's ledger row (request hash, status, body) for `idempotency_key`, or None.
+    (None, None) when no such token."""
+    rows = fixed_sql.fetch(_token_sql(), [idempotency_key, digest, True])
     if not rows:
-        return None  # the digest is unique: one row at most
+        return None, None  # the digest is unique, and (user, key): one row at most
     row = rows[0]
     token = fixed_sql.instance(ApiToken, row)
     user = fixed_sql.instance(User, row, fixed_sql.width(ApiToken))
@@ -68,7 +76,13 @@ def active_token(digest: str) -> ApiToken | None:
     Cadre.user.field.remote_field.set_cached_value(user, cadre)
     if cadre is not None:
         cadre.user = user
-    return token
+    stored = row[fixed_sql.width(ApiToken) + fixed_sql.width(User) + fixed_sql.width(Cadre) :]
+    return token, (tuple(stored) if stored[0] is not None else None)
+
+
+def active_token(digest: str) -> ApiToken | None:
+    """The token of `token_and_answer`, without a key."""
+    return token_and_answer(digest, None)[0]
 
 
 class BearerToken(HttpBearer):
@@ -81,9 +95,14 @@ class BearerToken(HttpBearer):
             return None
         # The user's cadre comes in the same query: the scope (and every stationed
         # cadre's write) reads request.user.cadre right after.
-        found = active_token(token_digest(token))
+        # The answer stored under the request's Idempotency-Key comes in the same query:
+        # a write sent with one would ask the ledger right after (api/idempotency.py).
+        key = request.headers.get("Idempotency-Key")
+        found, stored = token_and_answer(token_digest(token), key)
         if found is None:
             return None
+        if key is not None:
+            idempotency.read_with_token(request, found.user, key, stored)
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > _TOUCH_EVERY:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)

@@ -194,7 +194,9 @@ def log_save(
             event = "worklog.amend"
         if households or not created:  # a new log has no households to compare with
             _set_households(entry, set(households), created)
-        fixed_sql.insert(
+        # Nothing reads it before the commit: saved with the audit record (in its
+        # statement on PostgreSQL) when called inside a chained_at_end() block (the API).
+        log.save_with_chain(
             LogRevision(
                 log=entry,
                 number=entry.revisions,
