@@ -35,10 +35,10 @@ FIRST_CHECK_IN = 6 + chain(rows=1)
 # token (and ledger); scope; SAVEPOINT; today's check-in; INSERT ledger (no record, so
 # no chain); RELEASE.
 REPEATED_CHECK_IN = 6
-# token (and ledger); scope; SAVEPOINT; the log FOR UPDATE; UPDATE log; its households;
-# the chain with the ledger row and the revision; RELEASE. (Today is in an assignment:
-# the scope read it, the log save does not ask again.)
-LOG_AMEND = 7 + chain(rows=2)
+# token (and ledger); scope; SAVEPOINT; the log FOR UPDATE with its households; UPDATE
+# log; the chain with the ledger row and the revision; RELEASE. (Today is in an
+# assignment: the scope read it, the log save does not ask again.)
+LOG_AMEND = 6 + chain(rows=2)
 
 
 def scope_reads(queries) -> int:
