@@ -263,3 +263,34 @@ def test_a_fixed_statement_is_logged_each_run_and_prepared_once_on_postgresql(
                 ['%FROM "zhucun_api_apitoken" t%'],
             )
             assert cursor.fetchone()[0] == 1
+
+
+def prepared_token_statements() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "zhucun_api_apitoken" t%'],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_an_explicit_prepare_threshold_of_none_in_options_keeps_statements_unprepared(cast):
+    # Given the database's OPTIONS say prepare_threshold None (a pooler that cannot keep
+    # prepared statements), on a connection that has prepared nothing yet
+    _token, raw = api_token_create(user=cast.users["bob"], name="测试")
+    options = connection.settings_dict["OPTIONS"]
+    options["prepare_threshold"] = None
+    try:
+        if connection.vendor == "postgresql":
+            connection.connection.prepare_threshold = None
+            connection.connection._prepared.clear()
+            with connection.cursor() as cursor:
+                cursor.execute("DEALLOCATE ALL")
+        # When the token is read by the fixed statement, several times
+        for _ in range(6):
+            assert active_token(token_digest(raw)).user == cast.users["bob"]
+        # Then it is found as ever, and PostgreSQL holds no prepared statement for it
+        if connection.vendor == "postgresql":
+            assert prepared_token_statements() == 0
+    finally:
+        del options["prepare_threshold"]

@@ -134,10 +134,15 @@ def cursor(prepare: bool | None = True):
     # What connection.cursor() does, with the prepared cursor instead of the client one.
     db.close_if_health_check_failed()
     db.ensure_connection()
-    if db.connection.prepare_threshold is None:
-        # Django turns preparing off (None) for connection poolers; psycopg's default
-        # turns it on. It applies to server-binding cursors only: Django's own cursors
-        # bind on the client and are never prepared.
+    if (
+        db.connection.prepare_threshold is None
+        and "prepare_threshold" not in db.settings_dict["OPTIONS"]
+    ):
+        # Django turns preparing off (None) for connection poolers unless OPTIONS says
+        # otherwise; psycopg's default turns it on. It applies to server-binding cursors
+        # only: Django's own cursors bind on the client and are never prepared. (An
+        # explicit OPTIONS "prepare_threshold": None, for a pooler that cannot keep
+        # prepared statements, is kept: then nothing is prepared.)
         db.connection.prepare_threshold = 5
     with db.wrap_database_errors:
         raw = _prepared_cursor_class()(db.connection)
