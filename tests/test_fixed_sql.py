@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from tests import factories as f
 from zhucun import fixed_sql
+from zhucun.accounts.models import User
+from zhucun.accounts.scope import scope_for
 from zhucun.api.auth import active_token, token_and_answer
 from zhucun.api.models import ApiToken, IdempotencyRecord
 from zhucun.api.services import api_token_create, token_digest
@@ -294,3 +296,22 @@ def test_an_explicit_prepare_threshold_of_none_in_options_keeps_statements_unpre
             assert prepared_token_statements() == 0
     finally:
         del options["prepare_threshold"]
+
+
+@pytest.mark.parametrize(
+    "name", ["alice", "bob", "carol", "dora", "ed", "fay", "gus", "oscar", "olga", "sam", "aud"]
+)
+def test_the_token_statement_gives_the_scope_scope_for_reads_on_its_own(
+    cast, name, django_assert_num_queries
+):
+    # Given a token of a cast member (team leader, member, household cadre, offices,
+    # an outsider, administrators)
+    user = cast.users[name]
+    _token, raw = api_token_create(user=user, name="测试")
+    # When the token is read
+    with django_assert_num_queries(1):
+        found, _stored = token_and_answer(token_digest(raw), None)
+        # Then the user's scope came with it: asking for it reads nothing more
+        scope = scope_for(found.user)
+    # And it is the scope scope_for reads on its own for the same user today
+    assert scope == scope_for(User.objects.get(pk=user.pk))

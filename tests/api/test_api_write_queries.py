@@ -28,17 +28,17 @@ def chain(rows: int) -> int:
     return 2 if connection.vendor == "postgresql" else 3 + rows
 
 
-# token (with its user, cadre and the key's ledger row); the scope (positions, today's
-# assignments, the check-in's assignment and pairing in one query); SAVEPOINT; today's
-# check-in; INSERT check-in; the chain with the ledger row; RELEASE.
-FIRST_CHECK_IN = 6 + chain(rows=1)
-# token (and ledger); scope; SAVEPOINT; today's check-in; INSERT ledger (no record, so
-# no chain); RELEASE.
-REPEATED_CHECK_IN = 6
-# token (and ledger); scope; SAVEPOINT; the log FOR UPDATE with its households; UPDATE
-# log; the chain with the ledger row and the revision; RELEASE. (Today is in an
-# assignment: the scope read it, the log save does not ask again.)
-LOG_AMEND = 6 + chain(rows=2)
+# token (with its user, cadre, the key's ledger row and the scope: positions, today's
+# assignments, the check-in's assignment and pairing); SAVEPOINT; today's check-in;
+# INSERT check-in; the chain with the ledger row; RELEASE.
+FIRST_CHECK_IN = 5 + chain(rows=1)
+# token (ledger, scope); SAVEPOINT; today's check-in; INSERT ledger (no record, so no
+# chain); RELEASE.
+REPEATED_CHECK_IN = 5
+# token (ledger, scope); SAVEPOINT; the log FOR UPDATE with its households; UPDATE log;
+# the chain with the ledger row and the revision; RELEASE. (Today is in an assignment:
+# the scope read it, the log save does not ask again.)
+LOG_AMEND = 5 + chain(rows=2)
 
 
 def scope_reads(queries) -> int:
