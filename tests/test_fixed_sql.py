@@ -9,13 +9,15 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tests import factories as f
 from zhucun import fixed_sql
-from zhucun.api.auth import active_token
-from zhucun.api.models import ApiToken
+from zhucun.accounts.models import User
+from zhucun.accounts.scope import scope_for
+from zhucun.api.auth import active_token, token_and_answer
+from zhucun.api.models import ApiToken, IdempotencyRecord
 from zhucun.api.services import api_token_create, token_digest
 from zhucun.audit import log
 from zhucun.audit.models import AuditEvent, ChainHead
@@ -162,3 +164,154 @@ def test_records_appended_together_get_their_own_keys_in_chain_order(cast):
     assert second.previous_hash == first.hash
     assert ChainHead.objects.get(pk=1).hash == second.hash
     assert log.verify_chain() == []
+
+
+def test_rows_saved_with_the_chain_are_stored_as_the_orm_stores_them(cast):
+    # Given a ledger row and a log's revision saved with two records of one block (on
+    # PostgreSQL one statement inserts the rows, the records and moves the head)
+    bob = cast.users["bob"]
+    now = timezone.now()
+    entry = WorkLog.objects.create(
+        cadre=cast.member,
+        day=now.date(),
+        tasks=[1],
+        content="入户走访五户",
+        first_saved_at=now,
+        updated_at=now,
+    )
+    ledger = IdempotencyRecord(user=bob, key="k-1", request_hash="h", status=201, body="{}")
+    revision = LogRevision(
+        log=entry,
+        number=1,
+        tasks=[1, 4],
+        content="入户走访五户",
+        off_site=False,
+        household_ids=[cast.household.pk],
+        projects="",
+        saved_at=now,
+        saved_by=bob,
+    )
+    with transaction.atomic(), log.chained_at_end():
+        first = log.record(actor=bob, event="test.first")
+        log.save_with_chain(ledger)
+        log.save_with_chain(revision)
+        second = log.record(actor=bob, event="test.second")
+        # Then nothing is saved before the block ends
+        assert not IdempotencyRecord.objects.exists() and ledger.pk is None
+    # And afterwards each row has its key and reads back as the object saved
+    assert values(IdempotencyRecord.objects.get(pk=ledger.pk)) == values(ledger)
+    assert values(LogRevision.objects.get(pk=revision.pk)) == values(revision)
+    assert values(AuditEvent.objects.get(pk=second.pk)) == values(second)
+    assert first.pk < second.pk and log.verify_chain() == []
+
+
+def test_a_row_saved_with_the_chain_outside_a_block_or_in_one_without_records_is_saved(cast):
+    bob = cast.users["bob"]
+    # Outside a block: at once
+    alone = log.save_with_chain(
+        IdempotencyRecord(user=bob, key="k-alone", request_hash="h", status=200, body="{}")
+    )
+    assert alone is None and IdempotencyRecord.objects.filter(key="k-alone").exists()
+    # In a block that makes no record: when it ends, in its transaction
+    kept = IdempotencyRecord(user=bob, key="k-block", request_hash="h", status=200, body="{}")
+    with transaction.atomic(), log.chained_at_end():
+        log.save_with_chain(kept)
+    assert values(IdempotencyRecord.objects.get(key="k-block")) == values(kept)
+    # And a block that fails saves none of its rows
+    dropped = IdempotencyRecord(user=bob, key="k-fail", request_hash="h", status=200, body="{}")
+    with pytest.raises(ValueError), transaction.atomic(), log.chained_at_end():
+        log.save_with_chain(dropped)
+        log.record(actor=bob, event="test.failed")
+        raise ValueError
+    assert not IdempotencyRecord.objects.filter(key="k-fail").exists()
+    assert not AuditEvent.objects.filter(event="test.failed").exists()
+
+
+def test_the_token_statement_brings_the_users_answer_stored_under_the_key(cast):
+    # Given answers stored under one key by bob and by carol
+    _token, raw = api_token_create(user=cast.users["bob"], name="测试")
+    for name, body in (("bob", '{"n": 1}'), ("carol", '{"n": 2}')):
+        IdempotencyRecord.objects.create(
+            user=cast.users[name], key="k-shared", request_hash="h", status=201, body=body
+        )
+    digest = token_digest(raw)
+    # Then bob's token finds bob's answer under that key, none under another or no key
+    assert token_and_answer(digest, "k-shared")[1] == ("h", 201, '{"n": 1}')
+    assert token_and_answer(digest, "k-other")[1] is None
+    assert token_and_answer(digest, None)[1] is None
+    # And the token and user are the ones found without a key
+    found, _stored = token_and_answer(digest, "k-shared")
+    assert values(found) == values(active_token(digest))
+    assert values(found.user) == values(cast.users["bob"])
+
+
+def test_a_fixed_statement_is_logged_each_run_and_prepared_once_on_postgresql(
+    cast, django_assert_num_queries
+):
+    # Given bob's token
+    _token, raw = api_token_create(user=cast.users["bob"], name="测试")
+    # When it is read twice by the fixed statement
+    with django_assert_num_queries(2) as queries:
+        for _ in range(2):
+            assert active_token(token_digest(raw)).user == cast.users["bob"]
+    # Then the query log shows the statement each time (DEBUG, assertNumQueries)
+    assert all('FROM "zhucun_api_apitoken"' in q["sql"] for q in queries)
+    # And PostgreSQL keeps it prepared for the connection, once (SQLite prepares every
+    # statement in process and keeps it in its own cache)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ['%FROM "zhucun_api_apitoken" t%'],
+            )
+            assert cursor.fetchone()[0] == 1
+
+
+def prepared_token_statements() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "zhucun_api_apitoken" t%'],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_an_explicit_prepare_threshold_of_none_in_options_keeps_statements_unprepared(cast):
+    # Given the database's OPTIONS say prepare_threshold None (a pooler that cannot keep
+    # prepared statements), on a connection that has prepared nothing yet
+    _token, raw = api_token_create(user=cast.users["bob"], name="测试")
+    options = connection.settings_dict["OPTIONS"]
+    options["prepare_threshold"] = None
+    try:
+        if connection.vendor == "postgresql":
+            connection.connection.prepare_threshold = None
+            connection.connection._prepared.clear()
+            with connection.cursor() as cursor:
+                cursor.execute("DEALLOCATE ALL")
+        # When the token is read by the fixed statement, several times
+        for _ in range(6):
+            assert active_token(token_digest(raw)).user == cast.users["bob"]
+        # Then it is found as ever, and PostgreSQL holds no prepared statement for it
+        if connection.vendor == "postgresql":
+            assert prepared_token_statements() == 0
+    finally:
+        del options["prepare_threshold"]
+
+
+@pytest.mark.parametrize(
+    "name", ["alice", "bob", "carol", "dora", "ed", "fay", "gus", "oscar", "olga", "sam", "aud"]
+)
+def test_the_token_statement_gives_the_scope_scope_for_reads_on_its_own(
+    cast, name, django_assert_num_queries
+):
+    # Given a token of a cast member (team leader, member, household cadre, offices,
+    # an outsider, administrators)
+    user = cast.users[name]
+    _token, raw = api_token_create(user=user, name="测试")
+    # When the token is read
+    with django_assert_num_queries(1):
+        found, _stored = token_and_answer(token_digest(raw), None)
+        # Then the user's scope came with it: asking for it reads nothing more
+        scope = scope_for(found.user)
+    # And it is the scope scope_for reads on its own for the same user today
+    assert scope == scope_for(User.objects.get(pk=user.pk))

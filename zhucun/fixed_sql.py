@@ -11,13 +11,23 @@ values go through the same conversions the ORM applies: the fields'
 way out, and `Model.from_db` to make the instance. The results are the ORM's
 (tests/test_fixed_sql.py compares them).
 
+On PostgreSQL each is also prepared once per connection (`cursor()`): the server
+parses and plans it on its first run and reuses that work after.
+
 Only for fixed, hot statements: everything else stays with the ORM.
 """
 
 from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
+
+
+def _db():
+    """The connection object itself. `django.db.connection` is a proxy: every attribute
+    read through it looks the connection up again (asgiref's Local, ~5 µs), and an API
+    write read ~50 of them through these functions and the fields' conversions."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 def quoted(name: str) -> str:
@@ -73,25 +83,84 @@ def instance(model: type[Model], row, start: int = 0) -> Model | None:
     values = list(row[start : start + width(model)])
     if values[_pk_index(model)] is None:
         return None
+    db = _db()
     for i, (col, converters) in enumerate(_converters(model)):
         value = values[i]
         for convert in converters:
-            value = convert(value, col, connection)
+            value = convert(value, col, db)
         values[i] = value
-    return model.from_db(connection.alias, None, values)
+    return model.from_db(db.alias, None, values)
+
+
+@cache
+def _prepared_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        """Values bound on the server and every statement prepared on its first run.
+
+        Django's own cursors bind values into the text on the client (so the server
+        parses and plans every statement again) and never prepare (prepare_threshold
+        None, for connection poolers). A fixed statement's text never changes, so it is
+        prepared once per connection: ~40 % of the backend's CPU per API write was
+        planning them again (docs/benchmarks.md, "Write path ... prepared").
+        """
+
+        always = True
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=self.always or None, binary=binary)
+
+        def _maybe_prepare_gen(self, pgq, **options):
+            # psycopg keeps the statement it ran only when it was not prepared; Django's
+            # query log (DEBUG, assertNumQueries) reads it (last_executed_query).
+            self._query = pgq
+            return super()._maybe_prepare_gen(pgq, **options)
+
+    return PreparedCursor
+
+
+def cursor(prepare: bool | None = True):
+    """A cursor for fixed statements, logged and wrapped as Django's own cursors are.
+
+    On PostgreSQL each statement run on it is prepared on its first run on the
+    connection (`prepare=True`: only for a text that never changes, or few that do: each
+    is kept on the connection) or, with `prepare=None`, once the same text has been run
+    five times (psycopg's default threshold; for texts that vary, as a chain append's
+    with its number of records)."""
+    db = _db()
+    if db.vendor != "postgresql":
+        return db.cursor()
+    # What connection.cursor() does, with the prepared cursor instead of the client one.
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    if (
+        db.connection.prepare_threshold is None
+        and "prepare_threshold" not in db.settings_dict["OPTIONS"]
+    ):
+        # Django turns preparing off (None) for connection poolers unless OPTIONS says
+        # otherwise; psycopg's default turns it on. It applies to server-binding cursors
+        # only: Django's own cursors bind on the client and are never prepared. (An
+        # explicit OPTIONS "prepare_threshold": None, for a pooler that cannot keep
+        # prepared statements, is kept: then nothing is prepared.)
+        db.connection.prepare_threshold = 5
+    with db.wrap_database_errors:
+        raw = _prepared_cursor_class()(db.connection)
+    raw.always = bool(prepare)
+    return db._prepare_cursor(raw)
 
 
 def fetch(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    with cursor() as cursor_:
+        cursor_.execute(sql, params)
+        return cursor_.fetchall()
 
 
 def execute(sql: str, params) -> int:
     """Run a statement; the number of rows it changed."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+    with cursor() as cursor_:
+        cursor_.execute(sql, params)
+        return cursor_.rowcount
 
 
 @cache
@@ -111,40 +180,47 @@ def insert(obj: Model) -> Model:
     """INSERT `obj` (its primary key assigned by the database), as `obj.save()` does."""
     model = type(obj)
     sql, fields, returning = _insert_sql(model)
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+    db = _db()
+    values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+    with cursor() as cursor_:
+        cursor_.execute(sql, values)
         if returning:
-            pk = cursor.fetchone()[0]
+            pk = cursor_.fetchone()[0]
         else:
-            pk = connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+            pk = db.ops.last_insert_id(cursor_, model._meta.db_table, model._meta.pk.column)
     obj.pk = pk
     obj._state.adding = False
-    obj._state.db = connection.alias
+    obj._state.db = db.alias
     return obj
 
 
-def insert_then_update(objs: list[Model], update_sql: str, update_params) -> None:
-    """INSERT `objs` (one model) and run `update_sql` in one statement (PostgreSQL: a
-    data-modifying WITH); their primary keys assigned as `insert` assigns them."""
-    model = type(objs[0])
-    sql, fields, _returning = _insert_sql(model)
-    pk = quoted(model._meta.pk.column)
-    head, _values = sql.split(" VALUES ", 1)
-    rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(objs))
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
-    # Serial keys are given in VALUES order: sorted, they are the objects' in turn.
-    statement = (
-        f"WITH inserted AS ({head} VALUES {rows} RETURNING {pk}) {update_sql} "
-        f"RETURNING (SELECT array_agg({pk} ORDER BY {pk}) FROM inserted)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, *update_params])
-        pks = cursor.fetchone()[0]
-    for obj, pk_value in zip(objs, pks, strict=True):
-        obj.pk = pk_value
-        obj._state.adding = False
-        obj._state.db = connection.alias
+def insert_then_update(objs: list[Model], update_sql: str, update_params, also=()) -> None:
+    """INSERT `objs` (one model), each row of `also` (any model), and run `update_sql`, in
+    one statement (PostgreSQL: a data-modifying WITH); their primary keys assigned as
+    `insert` assigns them."""
+    db = _db()
+    groups = [list(objs), *([obj] for obj in also)]
+    parts, params, pk_lists = [], [], []
+    for n, group in enumerate(groups):
+        model = type(group[0])
+        sql, fields, _returning = _insert_sql(model)
+        pk = quoted(model._meta.pk.column)
+        head, _values = sql.split(" VALUES ", 1)
+        rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(group))
+        parts.append(f"inserted{n} AS ({head} VALUES {rows} RETURNING {pk})")
+        params += [f.get_db_prep_save(f.pre_save(obj, True), db) for obj in group for f in fields]
+        # Serial keys are given in VALUES order: sorted, they are the objects' in turn.
+        pk_lists.append(f"(SELECT array_agg({pk} ORDER BY {pk}) FROM inserted{n})")
+    statement = f"WITH {', '.join(parts)} {update_sql} RETURNING {', '.join(pk_lists)}"
+    # Its text varies with the number of rows: prepared only once seen a few times.
+    with cursor(prepare=None) as cursor_:
+        cursor_.execute(statement, [*params, *update_params])
+        found = cursor_.fetchone()
+    for group, pks in zip(groups, found, strict=True):
+        for obj, pk_value in zip(group, pks, strict=True):
+            obj.pk = pk_value
+            obj._state.adding = False
+            obj._state.db = db.alias
 
 
 @cache
@@ -160,5 +236,5 @@ def _update_sql(model: type[Model], names: tuple[str, ...]) -> tuple[str, tuple]
 def update(obj: Model, names: tuple[str, ...]) -> None:
     """UPDATE the fields `names` of the saved `obj`, as `obj.save(update_fields=names)` does."""
     sql, fields = _update_sql(type(obj), names)
-    values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+    values = [f.get_db_prep_save(f.pre_save(obj, False), _db()) for f in fields]
     execute(sql, [*values, obj.pk])

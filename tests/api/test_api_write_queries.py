@@ -19,19 +19,26 @@ from zhucun.audit.models import AuditEvent
 from zhucun.stationing.models import CheckIn
 from zhucun.worklogs.models import LogRevision, WorkLog
 
-# The audit chain's statements: lock the head, INSERT the records, UPDATE the head;
-# on PostgreSQL the INSERT and the UPDATE are one statement (audit/log.py).
-CHAIN = 2 if connection.vendor == "postgresql" else 3
-# token (with its user and cadre); the scope (positions, today's assignments, the
-# check-in's assignment and pairing in one query); the key's ledger; SAVEPOINT;
-# today's check-in; INSERT check-in; INSERT ledger; the chain; RELEASE.
-FIRST_CHECK_IN = 8 + CHAIN
-# The same without the writes of a new check-in and its audit record.
-REPEATED_CHECK_IN = 7
-# token; scope; ledger; SAVEPOINT; the log FOR UPDATE; UPDATE log; its households;
-# INSERT revision; INSERT ledger; the chain; RELEASE. (Today is in an assignment:
+
+def chain(rows: int) -> int:
+    """The audit chain's statements with `rows` other new rows saved with it
+    (audit/log.py save_with_chain: the ledger's answer, a log's revision): lock the head,
+    INSERT the rows and the records, UPDATE the head; on PostgreSQL all but the lock are
+    one statement."""
+    return 2 if connection.vendor == "postgresql" else 3 + rows
+
+
+# token (with its user, cadre, the key's ledger row and the scope: positions, today's
+# assignments, the check-in's assignment and pairing); SAVEPOINT; today's check-in;
+# INSERT check-in; the chain with the ledger row; RELEASE.
+FIRST_CHECK_IN = 5 + chain(rows=1)
+# token (ledger, scope); SAVEPOINT; today's check-in; INSERT ledger (no record, so no
+# chain); RELEASE.
+REPEATED_CHECK_IN = 5
+# token (ledger, scope); SAVEPOINT; the log FOR UPDATE with its households; UPDATE log;
+# the chain with the ledger row and the revision; RELEASE. (Today is in an assignment:
 # the scope read it, the log save does not ask again.)
-LOG_AMEND = 10 + CHAIN
+LOG_AMEND = 5 + chain(rows=2)
 
 
 def scope_reads(queries) -> int:

@@ -102,9 +102,9 @@ def test_two_requests_racing_with_one_key_end_in_one_write(cast, bearer):
     real_replay = idempotency._replay
     calls = []
 
-    def replay_that_looked_too_early(user, key, fingerprint):
+    def replay_that_looked_too_early(request, key, fingerprint):
         calls.append(key)
-        return None if len(calls) == 1 else real_replay(user, key, fingerprint)
+        return None if len(calls) == 1 else real_replay(request, key, fingerprint)
 
     with mock.patch.object(idempotency, "_replay", replay_that_looked_too_early):
         second = post(client, {"name": "并发"})
@@ -113,6 +113,53 @@ def test_two_requests_racing_with_one_key_end_in_one_write(cast, bearer):
     assert second.content == first.content
     assert tokens_named("并发") == 1
     assert IdempotencyRecord.objects.count() == 1
+
+
+real_read = idempotency.read_with_token
+
+
+def test_a_race_seen_too_early_by_the_token_statement_still_ends_in_one_write(cast, bearer):
+    """The ledger is read with the bearer token (api/auth.py): when that read came before
+    the other request committed, the unique constraint stops the write and the ledger
+    is read again, not the token's stale answer."""
+    client = bearer(cast.users["alice"])
+    first = post(client, {"name": "抢先"})
+
+    def read_before_the_first_committed(request, user, key, stored):
+        real_read(request, user, key, None)  # as if the first had not committed yet
+
+    with mock.patch.object(idempotency, "read_with_token", read_before_the_first_committed):
+        second = post(client, {"name": "抢先"})
+    assert second.status_code == 201
+    assert second.content == first.content
+    assert tokens_named("抢先") == 1
+    assert IdempotencyRecord.objects.count() == 1
+
+
+def test_a_resend_is_answered_from_the_token_statement_alone(
+    cast, bearer, django_assert_num_queries
+):
+    # Given a write alice's phone sent with a key (and the token's first use recorded)
+    client = bearer(cast.users["alice"])
+    first = post(client, {"name": "一次"})
+    # When the phone resends it
+    with django_assert_num_queries(1):
+        again = post(client, {"name": "一次"})
+    # Then the bearer token's statement brought the stored answer: no other query
+    assert again.content == first.content and again["Idempotent-Replayed"] == "true"
+    assert tokens_named("一次") == 1
+
+
+def test_a_page_session_write_with_a_key_reads_the_ledger_itself(cast, client):
+    # Given alice logged in on the page (no bearer token: nothing read the ledger early)
+    client.force_login(cast.users["alice"])
+    first = post(client, {"name": "页面"})
+    # When the same write comes again with the key
+    again = post(client, {"name": "页面"})
+    # Then it is answered from the ledger, once written
+    assert first.status_code == again.status_code == 201
+    assert again.content == first.content and again["Idempotent-Replayed"] == "true"
+    assert tokens_named("页面") == 1
 
 
 def test_an_exactly_once_endpoint_must_declare_the_idempotency_key_header():

@@ -13,8 +13,15 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from zhucun import fixed_sql
 from zhucun.accounts.models import User
-from zhucun.accounts.scope import scope_for
-from zhucun.api.models import ApiToken
+from zhucun.accounts.scope import (
+    SCOPE_NULLS,
+    scope_for,
+    scope_from_rows,
+    scope_parameters,
+    scope_statement,
+)
+from zhucun.api import idempotency
+from zhucun.api.models import ApiToken, IdempotencyRecord
 from zhucun.api.services import TOKEN_PREFIX, token_digest
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.org.models import Cadre
@@ -38,28 +45,57 @@ def admitted(user, roles):
 
 @cache
 def _token_sql() -> str:
-    """The token with its user and the user's cadre (if any), in one statement written
-    once per process (zhucun/fixed_sql.py): every API call runs it first."""
-    t, u, c = ApiToken, User, Cadre
-    return (
+    """The token with its user, the user's cadre (if any), the user's answer stored under
+    the request's Idempotency-Key (if any: the exactly-once ledger), and the rows of the
+    user's scope (accounts/scope.py), in one statement written once per process
+    (zhucun/fixed_sql.py): every API call runs it first, and would read the scope next
+    (the role check) and, for a write with a key, the ledger.
+
+    The token's row comes with the scope's columns NULL; each scope row with the
+    token's columns NULL."""
+    t, u, c, r = ApiToken, User, Cadre, IdempotencyRecord
+    found = (
         f"SELECT {fixed_sql.columns(t, 't')}, {fixed_sql.columns(u, 'u')}, "
-        f"{fixed_sql.columns(c, 'c')} FROM {fixed_sql.table(t)} t "
+        f"{fixed_sql.columns(c, 'c')}, {idempotency.ledger_columns('r')}, "
+        f"u.{fixed_sql.column(u, 'id')} AS token_user "
+        f"FROM {fixed_sql.table(t)} t "
         f"INNER JOIN {fixed_sql.table(u)} u ON u.{fixed_sql.column(u, 'id')} = t.{fixed_sql.column(t, 'user')} "
         f"LEFT OUTER JOIN {fixed_sql.table(c)} c ON c.{fixed_sql.column(c, 'user')} = u.{fixed_sql.column(u, 'id')} "
+        f"LEFT OUTER JOIN {fixed_sql.table(r)} r ON r.{fixed_sql.column(r, 'user')} = u.{fixed_sql.column(u, 'id')} "
+        f"AND r.{fixed_sql.column(r, 'key')} = %s "
         f"WHERE t.{fixed_sql.column(t, 'digest')} = %s AND t.{fixed_sql.column(t, 'revoked_at')} IS NULL "
         f"AND u.{fixed_sql.column(u, 'is_active')} = %s"
     )
+    nulls = ", ".join(["NULL"] * _token_width())
+    return (
+        f"WITH found AS ({found}) "
+        f"SELECT found.*, {SCOPE_NULLS} FROM found "
+        "UNION ALL "
+        f"SELECT {nulls}, s.* FROM ({scope_statement('(SELECT token_user FROM found)')}) s"
+    )
 
 
-def active_token(digest: str) -> ApiToken | None:
-    """The unrevoked token of an active user with this digest, its `.user` loaded and the
-    user's `.cadre` (or its absence) known: what
+@cache
+def _token_width() -> int:
+    # token, user, cadre, the ledger's three columns, the user's id
+    return fixed_sql.width(ApiToken) + fixed_sql.width(User) + fixed_sql.width(Cadre) + 3 + 1
+
+
+def token_and_answer(digest: str, idempotency_key: str | None):
+    """(token, stored): the unrevoked token of an active user with this digest, its `.user`
+    loaded and the user's `.cadre` (or its absence) known, as
     `ApiToken.objects.select_related("user__cadre").filter(digest=…, revoked_at__isnull=True,
-    user__is_active=True)` gives (tests/test_fixed_sql.py compares them)."""
-    rows = fixed_sql.fetch(_token_sql(), [digest, True])
-    if not rows:
-        return None  # the digest is unique: one row at most
-    row = rows[0]
+    user__is_active=True)` gives it (tests/test_fixed_sql.py compares them), and the user's
+    scope of today cached on it as `scope_for` caches it; and the user's ledger row
+    (request hash, status, body) for `idempotency_key`, or None. (None, None) when no
+    such token."""
+    today = timezone.localdate()
+    rows = fixed_sql.fetch(_token_sql(), [idempotency_key, digest, True, *scope_parameters(today)])
+    width = _token_width()
+    # The digest is unique, and (user, key): one token row at most.
+    row = next((row for row in rows if row[0] is not None), None)
+    if row is None:
+        return None, None
     token = fixed_sql.instance(ApiToken, row)
     user = fixed_sql.instance(User, row, fixed_sql.width(ApiToken))
     cadre = fixed_sql.instance(Cadre, row, fixed_sql.width(ApiToken) + fixed_sql.width(User))
@@ -68,7 +104,15 @@ def active_token(digest: str) -> ApiToken | None:
     Cadre.user.field.remote_field.set_cached_value(user, cadre)
     if cadre is not None:
         cadre.user = user
-    return token
+    scope_from_rows(user, today, [r[width:] for r in rows if r[0] is None])
+    at = fixed_sql.width(ApiToken) + fixed_sql.width(User) + fixed_sql.width(Cadre)
+    stored = row[at : at + 3]
+    return token, (tuple(stored) if stored[0] is not None else None)
+
+
+def active_token(digest: str) -> ApiToken | None:
+    """The token of `token_and_answer`, without a key."""
+    return token_and_answer(digest, None)[0]
 
 
 class BearerToken(HttpBearer):
@@ -81,9 +125,14 @@ class BearerToken(HttpBearer):
             return None
         # The user's cadre comes in the same query: the scope (and every stationed
         # cadre's write) reads request.user.cadre right after.
-        found = active_token(token_digest(token))
+        # The answer stored under the request's Idempotency-Key comes in the same query:
+        # a write sent with one would ask the ledger right after (api/idempotency.py).
+        key = request.headers.get("Idempotency-Key")
+        found, stored = token_and_answer(token_digest(token), key)
         if found is None:
             return None
+        if key is not None:
+            idempotency.read_with_token(request, found.user, key, stored)
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > _TOUCH_EVERY:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)

@@ -53,6 +53,19 @@ def record(
     return entry
 
 
+def save_with_chain(obj) -> None:
+    """INSERT the new row `obj` with the audit records of the `chained_at_end()` block it
+    is made in: on PostgreSQL in the chain's one statement (a round trip less for each
+    such row). For rows nothing reads before the commit: the exactly-once ledger's
+    answer, a log's revision. Outside a block it is inserted at once; in a block that
+    makes no record, when the block ends."""
+    riders = getattr(_waiting, "riders", None)
+    if riders is None:
+        fixed_sql.insert(obj)
+    else:
+        riders.append(obj)
+
+
 @contextmanager
 def chained_at_end():
     """Append the records made inside this block when it ends, not when each is made.
@@ -67,14 +80,17 @@ def chained_at_end():
     if getattr(_waiting, "entries", None) is not None:
         yield  # nested: the outer block appends
         return
-    _waiting.entries = []
+    _waiting.entries, _waiting.riders = [], []
     try:
         yield
-        entries = _waiting.entries
+        entries, riders = _waiting.entries, _waiting.riders
     finally:
-        _waiting.entries = None
+        _waiting.entries = _waiting.riders = None
     if entries:
-        _append(entries)
+        _append(entries, riders)
+    else:
+        for obj in riders:
+            fixed_sql.insert(obj)
 
 
 @cache
@@ -92,7 +108,7 @@ def _head_sql() -> tuple[str, str]:
     )
 
 
-def _append(entries: list[AuditEvent]) -> None:
+def _append(entries: list[AuditEvent], riders=()) -> None:
     # No savepoint: a failure here fails the caller's whole transaction anyway,
     # and a savepoint is two more statements while holding the chain head.
     lock_head, write_head = _head_sql()
@@ -115,8 +131,10 @@ def _append(entries: list[AuditEvent]) -> None:
         if fixed_sql.connection.vendor == "postgresql":
             # The records and the new head in one statement: one round trip less
             # while every other audited write waits for the head's lock.
-            fixed_sql.insert_then_update(entries, write_head, [previous, 1])
+            fixed_sql.insert_then_update(entries, write_head, [previous, 1], also=riders)
         else:
+            for obj in riders:
+                fixed_sql.insert(obj)
             for entry in entries:
                 fixed_sql.insert(entry)
             fixed_sql.execute(write_head, [previous, 1])

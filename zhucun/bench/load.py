@@ -127,6 +127,38 @@ def _server_cpu(server_pid: int) -> float | None:
     return total / tick
 
 
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of process `pid` so far, from /proc; 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _database_cpu() -> dict[int, float] | None:
+    """CPU seconds so far of each PostgreSQL backend serving this database (the gunicorn
+    workers' persistent connections), by pid; None on SQLite (its work is in the workers)
+    or when the server's processes are not on this machine.
+
+    The workers' CPU leaves out what the PostgreSQL server does for them: parsing,
+    planning and running their statements.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        pids = [pid for (pid,) in cursor.fetchall()]
+    connection.close()  # not a backend of the run
+    if not all(os.path.exists(f"/proc/{pid}/stat") for pid in pids):
+        return None
+    return {pid: _proc_cpu(pid) for pid in pids}
+
+
 def _request_bytes(method: str, path: str, body: bytes, headers: dict) -> bytes:
     lines = [f"{method} {path} HTTP/1.1", *(f"{k}: {v}" for k, v in headers.items())]
     lines += [f"Content-Length: {len(body)}", "Connection: close", "", ""]
@@ -185,6 +217,7 @@ def _run(
     # The clients share the machine with the server: their own CPU is part of the picture.
     cpu_started = time.process_time()
     server_cpu_started = _server_cpu(server_pid) if server_pid else None
+    database_cpu_started = _database_cpu() if server_pid else None
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
     for t in threads:
         t.start()
@@ -194,6 +227,12 @@ def _run(
     client_cpu = time.process_time() - cpu_started
     server_cpu = (
         _server_cpu(server_pid) - server_cpu_started if server_cpu_started is not None else None
+    )
+    database_cpu_ended = _database_cpu() if database_cpu_started is not None else None
+    database_cpu = (
+        sum(cpu - database_cpu_started.get(pid, 0.0) for pid, cpu in database_cpu_ended.items())
+        if database_cpu_ended is not None
+        else None
     )
     sent = len(latencies) + errors[0]
     latencies.sort()
@@ -210,6 +249,11 @@ def _run(
         "client_cpu_ms": round(client_cpu * 1000 / sent, 2) if sent else None,
         "server_cpu_ms": round(server_cpu * 1000 / sent, 2)
         if sent and server_cpu is not None
+        else None,
+        # PostgreSQL's backends' CPU per request, for the workers' connections (None on
+        # SQLite, whose work is in server_cpu_ms).
+        "database_cpu_ms": round(database_cpu * 1000 / sent, 2)
+        if sent and database_cpu is not None
         else None,
     }
 
@@ -276,4 +320,13 @@ def write_path(scale: float = 1.0) -> dict:
         "server_cpu_ratio": round(baseline["server_cpu_ms"] / writes["server_cpu_ms"], 2)
         if baseline["server_cpu_ms"] and writes["server_cpu_ms"]
         else None,
+        # The same with PostgreSQL's backends' CPU added to each (None on SQLite).
+        "server_and_database_cpu_ratio": _cpu_ratio(baseline, writes),
     }
+
+
+def _cpu_ratio(baseline: dict, writes: dict) -> float | None:
+    keys = ("server_cpu_ms", "database_cpu_ms")
+    if not all(run[key] for run in (baseline, writes) for key in keys):
+        return None
+    return round(sum(baseline[k] for k in keys) / sum(writes[k] for k in keys), 2)

@@ -57,34 +57,44 @@ _AMENDED = ("tasks", "content", "off_site", "projects", "updated_at", "revisions
 
 
 @cache
-def _log_sql() -> tuple[str, str]:
-    """The cadre's log of a day, locked; the households a log names."""
+def _log_sql() -> str:
+    """The cadre's log of a day, locked, with the households it names (ids, comma-joined):
+    one statement for what a log's save reads before it writes."""
     w, through = WorkLog, WorkLog.households.through
     field = WorkLog._meta.get_field("households")
+    household, log_ = field.m2m_reverse_field_name(), field.m2m_field_name()
+    household_col = fixed_sql.column(through, household)
+    if connection.vendor == "postgresql":
+        joined = f"string_agg(CAST(h.{household_col} AS TEXT), ',')"
+    else:
+        joined = f"group_concat(h.{household_col}, ',')"
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     return (
-        f"SELECT {fixed_sql.columns(w)} FROM {fixed_sql.table(w)} "
-        f"WHERE {fixed_sql.column(w, 'cadre')} = %s AND {fixed_sql.column(w, 'day')} = %s{lock}",
-        f"SELECT {fixed_sql.column(through, field.m2m_reverse_field_name())} "
-        f"FROM {fixed_sql.table(through)} "
-        f"WHERE {fixed_sql.column(through, field.m2m_field_name())} = %s",
+        f"SELECT {fixed_sql.columns(w, 'w')}, (SELECT {joined} FROM {fixed_sql.table(through)} h "
+        f"WHERE h.{fixed_sql.column(through, log_)} = w.{fixed_sql.column(w, 'id')}) "
+        f"FROM {fixed_sql.table(w)} w "
+        f"WHERE w.{fixed_sql.column(w, 'cadre')} = %s AND w.{fixed_sql.column(w, 'day')} = %s{lock}"
     )
 
 
-def _log_locked(cadre_id: int, day: date) -> WorkLog | None:
-    """`WorkLog.objects.select_for_update().filter(cadre_id=…, day=…).first()`: one at most
-    (a unique constraint)."""
-    rows = fixed_sql.fetch(_log_sql()[0], [cadre_id, connection.ops.adapt_datefield_value(day)])
-    return fixed_sql.instance(WorkLog, rows[0]) if rows else None
+def _log_locked(cadre_id: int, day: date) -> tuple[WorkLog | None, set[int]]:
+    """`WorkLog.objects.select_for_update().filter(cadre_id=…, day=…).first()` (one at most:
+    a unique constraint) and the ids of the households it names."""
+    rows = fixed_sql.fetch(_log_sql(), [cadre_id, connection.ops.adapt_datefield_value(day)])
+    if not rows:
+        return None, set()
+    joined = rows[0][fixed_sql.width(WorkLog)]
+    households = {int(h) for h in joined.split(",")} if joined else set()
+    return fixed_sql.instance(WorkLog, rows[0]), households
 
 
-def _set_households(entry: WorkLog, wanted: set[int], created: bool) -> None:
-    """`entry.households.set(wanted)`: the rows of the link table that differ, and
-    nothing more when none does (a log amended with the same households, the usual case)."""
+def _set_households(entry: WorkLog, current: set[int], wanted: set[int]) -> None:
+    """`entry.households.set(wanted)` for a log naming `current`: the rows of the link
+    table that differ, and nothing more when none does (a log amended with the same
+    households, the usual case)."""
     field = WorkLog._meta.get_field("households")
     through = field.remote_field.through
     log_column, household_column = field.m2m_field_name(), field.m2m_reverse_field_name()
-    current = set() if created else {h for (h,) in fixed_sql.fetch(_log_sql()[1], [entry.pk])}
     if current - wanted:
         through.objects.filter(
             **{log_column: entry.pk, f"{household_column}__in": current - wanted}
@@ -165,8 +175,7 @@ def log_save(
     # The statements below are written once per process (zhucun/fixed_sql.py): a
     # phone saves its log many times a day, and compiling them cost more than running them.
     with transaction.atomic(savepoint=False):
-        entry = _log_locked(cadre_id, day)
-        created = entry is None
+        entry, current = _log_locked(cadre_id, day)
         if entry is None:
             entry = fixed_sql.insert(
                 WorkLog(
@@ -193,9 +202,10 @@ def log_save(
             entry.revisions += 1
             fixed_sql.update(entry, _AMENDED)
             event = "worklog.amend"
-        if households or not created:  # a new log has no households to compare with
-            _set_households(entry, set(households), created)
-        fixed_sql.insert(
+        _set_households(entry, current, set(households))
+        # Nothing reads it before the commit: saved with the audit record (in its
+        # statement on PostgreSQL) when called inside a chained_at_end() block (the API).
+        log.save_with_chain(
             LogRevision(
                 log=entry,
                 number=entry.revisions,
