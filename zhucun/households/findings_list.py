@@ -31,7 +31,7 @@ from zhucun.households.compliance import (
     contact_compliance,
 )
 from zhucun.households.models import ContactTally, Household, Pairing
-from zhucun.households.tallies import stored_summaries
+from zhucun.households.tallies import repeated_days, stored_summaries
 from zhucun.org.models import Cadre
 from zhucun.policy.contacts import (
     Pairing as PolicyPairing,
@@ -247,12 +247,8 @@ def tally_visits(visit_days, repeat_visits, d0: int, d1: int) -> int:
     if visit_days is None:
         return 0
     bits = int.from_bytes(visit_days, "little") >> d0 & ((1 << (d1 - d0 + 1)) - 1)
-    count = bits.bit_count()
-    repeats = repeat_visits or b""
-    for i in range(0, len(repeats), 3):
-        if d0 <= int.from_bytes(repeats[i : i + 2], "little") <= d1:
-            count += repeats[i + 2] - 1
-    return count
+    extra = sum(visits - 1 for d, visits in repeated_days(repeat_visits or b"") if d0 <= d <= d1)
+    return bits.bit_count() + extra
 
 
 def _register_sqlite_visits() -> None:

@@ -344,9 +344,15 @@ def stored_summaries(
     return summaries
 
 
+def repeated_days(repeats: bytes) -> Iterable[tuple[int, int]]:
+    """(day of the year from 0, visits) of each day of a tally's `repeat_visits` (_encode:
+    two bytes of the day, little-endian, and one of the visits)."""
+    for i in range(0, len(repeats), 3):
+        yield int.from_bytes(repeats[i : i + 2], "little"), repeats[i + 2]
+
+
 def _add_repeats(summary: ContactSummary, repeats: bytes, year: int, part: _Part) -> None:
     jan1 = date(year, 1, 1)
-    for i in range(0, len(repeats), 3):
-        d = int.from_bytes(repeats[i : i + 2], "little")
+    for d, visits in repeated_days(repeats):
         if part.day_skip <= d < part.day_skip + part.days:
-            summary.repeat_visits[jan1 + timedelta(days=d)] = repeats[i + 2]
+            summary.repeat_visits[jan1 + timedelta(days=d)] = visits
