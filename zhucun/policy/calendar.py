@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import partial
 from itertools import compress
 from typing import Any
 
@@ -266,6 +267,69 @@ class DayCalendar:
             spells.append(Spell(self.dates[start], self.dates[end - 1], unjustified))
             k = codes.find(absent, end)
         return spells
+
+
+class DaysOnRead(Mapping):
+    """A mapping of days (a cadre's day statuses, log statuses) built by `build()` when first
+    read, e.g. `DaysOnRead(partial(calendar.statuses_of, codes))`.
+
+    The engines judge every cadre-year from the day codes, and most callers (the findings,
+    the boards, the assessment proposal) never read the statuses: building a dict of ~430
+    days per cadre-year was about a tenth of a city's attendance. Equal to the dict it
+    builds (and to another DaysOnRead of the same days), iterated in its order, pickled as
+    that dict.
+    """
+
+    __slots__ = ("_build", "_dict")
+
+    def __init__(self, build: Callable[[], dict]):
+        self._build, self._dict = build, None
+
+    def _statuses(self) -> dict:
+        found = self._dict
+        if found is None:
+            found = self._dict = self._build()
+            self._build = None
+        return found
+
+    def __getitem__(self, day: date):
+        return self._statuses()[day]
+
+    def __iter__(self) -> Iterator[date]:
+        return iter(self._statuses())
+
+    def __len__(self) -> int:
+        return len(self._statuses())
+
+    def __contains__(self, day: object) -> bool:
+        return day in self._statuses()
+
+    def get(self, day: date, default=None):
+        return self._statuses().get(day, default)
+
+    def keys(self):
+        return self._statuses().keys()
+
+    def items(self):
+        return self._statuses().items()
+
+    def values(self):
+        return self._statuses().values()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DaysOnRead):
+            return self._statuses() == other._statuses()
+        if isinstance(other, Mapping):
+            return self._statuses() == (other if isinstance(other, dict) else dict(other.items()))
+        return NotImplemented
+
+    __hash__ = None  # mutable-looking, as a dict
+
+    def __repr__(self) -> str:
+        return repr(self._statuses())
+
+    def __reduce__(self):
+        return (dict, (self._statuses(),))
 
 
 def attendance_window(year: int) -> tuple[date, date]:
@@ -706,7 +770,7 @@ def _absence_checks(
 
 @dataclass(frozen=True)
 class AttendanceResult:
-    statuses: dict[date, DayStatus]
+    statuses: Mapping[date, DayStatus]  # a DaysOnRead from attendance_checks
     checks: list[Check]
 
     def year_counts(self, year: int) -> dict[str, int]:
@@ -759,7 +823,7 @@ def attendance_checks(
     checks = attendance_checks_of_codes(
         calendar, codes, subject=subject, year=year, today=today, book=book
     )
-    return AttendanceResult(calendar.statuses_of(codes), checks)
+    return AttendanceResult(DaysOnRead(partial(calendar.statuses_of, codes)), checks)
 
 
 _TALLY_CODES = tuple(CODES[status] for status in TALLIED)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from zhucun.policy.assessment import (
@@ -20,6 +21,7 @@ from zhucun.policy.assessment import (
 from zhucun.policy.calendar import (
     AttendanceFacts,
     DayCalendar,
+    DaysOnRead,
     DayStatus,
     IsWorkday,
     attendance_checks_of_codes,
@@ -66,9 +68,9 @@ class CadreYearFacts:
 class CadreYearReport:
     subject: str
     year: int
-    statuses: dict[date, DayStatus]
+    statuses: Mapping[date, DayStatus]  # a DaysOnRead from evaluate_cadre_year
     checks: list[Check]
-    log_statuses: dict[date, str] = field(default_factory=dict)
+    log_statuses: Mapping[date, str] = field(default_factory=dict)
 
     @property
     def findings(self) -> list[Finding]:
@@ -113,7 +115,7 @@ def evaluate_cadre_year(
     checks = attendance_checks_of_codes(
         calendar, codes, subject=facts.subject, year=year, today=today, book=book
     )
-    statuses = calendar.statuses_of(codes)
+    statuses = DaysOnRead(partial(calendar.statuses_of, codes))  # built only if read
     logs: dict[date, str] = {}
     late_or_missing = 0
     if facts.logs is not None:

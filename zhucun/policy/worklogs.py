@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from itertools import compress
 
-from zhucun.policy.calendar import CODES, NOT_ASSIGNED, DayCalendar, DayStatus
+from zhucun.policy.calendar import CODES, NOT_ASSIGNED, DayCalendar, DaysOnRead, DayStatus
 from zhucun.policy.findings import VIOLATION, WARNING, Check
 from zhucun.policy.parameters import ParameterBook
 from zhucun.policy.periods import iso, month_label, year_bounds
@@ -139,11 +140,19 @@ _IS_DUE = bytes(int(b != _BLANK) for b in range(256))
 _SELECT = {code: bytes(int(b == ord(code)) for b in range(256)) for code in _LOG_CODES.values()}
 
 
+def _log_statuses_of(
+    dates: list[date], i: int, j: int, year_logs: bytes, due: bytes
+) -> dict[date, str]:
+    """The due days' log statuses, in date order: the year's log codes over dates[i:j]."""
+    statuses = map(_LOG_STATUS_OF.__getitem__, compress(year_logs, due))
+    return dict(zip(compress(dates[i:j], due), statuses, strict=True))
+
+
 @dataclass(frozen=True)
 class YearLogs:
     """The year's log statuses of one cadre, as log_statuses and monthly_log_checks give them."""
 
-    statuses: dict[date, str]
+    statuses: Mapping[date, str]  # a DaysOnRead
     checks: list[Check]
     late_or_missing: int
 
@@ -186,13 +195,8 @@ def year_log_checks(
     i, j = first.toordinal() - first_ordinal, last.toordinal() - first_ordinal + 1
     year_logs = bytes(logs[i:j])
     due = year_logs.translate(_IS_DUE)
-    statuses = dict(
-        zip(
-            compress(calendar.dates[i:j], due),
-            map(_LOG_STATUS_OF.__getitem__, compress(year_logs, due)),
-            strict=True,
-        )
-    )
+    # Built only if read (the report's JSON, the facts export): the proposal reads the checks.
+    statuses = DaysOnRead(partial(_log_statuses_of, calendar.dates, i, j, year_logs, due))
     iso_dates = calendar.iso_dates
 
     def listed(status: str, a: int, b: int, counts: dict[str, int]) -> list[str]:
