@@ -11,7 +11,15 @@ from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Aggregate, DateField, Field, Func, IntegerField, TextField
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    DateField,
+    Field,
+    Func,
+    IntegerField,
+    TextField,
+)
 
 # A date column's proleptic Gregorian ordinal in each database's SQL. SQLite: julianday()
 # of a date is its midnight, x.5; 0001-01-01 (ordinal 1) is 1721425.5.
@@ -223,3 +231,53 @@ def fixed_offset(zone, start: date, end: date) -> int | None:
         return None
     microseconds = offsets.pop()
     return microseconds // 1_000_000 if microseconds % 1_000_000 == 0 else None
+
+
+class SavedOnDay(Func):
+    """Whether a date-time column's local date at a fixed UTC offset (whole seconds, as
+    `OffsetDate`) is a date column's day: `day = OffsetDate(moment, seconds)`, as a condition.
+
+    On SQLite it first compares the stored texts — 'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC —
+    without a date function: the UTC date is the day and the UTC time of day leaves the local
+    time on the same date (before 24:00 minus the offset, or from minus the offset on). That
+    holds for most logs of a year (saved on their own day, in the local afternoon or evening),
+    and SQLite's `date()` on each row was most of the year's log read; the other rows are
+    decided by `OffsetDate`.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, moment, day, seconds: int, **extra):
+        super().__init__(moment, day, **extra)
+        self.seconds = int(seconds)
+
+    def _exact(self, compiler, connection):
+        moment, day = self.get_source_expressions()
+        moment_sql, moment_params = compiler.compile(OffsetDate(moment, self.seconds))
+        day_sql, day_params = compiler.compile(day)
+        return f"({day_sql} = {moment_sql})", (*day_params, *moment_params)
+
+    def as_sql(self, compiler, connection, **extra):
+        return self._exact(compiler, connection)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        exact_sql, exact_params = self._exact(compiler, connection)
+        if not -86400 < self.seconds < 86400:
+            return exact_sql, exact_params
+        moment, day = self.get_source_expressions()
+        moment_sql, moment_params = compiler.compile(moment)
+        day_sql, day_params = compiler.compile(day)
+        if self.seconds >= 0:  # local date = UTC date while the UTC time is before this
+            bound, test = 86400 - self.seconds, "<"
+        else:  # ... from this on
+            bound, test = -self.seconds, ">="
+        time_of_day = f"{bound // 3600:02d}:{bound % 3600 // 60:02d}:{bound % 60:02d}"
+        fast = (
+            f"(substr({moment_sql}, 1, 10) = {day_sql} "
+            f"AND substr({moment_sql}, 12) {test} '{time_of_day}')"
+        )
+        return (
+            f"({fast} OR {exact_sql})",
+            (*moment_params, *day_params, *moment_params, *exact_params),
+        )

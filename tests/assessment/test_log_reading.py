@@ -34,6 +34,15 @@ SAVES = [
     (date(2026, 1, 31), datetime(2026, 1, 31, 9, 0, 0, 500000, UTC)),  # the window's last day
     (date(2024, 12, 1), datetime(2024, 12, 1, 1, 0, tzinfo=UTC)),  # the window's first day
     (date(2024, 11, 30), datetime(2024, 11, 30, 1, 0, tzinfo=UTC)),  # outside the window
+    # Bogotá (UTC−5, no daylight saving) and Kolkata (UTC+5:30): SQLite's text comparison of
+    # the stored UTC time against the offset's bound, on both sides of local midnight
+    (date(2025, 2, 3), datetime(2025, 2, 4, 4, 59, 59, 999999, UTC)),  # Bogotá 23:59:59.999999
+    (date(2025, 2, 4), datetime(2025, 2, 4, 5, 0, tzinfo=UTC)),  # Bogotá midnight
+    (date(2025, 2, 5), datetime(2025, 2, 4, 18, 30, tzinfo=UTC)),  # Kolkata midnight
+    (date(2025, 2, 6), datetime(2025, 2, 6, 18, 29, 59, 999999, UTC)),  # Kolkata 23:59:59.999999
+    (date(2025, 2, 7), datetime(2025, 2, 7, 18, 30, tzinfo=UTC)),  # Kolkata: 8 February
+    (date(2025, 2, 8), datetime(2025, 2, 8, 2, 0, tzinfo=UTC)),  # Bogotá 7 February 21:00
+    (date(2025, 2, 10), datetime(2025, 2, 10, 16, 0, 0, 1, UTC)),  # Beijing 11 Feb, 00:00:00.000001
 ]
 
 
@@ -46,7 +55,9 @@ def _expected(rows, zone):
     return found
 
 
-@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Europe/Berlin", "UTC"])
+@pytest.mark.parametrize(
+    "zone", ["Asia/Shanghai", "Europe/Berlin", "UTC", "America/Bogota", "Asia/Kolkata"]
+)
 def test_each_log_is_its_day_or_the_local_time_it_was_first_saved(cast, zone):
     # Given a cadre's logs saved at the edges of local days, earlier and later
     WorkLog.objects.bulk_create(
@@ -75,6 +86,8 @@ def test_a_zone_has_a_fixed_offset_only_where_it_keeps_one():
     window = attendance_window(YEAR)
     assert fixed_offset(ZoneInfo("Asia/Shanghai"), *window) == 8 * 3600
     assert fixed_offset(ZoneInfo("UTC"), *window) == 0
+    assert fixed_offset(ZoneInfo("America/Bogota"), *window) == -5 * 3600
+    assert fixed_offset(ZoneInfo("Asia/Kolkata"), *window) == 5 * 3600 + 1800
     # Berlin changes in March and October; its summer alone keeps one offset
     assert fixed_offset(ZoneInfo("Europe/Berlin"), *window) is None
     assert fixed_offset(ZoneInfo("Europe/Berlin"), date(2025, 4, 1), date(2025, 9, 30)) == 7200

@@ -14,7 +14,8 @@ import json
 from collections import defaultdict
 from datetime import date, datetime
 
-from django.db.models import BooleanField, Case, F, IntegerField, Q, TextField, Value, When
+from django.db import connection
+from django.db.models import BooleanField, Case, F, IntegerField, TextField, Value, When
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ from zhucun.raw_rows import (
     DayOrdinal,
     EpochMicroseconds,
     LocalDay,
-    OffsetDate,
+    SavedOnDay,
     TextList,
     fixed_offset,
     local_time,
@@ -53,15 +54,15 @@ def _log_rows(cadre_ids, start: date, end: date):
     """One row per cadre: (kind, cadre id, None, None, same-day logs, later logs).
 
     A year of logs is one row per cadre, not one per log: the days of the logs first saved on
-    their own local day as day ordinals joined by commas (most logs; neither the database nor
-    Python builds a row for each), the others as "ordinal@first saved (EpochMicroseconds)".
-    The local day is the database's `OffsetDate` when the zone keeps one UTC offset around
+    their own local day as day texts joined by commas (`_day_as_text`; most logs; neither the
+    database nor Python builds a row for each), the others as "ordinal@first saved (EpochMicroseconds)".
+    The local day is the database's (`SavedOnDay`: `OffsetDate`) when the zone keeps one UTC offset around
     [start, end] (Asia/Shanghai does); else every log comes as a later one and Python finds
     its local day (`_read`).
     """
     offset = fixed_offset(timezone.get_current_timezone(), start, end)
     same_day = (
-        Q(day=OffsetDate("first_saved_at", offset))
+        SavedOnDay("first_saved_at", "day", offset)
         if offset is not None
         else Value(False, output_field=BooleanField())
     )
@@ -79,7 +80,7 @@ def _log_rows(cadre_ids, start: date, end: date):
             row_kind=Value(_LOG),
             ordinal=Cast(Value(None), IntegerField()),
             pk_=Cast(Value(None), IntegerField()),
-            same_days=TextList(Case(When(same_day, then=DayOrdinal("day")))),
+            same_days=TextList(Case(When(same_day, then=_day_as_text()))),
             later=TextList(Case(When(same_day, then=None), default=saved)),
         )
         .values_list("row_kind", "cadre_id", "ordinal", "pk_", "same_days", "later")
@@ -101,11 +102,18 @@ def _notice_rows(cadre_ids, year: int):
     )
 
 
+def _day_as_text():
+    """A log's day in the same-day list: SQLite's stored ISO text as it is (no `julianday` per
+    row), PostgreSQL's ordinal (an integer's text is cheaper to make than a date's)."""
+    return F("day") if connection.vendor == "sqlite" else DayOrdinal("day")
+
+
 class _Days(dict):
-    """Day ordinal text → date, made once per text: a year of logs names each day many times."""
+    """Day text (an ordinal, or ISO on SQLite) → date, made once per text: a year of logs names
+    each day many times."""
 
     def __missing__(self, text: str) -> date:
-        day = self[text] = date.fromordinal(int(text))
+        day = self[text] = date.fromisoformat(text) if "-" in text else date.fromordinal(int(text))
         return day
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from zhucun.policy.calendar import STATIONED_STATUSES, Assignment, DayStatus, merged_periods
@@ -152,6 +153,7 @@ def _subject_key(subject: str) -> tuple:
     )
 
 
+@lru_cache(maxsize=64)  # the same for every cadre of a cohort
 def _longest_months_in_days(year: int, months: int) -> int:
     return max(
         inclusive_days(
