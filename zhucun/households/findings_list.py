@@ -7,9 +7,9 @@ their evidence. `contact_compliance` (zhucun.households.compliance) judges every
 in Python to give these: ~8 µs a pairing, 22,000 pairings in a county at S=1. Here the
 database counts each pairing's failed weeks and months from the stored tallies
 (ContactTally: a week failed when its bit is clear in every year's row, a month when its
-byte of month_visits is under the county's minimum), sums them by cadre, and names the first failing pairings; only those pairings
-are judged by the policy (zhucun.policy.contacts), which gives the checks and evidence
-shown. `computed_findings_list` gives the same list from `contact_compliance` itself: it
+byte of month_visits is under the county's minimum), sums them by cadre, and names the
+first failing pairings; only those pairings are judged by the policy
+(zhucun.policy.contacts), which gives the checks and evidence shown. `computed_findings_list` gives the same list from `contact_compliance` itself: it
 serves the windows the counts cannot (a week whose minimum is not one contact), and the
 tests compare the two.
 """
