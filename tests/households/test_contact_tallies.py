@@ -22,7 +22,14 @@ from zhucun.policy.contacts import summarise, window_start
 TODAY = date(2026, 11, 29)
 FIRST = date(2025, 11, 20)  # contacts around New Year 2026: a week (12-29 → 01-04) across it
 CHANNEL = {"inquiry": "phone", "visit": "home"}
-TALLY_FIELDS = ["weeks", "week_contacts", "day_contacts", "visit_days", "repeat_visits"]
+TALLY_FIELDS = [
+    "weeks",
+    "week_contacts",
+    "day_contacts",
+    "visit_days",
+    "repeat_visits",
+    "month_visits",
+]
 
 
 def _tallies():
@@ -32,6 +39,15 @@ def _tallies():
         )
         for t in ContactTally.objects.values("household_id", "year", *TALLY_FIELDS)
     }
+
+
+def _assert_month_visits_are_the_contacts():
+    visits = {}
+    for household, day in Contact.objects.filter(kind="visit").values_list("household_id", "day"):
+        key = (household, day.year)
+        visits.setdefault(key, [0] * 12)[day.month - 1] += 1
+    for (household, year), row in _tallies().items():
+        assert row[-1] == bytes(visits.get((household, year), [0] * 12)), (household, year)
 
 
 def _assert_summaries_are_the_policys(since, until, ceiling):
@@ -119,6 +135,8 @@ def test_the_stored_summaries_are_the_policys_after_any_writes(cast, ops, checke
         # Then they are the policy's summaries of the contacts themselves
         for since, until in checked:
             _assert_summaries_are_the_policys(since, until, ceiling)
+        # and each tally's visits of each month are the visits recorded in it
+        _assert_month_visits_are_the_contacts()
         # and rebuilding every tally from the contacts gives the rows kept one write at a time
         # (less the years whose contacts were all deleted: kept empty, not rebuilt)
         kept = {key: row for key, row in _tallies().items() if row[0]}
@@ -186,6 +204,12 @@ def test_a_contact_recorded_through_the_service_is_tallied_at_once(cast):
     assert summary.visit_days == (1 << 2) | (1 << 4)
     assert summary.repeat_visits == {date(2026, 1, 2): 2}
     assert ContactTally.objects.filter(household=cast.household).count() == 2
+    # and each year's tally holds its months' visits: December 2025 one, January 2026 two
+    months = dict(
+        ContactTally.objects.filter(household=cast.household).values_list("year", "month_visits")
+    )
+    assert bytes(months[2025]) == bytes(11) + b"\x01"
+    assert bytes(months[2026]) == b"\x02" + bytes(11)
 
 
 def test_recording_a_contact_costs_a_bounded_number_of_tally_queries(cast):

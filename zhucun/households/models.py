@@ -224,12 +224,21 @@ class ContactTally(models.Model):
     visit_days = models.BinaryField(default=b"")
     # Three bytes per day visited more than once: d (two bytes, little-endian), visits.
     repeat_visits = models.BinaryField(default=b"")
+    # Byte m: the visits of month m + 1 (the findings list compares it with the minimum).
+    month_visits = models.BinaryField(default=bytes(12))
 
     class Meta:
         verbose_name = verbose_name_plural = "联户记录年度汇总"
         constraints = [
             models.UniqueConstraint(
                 fields=["household", "year"], name="one_tally_per_household_year"
+            )
+        ]
+        # The findings list reads each pairing's weeks and month visits from this index
+        # alone (index-only on both databases: no wide row read per pairing).
+        indexes = [
+            models.Index(
+                fields=["household", "year", "weeks", "month_visits"], name="tally_weeks_months"
             )
         ]
 

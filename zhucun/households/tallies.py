@@ -15,7 +15,9 @@ contacts came in.
 Encoding (what reads fastest on both databases): the bit sets the summary needs as they
 are — the weeks as one 64-bit integer (a year touches at most 54 weeks), the visit days as
 a little-endian bit set (int.from_bytes, one C call) —, the days visited more than once as
-a short list, and the per-day and per-week contact counts as one byte each. A call reads
+a short list, and the per-day and per-week contact counts as one byte each; and each
+month's visits as one byte (what the findings list compares with the monthly minimum, in
+SQL, for every pairing of a county: a byte instead of counting bits). A call reads
 the counts only where it needs them: the database cuts out the days of the (at most two)
 weeks the window cuts (substr), and the per-week counts only when some county asks for
 more than one contact a week.
@@ -52,6 +54,7 @@ def _encode(year: int, days: Iterable[tuple[int, int, int]]) -> dict:
     week_contacts = bytearray((last - 1) // 7 - first_week + 1)
     weeks = visit_days = 0
     repeats = bytearray()
+    month_visits = [0] * 12
     for ordinal, contacts, visits in days:  # runs for every day with a contact: kept lean
         d, w = ordinal - first, (ordinal - 1) // 7 - first_week
         day_contacts[d] = contacts if contacts < SATURATED else SATURATED
@@ -59,6 +62,7 @@ def _encode(year: int, days: Iterable[tuple[int, int, int]]) -> dict:
         week_contacts[w] = week if week < SATURATED else SATURATED
         if visits:
             visit_days |= 1 << d
+            month_visits[date.fromordinal(ordinal).month - 1] += visits
             if visits > 1:
                 repeats += d.to_bytes(2, "little") + bytes([min(visits, SATURATED)])
     for w, count in enumerate(week_contacts):
@@ -70,6 +74,7 @@ def _encode(year: int, days: Iterable[tuple[int, int, int]]) -> dict:
         "day_contacts": bytes(day_contacts),
         "visit_days": visit_days.to_bytes((last - first) // 8 + 1, "little"),
         "repeat_visits": bytes(repeats),
+        "month_visits": bytes(min(visits, SATURATED) for visits in month_visits),
     }
 
 
@@ -165,9 +170,13 @@ def rebuild_contact_tallies(
     written, batch = 0, []
     current, year, year_end, days = None, None, 0, []
 
+    # A migration's historical model may have fewer fields than _encode writes.
+    stored = {field.name for field in tally_model._meta.fields}
+
     def flush():
         nonlocal written, batch
-        batch.append(tally_model(household_id=current, year=year, **_encode(year, days)))
+        fields = {k: v for k, v in _encode(year, days).items() if k in stored}
+        batch.append(tally_model(household_id=current, year=year, **fields))
         if len(batch) >= _BATCH:
             tally_model.objects.bulk_create(batch)
             written += len(batch)
