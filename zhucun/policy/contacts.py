@@ -525,10 +525,13 @@ def contact_failures_by_pairing(
     empty = ContactSummary()
     found: list[PairingFailures] = []
     add = found.append
+    book_of: object = None  # the pairings come county after county: the last book's minimums
     for pairing, book in pairings:
-        minimums = minimums_of.get(id(book))
-        if minimums is None:
-            minimums = minimums_of[id(book)] = _Minimums(book)
+        if book is not book_of:
+            minimums = minimums_of.get(id(book))
+            if minimums is None:
+                minimums = minimums_of[id(book)] = _Minimums(book)
+            book_of = book
         summary = summaries.get(pairing.household, empty)
         span = judged_of.get((pairing.start, pairing.end))
         if span is None:
