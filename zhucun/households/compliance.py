@@ -5,7 +5,8 @@ from the database with a fixed number of queries whatever the number of
 households: the counties and their parameter overrides, the pairings, and each
 household's summary of its contacts (policy.contacts.ContactSummary), read from the
 stored tallies (zhucun.households.tallies: one row per household and year, kept with
-the contacts). Python's work is per household, per failed check — not per contact.
+the contacts). Python's work is per household and per pairing — not per contact; a
+failed check is made only when it is read (FailedChecks).
 """
 
 from __future__ import annotations
