@@ -273,3 +273,19 @@ def test_the_compliance_page_shows_a_short_month_with_its_visit_days(cast, clien
     assert "入户日期:2026-01-14" in text
     # and a week without a contact shows no day list
     assert "联系日期" not in text
+
+
+def test_compliance_of_no_household_lists_nothing_and_reads_no_pairing(cast):
+    # Given a cadre's household with no contact at all (every week and month fails)
+    since, until = date(2026, 1, 5), date(2026, 2, 28)
+    everything = contact_compliance(cast.users["dora"], since=since, until=until, today=TODAY)
+    assert len(everything.checks) > 0
+    # When the compliance of an empty list of households is asked for
+    with CaptureQueriesContext(connection) as queries:
+        result = contact_compliance(
+            cast.users["dora"], since=since, until=until, today=TODAY, household_ids=[]
+        )
+    # Then nothing is judged or counted, and the database is not asked for pairings
+    assert (len(result.checks), result.pairings, result.by_cadre) == (0, 0, {})
+    assert not result.by_household
+    assert not any("households_pairing" in q["sql"] for q in queries.captured_queries)

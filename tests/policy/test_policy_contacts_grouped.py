@@ -12,6 +12,7 @@ from zhucun.policy.contacts import (
     contact_checks,
     contact_checks_grouped,
     contact_checks_summarised,
+    contact_failures_by_pairing,
     summarise,
     week_number,
     weekly_ceiling,
@@ -151,6 +152,43 @@ def test_summarised_checks_equal_the_grouped_checks_for_any_rows_pairings_and_co
     )
     # then the failed checks are the same, in the same order, with the same evidence
     assert summarised == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=contact_rows,
+    paired=pairings,
+    today=days,
+    window=st.tuples(days, st.integers(0, 400)),
+    counties=st.sampled_from([(CITY,), (STRICT,), (CITY, STRICT, BUSY)]),
+)
+def test_the_failures_grouped_by_pairing_are_the_grouped_checks_pairing_by_pairing(
+    rows, paired, today, window, counties
+):
+    since, until = window[0], window[0] + timedelta(window[1])
+    with_books = [(p, counties[p.household % len(counties)]) for p in paired]
+    expected = contact_checks_grouped(
+        with_books, as_grouped(rows), today=today, since=since, until=until
+    )
+    summaries = summarise(rows, since=since, until=until, weekly_ceiling=weekly_ceiling(counties))
+    # When the failures are grouped by pairing
+    groups = contact_failures_by_pairing(
+        with_books, summaries, today=today, since=since, until=until
+    )
+    # Then each group is a pairing that failed something, in the order of the pairings,
+    positions = [next(i for i, (p, _) in enumerate(with_books) if p is g.pairing) for g in groups]
+    assert positions == sorted(set(positions))
+    checks = []
+    for group in groups:
+        failures = group.failures()
+        assert failures and all(f.pairing is group.pairing for f in failures)
+        # its counts are its failed weeks and months, without making them
+        assert group.weeks_failed == sum(f.rule == "weekly_inquiry" for f in failures)
+        assert group.months_failed == sum(f.rule == "monthly_visits" for f in failures)
+        assert len(group) == len(failures)
+        checks += [f.check() for f in failures]
+    # and made one after the other they are the failed checks, same order and evidence
+    assert checks == expected
 
 
 def test_the_weekly_ceiling_is_the_largest_weekly_minimum_any_county_ever_sets():

@@ -394,6 +394,73 @@ class ContactFailure:
 WEEKLY, MONTHLY = "weekly_inquiry", "monthly_visits"
 
 
+class PairingFailures:
+    """The failed weeks and months of one pairing (contact_failures_by_pairing), before each
+    becomes a ContactFailure.
+
+    Most of a city's pairings fail something (some 12,000 of 15,000 in a year, 2.8 failures
+    each); a caller that only counts them (by cadre, by household) reads `weeks_failed` and
+    `months_failed` and needs no object per failure: failures() makes them, in order.
+    """
+
+    __slots__ = (
+        "pairing",
+        "weeks_failed",
+        "months_failed",
+        "_minimums",
+        "_first_week",
+        "_missing",
+        "_weekly",
+        "_months",
+        "_repeats",
+        "_window_days",
+    )
+
+    def __init__(self, pairing, minimums, first_week, missing, weekly, months, repeats, days):
+        self.pairing = pairing
+        self._minimums = minimums
+        self._first_week = first_week
+        self._missing = missing  # bit i: week first_week + i had no contact
+        self._weekly = weekly  # or the failed (week, contacts), when counts were compared
+        self._months = months  # (month number, its visit days as bits of the window's days)
+        self._repeats = repeats  # the summary's repeat_visits
+        self._window_days = days  # the window's days by their bit
+        self.weeks_failed = missing.bit_count() if weekly is None else len(weekly)
+        self.months_failed = len(months)
+
+    def __len__(self) -> int:
+        return self.weeks_failed + self.months_failed
+
+    def failures(self) -> list[ContactFailure]:
+        pairing, minimums, found = self.pairing, self._minimums, []
+        if self._weekly is None:
+            first_week, missing, weekly = self._first_week, self._missing, minimums.weekly
+            while missing:
+                low = missing & -missing
+                week = first_week + low.bit_length() - 1
+                required = weekly[week] if week in weekly else minimums.week(week)
+                found.append(ContactFailure(pairing, WEEKLY, week, 0, required, None))
+                missing ^= low
+        else:
+            for week, count in self._weekly:
+                found.append(
+                    ContactFailure(pairing, WEEKLY, week, count, minimums.week(week), None)
+                )
+        window_days, repeats = self._window_days, self._repeats
+        for month, days in self._months:
+            visits = []
+            while days:
+                low = days & -days
+                visits.append(window_days[low.bit_length() - 1])
+                days ^= low
+            if repeats:
+                visits = [v for day in visits for v in [day] * repeats.get(day, 1)]
+            found.append(
+                ContactFailure(pairing, MONTHLY, month, len(visits), minimums.month(month), visits)
+            )
+        return found
+
+
 def contact_failures_summarised(
     pairings: Iterable[tuple[Pairing, ParameterBook]],
     summaries: Mapping[Hashable, ContactSummary],
@@ -402,7 +469,27 @@ def contact_failures_summarised(
     since: date,
     until: date,
 ) -> list[ContactFailure]:
-    """The failed checks of contact_checks_grouped, in the same order, as ContactFailures.
+    """The failed checks of contact_checks_grouped, in the same order, as ContactFailures:
+    the failures() of contact_failures_by_pairing(), one pairing after the other."""
+    return [
+        failure
+        for failed in contact_failures_by_pairing(
+            pairings, summaries, today=today, since=since, until=until
+        )
+        for failure in failed.failures()
+    ]
+
+
+def contact_failures_by_pairing(
+    pairings: Iterable[tuple[Pairing, ParameterBook]],
+    summaries: Mapping[Hashable, ContactSummary],
+    *,
+    today: date,
+    since: date,
+    until: date,
+) -> list[PairingFailures]:
+    """The failed checks of contact_checks_grouped, grouped by pairing: a PairingFailures for
+    each pairing that failed some week or month, in the order of the pairings.
 
     The summaries must be made with the weekly_ceiling() of the books given: a week missing
     from `weeks` had no contact, a week in `few_contacts` had that many, any other week at
@@ -419,15 +506,15 @@ def contact_failures_summarised(
             )
     first = window_start(since)
     base_week = _week(first)
-    # Each month of the window as (month number, where its days sit in a bit set of days
-    # counted from the window's first day, the mask of its days there).
+    # Each month of the window as (month number, the mask of its days in a bit set of days
+    # counted from the window's first day).
     base_month = _month(first)
     month_bits = []
     for month in range(base_month, _month(until) + 1):
         start = _month_first(month)
         # The window's first month may begin before it; such a month is never judged.
         shift = max((start - first).days, 0)
-        month_bits.append((month, shift, ((1 << month_end(start).day) - 1) << shift))
+        month_bits.append((month, ((1 << month_end(start).day) - 1) << shift))
     minimums_of: dict[int, _Minimums] = {}
     # Most pairings share their start and end (paired before the window, still paired):
     # the weeks and months they are judged on are worked out once per (start, end).
@@ -436,49 +523,45 @@ def contact_failures_summarised(
     # up, not computed (some 15,000 failed months in a city's year).
     window_days = [first + timedelta(days=k) for k in range((month_end(until) - first).days + 1)]
     empty = ContactSummary()
-    failures: list[ContactFailure] = []
-    add = failures.append
+    found: list[PairingFailures] = []
+    add = found.append
+    book_of: object = None  # the pairings come county after county: the last book's minimums
     for pairing, book in pairings:
-        minimums = minimums_of.get(id(book))
-        if minimums is None:
-            minimums = minimums_of[id(book)] = _Minimums(book)
+        if book is not book_of:
+            minimums = minimums_of.get(id(book))
+            if minimums is None:
+                minimums = minimums_of[id(book)] = _Minimums(book)
+            book_of = book
         summary = summaries.get(pairing.household, empty)
         span = judged_of.get((pairing.start, pairing.end))
         if span is None:
             first_week, last_week, first_month, last_month = _judged(pairing, today, since, until)
             span = judged_of[(pairing.start, pairing.end)] = (
                 first_week,
-                last_week,
+                first_week - base_week,
                 (1 << max(last_week - first_week + 1, 0)) - 1,
                 month_bits[max(first_month - base_month, 0) : max(last_month - base_month + 1, 0)],
             )
-        first_week, last_week, week_mask, months = span
-        if first_week <= last_week:
-            missing = ~(summary.weeks >> (first_week - base_week)) & week_mask
-            if summary.few_contacts and minimums.weekly_max > 1:
-                failing = []
-                while missing:
-                    low = missing & -missing
-                    failing.append((first_week + low.bit_length() - 1, 0))
-                    missing ^= low
-                failing += [
-                    (week, count)
-                    for week, count in summary.few_contacts.items()
-                    if first_week <= week <= last_week and not at_least(count, minimums.week(week))
-                ]
-                failing.sort()
-                for week, count in failing:
-                    add(ContactFailure(pairing, WEEKLY, week, count, minimums.week(week), None))
-            else:
-                weekly = minimums.weekly
-                while missing:
-                    low = missing & -missing
-                    week = first_week + low.bit_length() - 1
-                    required = weekly[week] if week in weekly else minimums.week(week)
-                    add(ContactFailure(pairing, WEEKLY, week, 0, required, None))
-                    missing ^= low
-        visit_days, enough = summary.visit_days, minimums.monthly_max
-        for month, _shift, mask in months:
+        first_week, week_shift, week_mask, months = span
+        # An empty week_mask (no week judged) leaves nothing missing.
+        missing = ~(summary.weeks >> week_shift) & week_mask
+        weekly = None
+        if week_mask and summary.few_contacts and minimums.weekly_max > 1:
+            # Weeks with some contacts may fail too: listed with the weeks without any.
+            weekly = []
+            while missing:
+                low = missing & -missing
+                weekly.append((first_week + low.bit_length() - 1, 0))
+                missing ^= low
+            last_week = first_week + week_mask.bit_length() - 1
+            weekly += [
+                (week, count)
+                for week, count in summary.few_contacts.items()
+                if first_week <= week <= last_week and not at_least(count, minimums.week(week))
+            ]
+            weekly.sort()
+        visit_days, enough, failed = summary.visit_days, minimums.monthly_max, None
+        for month, mask in months:
             days = visit_days & mask
             count = days.bit_count()
             if count >= enough:
@@ -489,15 +572,24 @@ def contact_failures_summarised(
                 )
             if at_least(count, minimums.month(month)):
                 continue
-            visits = []
-            while days:
-                low = days & -days
-                visits.append(window_days[low.bit_length() - 1])
-                days ^= low
-            if summary.repeat_visits:
-                visits = [v for day in visits for v in [day] * summary.repeat_visits.get(day, 1)]
-            add(ContactFailure(pairing, MONTHLY, month, len(visits), minimums.month(month), visits))
-    return failures
+            if failed is None:
+                failed = [(month, days)]
+            else:
+                failed.append((month, days))
+        if missing or weekly or failed:
+            add(
+                PairingFailures(
+                    pairing,
+                    minimums,
+                    first_week,
+                    missing,
+                    weekly,
+                    failed or (),
+                    summary.repeat_visits,
+                    window_days,
+                )
+            )
+    return found
 
 
 def _weeks_to_report(
