@@ -122,6 +122,19 @@ def _prepared_cursor_class():
     return PreparedCursor
 
 
+def _allow_preparing(db) -> None:
+    if (
+        db.connection.prepare_threshold is None
+        and "prepare_threshold" not in db.settings_dict["OPTIONS"]
+    ):
+        # Django turns preparing off (None) for connection poolers unless OPTIONS says
+        # otherwise; psycopg's default turns it on. It applies to server-binding cursors
+        # only: Django's own cursors bind on the client and are never prepared. (An
+        # explicit OPTIONS "prepare_threshold": None, for a pooler that cannot keep
+        # prepared statements, is kept: then nothing is prepared.)
+        db.connection.prepare_threshold = 5
+
+
 def cursor(prepare: bool | None = True):
     """A cursor for fixed statements, logged and wrapped as Django's own cursors are.
 
@@ -136,16 +149,7 @@ def cursor(prepare: bool | None = True):
     # What connection.cursor() does, with the prepared cursor instead of the client one.
     db.close_if_health_check_failed()
     db.ensure_connection()
-    if (
-        db.connection.prepare_threshold is None
-        and "prepare_threshold" not in db.settings_dict["OPTIONS"]
-    ):
-        # Django turns preparing off (None) for connection poolers unless OPTIONS says
-        # otherwise; psycopg's default turns it on. It applies to server-binding cursors
-        # only: Django's own cursors bind on the client and are never prepared. (An
-        # explicit OPTIONS "prepare_threshold": None, for a pooler that cannot keep
-        # prepared statements, is kept: then nothing is prepared.)
-        db.connection.prepare_threshold = 5
+    _allow_preparing(db)
     with db.wrap_database_errors:
         raw = _prepared_cursor_class()(db.connection)
     raw.always = bool(prepare)
@@ -169,6 +173,7 @@ def _statement_cursor(db, prepare: bool | None):
             raw = db.connection.cursor()
         db._zhucun_fixed_cursor = raw
     if db.vendor == "postgresql":
+        _allow_preparing(db)  # as each new cursor did (OPTIONS may change in tests)
         raw.always = bool(prepare)
     return raw
 
