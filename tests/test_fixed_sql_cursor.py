@@ -3,7 +3,7 @@ what Django's cursor wrapper gives every statement: the refusal in a broken tran
 Django's database errors, the query log and the execute wrappers."""
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.transaction import TransactionManagementError
 
 from zhucun import fixed_sql
@@ -81,3 +81,19 @@ def test_a_cursor_left_from_an_earlier_connection_is_not_used(cast):
     # Then it runs on a new cursor of the current connection
     assert found == [(2,)]
     assert connection._zhucun_fixed_cursor.connection is connection.connection
+
+
+def test_while_the_connection_is_shared_between_threads_no_cursor_is_kept(cast):
+    # Given the connection shared with another thread (a live server on in-memory SQLite)
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the proxy
+    db.ensure_connection()
+    db.__dict__.pop("_zhucun_fixed_cursor", None)
+    db.inc_thread_sharing()
+    try:
+        # When fixed statements run
+        assert fixed_sql.fetch("SELECT %s", [3]) == [(3,)]
+        assert fixed_sql.execute("SELECT %s", [4]) in (-1, 0, 1)
+        # Then each ran on a cursor of its own, none kept for the next
+        assert "_zhucun_fixed_cursor" not in db.__dict__
+    finally:
+        db.dec_thread_sharing()

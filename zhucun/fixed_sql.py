@@ -156,26 +156,30 @@ def cursor(prepare: bool | None = True):
     return db._prepare_cursor(raw)
 
 
+def _new_statement_cursor(db, prepare: bool | None):
+    if db.vendor == "postgresql":
+        return cursor(prepare).cursor  # what Django's wrapper wraps
+    # SQLite: the plain sqlite3 cursor; the text comes with its "?" (`_sqlite_text`).
+    return db.connection.cursor()
+
+
 def _statement_cursor(db, prepare: bool | None):
-    """The connection's own cursor for fixed statements, made once per connection and
-    used again for each: a fixed statement's whole result is read before the next runs,
-    and a connection is one thread's."""
+    """(cursor, kept): the connection's own cursor for fixed statements, made once per
+    connection and used again for each (a fixed statement's whole result is read before
+    the next runs, and a connection is one thread's); a new one, not kept, while the
+    connection is shared between threads (a test's live server on in-memory SQLite)."""
     db.close_if_health_check_failed()
     db.ensure_connection()
     db.validate_thread_sharing()
+    if db.allow_thread_sharing:
+        return _new_statement_cursor(db, prepare), False
     raw = getattr(db, "_zhucun_fixed_cursor", None)
     if raw is None or raw.connection is not db.connection or getattr(raw, "closed", False):
-        if db.vendor == "postgresql":
-            cursor_ = cursor(prepare)
-            raw = cursor_.cursor  # what Django's wrapper wraps
-        else:
-            # SQLite: the plain sqlite3 cursor; the text comes with its "?" (`_sqlite_text`).
-            raw = db.connection.cursor()
-        db._zhucun_fixed_cursor = raw
+        raw = db._zhucun_fixed_cursor = _new_statement_cursor(db, prepare)
     if db.vendor == "postgresql":
         _allow_preparing(db)  # as each new cursor did (OPTIONS may change in tests)
         raw.always = bool(prepare)
-    return raw
+    return raw, True
 
 
 @cache
@@ -205,7 +209,7 @@ def _run(sql: str, params, prepare: bool | None, read):
         with cursor(prepare) as cursor_:
             cursor_.execute(sql, params)
             return read(cursor_)
-    raw = _statement_cursor(db, prepare)
+    raw, kept = _statement_cursor(db, prepare)
     text = sql if db.vendor == "postgresql" else _sqlite_text(sql)
     db.validate_no_broken_transaction()
     logged = db.queries_logged
@@ -227,6 +231,8 @@ def _run(sql: str, params, prepare: bool | None, read):
                 db.alias,
                 extra={"duration": duration, "sql": shown, "params": params, "alias": db.alias},
             )
+        if not kept:
+            raw.close()
 
 
 def _all(cursor_):
