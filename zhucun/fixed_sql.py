@@ -17,7 +17,9 @@ parses and plans it on its first run and reuses that work after.
 Only for fixed, hot statements: everything else stays with the ORM.
 """
 
-from functools import cache
+import logging
+import time
+from functools import cache, lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
@@ -120,6 +122,19 @@ def _prepared_cursor_class():
     return PreparedCursor
 
 
+def _allow_preparing(db) -> None:
+    if (
+        db.connection.prepare_threshold is None
+        and "prepare_threshold" not in db.settings_dict["OPTIONS"]
+    ):
+        # Django turns preparing off (None) for connection poolers unless OPTIONS says
+        # otherwise; psycopg's default turns it on. It applies to server-binding cursors
+        # only: Django's own cursors bind on the client and are never prepared. (An
+        # explicit OPTIONS "prepare_threshold": None, for a pooler that cannot keep
+        # prepared statements, is kept: then nothing is prepared.)
+        db.connection.prepare_threshold = 5
+
+
 def cursor(prepare: bool | None = True):
     """A cursor for fixed statements, logged and wrapped as Django's own cursors are.
 
@@ -134,33 +149,113 @@ def cursor(prepare: bool | None = True):
     # What connection.cursor() does, with the prepared cursor instead of the client one.
     db.close_if_health_check_failed()
     db.ensure_connection()
-    if (
-        db.connection.prepare_threshold is None
-        and "prepare_threshold" not in db.settings_dict["OPTIONS"]
-    ):
-        # Django turns preparing off (None) for connection poolers unless OPTIONS says
-        # otherwise; psycopg's default turns it on. It applies to server-binding cursors
-        # only: Django's own cursors bind on the client and are never prepared. (An
-        # explicit OPTIONS "prepare_threshold": None, for a pooler that cannot keep
-        # prepared statements, is kept: then nothing is prepared.)
-        db.connection.prepare_threshold = 5
+    _allow_preparing(db)
     with db.wrap_database_errors:
         raw = _prepared_cursor_class()(db.connection)
     raw.always = bool(prepare)
     return db._prepare_cursor(raw)
 
 
+def _new_statement_cursor(db, prepare: bool | None):
+    if db.vendor == "postgresql":
+        return cursor(prepare).cursor  # what Django's wrapper wraps
+    # SQLite: the plain sqlite3 cursor; the text comes with its "?" (`_sqlite_text`).
+    return db.connection.cursor()
+
+
+def _statement_cursor(db, prepare: bool | None):
+    """(cursor, kept): the connection's own cursor for fixed statements, made once per
+    connection and used again for each (a fixed statement's whole result is read before
+    the next runs, and a connection is one thread's); a new one, not kept, while the
+    connection is shared between threads (a test's live server on in-memory SQLite)."""
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    if db.allow_thread_sharing:
+        return _new_statement_cursor(db, prepare), False
+    raw = getattr(db, "_zhucun_fixed_cursor", None)
+    if raw is None or raw.connection is not db.connection or getattr(raw, "closed", False):
+        raw = db._zhucun_fixed_cursor = _new_statement_cursor(db, prepare)
+    if db.vendor == "postgresql":
+        _allow_preparing(db)  # as each new cursor did (OPTIONS may change in tests)
+        raw.always = bool(prepare)
+    return raw, True
+
+
+@cache
+def _sqlite_text(sql: str) -> str:
+    # What Django's SQLite cursor does to every statement's text ("%s" -> "?"), once.
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+    return SQLiteCursorWrapper.convert_query(None, sql)
+
+
+_log = logging.getLogger("django.db.backends")
+
+
+def _run(sql: str, params, prepare: bool | None, read):
+    """Run a fixed statement and `read(cursor)` its result, as Django's cursor wrapper runs
+    a statement: refused in a broken transaction, the driver's errors turned into
+    Django's (an Idempotency-Key's racing insert is still an IntegrityError), logged in
+    the query log when queries are logged (DEBUG, assertNumQueries) with the text
+    Django's log gives. Without the wrapper's layers around each statement (a new
+    cursor, its wrapper, the context managers, the fetch's error wrapping): ~40 % of the
+    Python side of a fixed statement, and an API write runs five or six of them.
+
+    With execute wrappers installed (`connection.execute_wrapper`) it goes through
+    Django's cursor, so they see it."""
+    db = _db()
+    if db.execute_wrappers:
+        with cursor(prepare) as cursor_:
+            cursor_.execute(sql, params)
+            return read(cursor_)
+    raw, kept = _statement_cursor(db, prepare)
+    text = sql if db.vendor == "postgresql" else _sqlite_text(sql)
+    db.validate_no_broken_transaction()
+    logged = db.queries_logged
+    start = time.monotonic() if logged else 0.0
+    try:
+        with db.wrap_database_errors:
+            raw.execute(text, params)
+            return read(raw)
+    finally:
+        if logged:
+            duration = time.monotonic() - start
+            shown = db.ops.last_executed_query(raw, sql, params)
+            db.queries_log.append({"sql": shown, "time": f"{duration:.3f}"})
+            _log.debug(
+                "(%.3f) %s; args=%s; alias=%s",
+                duration,
+                shown,
+                params,
+                db.alias,
+                extra={"duration": duration, "sql": shown, "params": params, "alias": db.alias},
+            )
+        if not kept:
+            raw.close()
+
+
+def _all(cursor_):
+    return cursor_.fetchall()
+
+
+def _one(cursor_):
+    # Read to the end (one row): SQLite finishes the statement, as closing the cursor did.
+    rows = cursor_.fetchall()
+    return rows[0] if rows else None
+
+
+def _rowcount(cursor_):
+    return cursor_.rowcount
+
+
 def fetch(sql: str, params) -> list[tuple]:
-    with cursor() as cursor_:
-        cursor_.execute(sql, params)
-        return cursor_.fetchall()
+    return _run(sql, params, True, _all)
 
 
 def execute(sql: str, params) -> int:
     """Run a statement; the number of rows it changed."""
-    with cursor() as cursor_:
-        cursor_.execute(sql, params)
-        return cursor_.rowcount
+    return _run(sql, params, True, _rowcount)
 
 
 @cache
@@ -182,12 +277,17 @@ def insert(obj: Model) -> Model:
     sql, fields, returning = _insert_sql(model)
     db = _db()
     values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
-    with cursor() as cursor_:
-        cursor_.execute(sql, values)
-        if returning:
-            pk = cursor_.fetchone()[0]
-        else:
-            pk = db.ops.last_insert_id(cursor_, model._meta.db_table, model._meta.pk.column)
+    if returning:
+        pk = _run(sql, values, True, _one)[0]
+    else:
+        pk = _run(
+            sql,
+            values,
+            True,
+            lambda cursor_: db.ops.last_insert_id(
+                cursor_, model._meta.db_table, model._meta.pk.column
+            ),
+        )
     obj.pk = pk
     obj._state.adding = False
     obj._state.db = db.alias
@@ -200,27 +300,41 @@ def insert_then_update(objs: list[Model], update_sql: str, update_params, also=(
     `insert` assigns them."""
     db = _db()
     groups = [list(objs), *([obj] for obj in also)]
-    parts, params, pk_lists = [], [], []
-    for n, group in enumerate(groups):
-        model = type(group[0])
-        sql, fields, _returning = _insert_sql(model)
-        pk = quoted(model._meta.pk.column)
-        head, _values = sql.split(" VALUES ", 1)
-        rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(group))
-        parts.append(f"inserted{n} AS ({head} VALUES {rows} RETURNING {pk})")
-        params += [f.get_db_prep_save(f.pre_save(obj, True), db) for obj in group for f in fields]
-        # Serial keys are given in VALUES order: sorted, they are the objects' in turn.
-        pk_lists.append(f"(SELECT array_agg({pk} ORDER BY {pk}) FROM inserted{n})")
-    statement = f"WITH {', '.join(parts)} {update_sql} RETURNING {', '.join(pk_lists)}"
+    statement, field_lists = _insert_then_update_sql(
+        tuple((type(group[0]), len(group)) for group in groups), update_sql
+    )
+    params = [
+        f.get_db_prep_save(f.pre_save(obj, True), db)
+        for group, fields in zip(groups, field_lists, strict=True)
+        for obj in group
+        for f in fields
+    ]
     # Its text varies with the number of rows: prepared only once seen a few times.
-    with cursor(prepare=None) as cursor_:
-        cursor_.execute(statement, [*params, *update_params])
-        found = cursor_.fetchone()
+    found = _run(statement, [*params, *update_params], None, _one)
     for group, pks in zip(groups, found, strict=True):
         for obj, pk_value in zip(group, pks, strict=True):
             obj.pk = pk_value
             obj._state.adding = False
             obj._state.db = db.alias
+
+
+# Bounded: a block of many records (an import's) has a shape of its own.
+@lru_cache(maxsize=64)
+def _insert_then_update_sql(shape: tuple, update_sql: str) -> tuple[str, tuple]:
+    """The statement of `insert_then_update` for groups of (model, number of rows), and
+    each group's fields: written once per shape (an API write's is one of a few)."""
+    parts, pk_lists, field_lists = [], [], []
+    for n, (model, count) in enumerate(shape):
+        sql, fields, _returning = _insert_sql(model)
+        pk = quoted(model._meta.pk.column)
+        head, _values = sql.split(" VALUES ", 1)
+        rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * count)
+        parts.append(f"inserted{n} AS ({head} VALUES {rows} RETURNING {pk})")
+        # Serial keys are given in VALUES order: sorted, they are the objects' in turn.
+        pk_lists.append(f"(SELECT array_agg({pk} ORDER BY {pk}) FROM inserted{n})")
+        field_lists.append(fields)
+    statement = f"WITH {', '.join(parts)} {update_sql} RETURNING {', '.join(pk_lists)}"
+    return statement, tuple(field_lists)
 
 
 @cache

@@ -39,6 +39,9 @@ def _own_cadre(actor) -> int:
 
 OUTSIDE_ASSIGNMENT = "日期:不在您的驻村任职期间"
 
+# 第十条's task numbers (Task.values builds its list again on each read).
+_TASKS = frozenset(Task.values)
+
 
 def _assignments_on(cadre_id: int, day: date):
     return Assignment.objects.filter(cadre_id=cadre_id, start__lte=day).filter(
@@ -142,7 +145,7 @@ def log_save(
         raise ServiceError(
             ErrorCode.INVALID, "工作任务:请从第十条(一)至(十二)中选择", field="tasks"
         ) from None
-    if not tasks or not set(tasks) <= set(Task.values):
+    if not tasks or not set(tasks) <= _TASKS:
         raise ServiceError(
             ErrorCode.INVALID,
             "工作任务:至少选择一项第十条(一)至(十二)的任务",
