@@ -3,7 +3,7 @@
 An API write (a check-in, a log save) runs about ten statements whose text never
 changes: the token, the idempotency ledger, the service's rows, the audit chain.
 Through the ORM each is built and compiled again on every request, 0.3–1 ms of CPU
-each, more than the database's work on it (docs/benchmarks.md, "Write path through
+each, more than the database's work on it (docs/benchmarks-history.md, "Write path through
 the API: fixed statements"). Here the text is written once from the models' tables
 and columns, as the scope's query is (accounts/scope.py `_scope_sql`), and the
 values go through the same conversions the ORM applies: the fields'
@@ -105,7 +105,7 @@ def _prepared_cursor_class():
         parses and plans every statement again) and never prepare (prepare_threshold
         None, for connection poolers). A fixed statement's text never changes, so it is
         prepared once per connection: ~40 % of the backend's CPU per API write was
-        planning them again (docs/benchmarks.md, "Write path ... prepared").
+        planning them again (docs/benchmarks-history.md, "Write path ... prepared").
         """
 
         always = True

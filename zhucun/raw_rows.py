@@ -2,7 +2,7 @@
 
 The engine reads hundreds of thousands of event rows per run; turning each into
 model instances or letting the ORM convert each date column costs several times
-the database's own work (docs/benchmarks.md). These read the same scoped
+the database's own work (docs/benchmarks-history.md). These read the same scoped
 querysets, but return the cursor's tuples, with dates as ordinals computed in SQL.
 """
 

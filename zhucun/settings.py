@@ -141,7 +141,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compiling pays off for long analytic queries only: a page's query whose
     # estimated cost crosses jit_above_cost (a county's training panel at S=1) paid ~90 ms
-    # of compiling for ~50 ms of work (docs/benchmarks.md, "Pairing review and county home").
+    # of compiling for ~50 ms of work (docs/benchmarks-history.md, "Pairing review and county home").
     # A URL's own ?options=... wins.
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -461,7 +461,7 @@ class Circular(models.Model):
 class CohortSnapshot(models.Model):
     """The assessment list of a county's year (snapshots.to_json of its cohort), as computed
     for one day: the list page reads this row instead of judging the whole cohort on every
-    request (docs/benchmarks.md, "The assessment list from a stored cohort").
+    request (docs/benchmarks-history.md, "The assessment list from a stored cohort").
 
     Valid only while not `stale` and for the day it was computed for (`computed_for`: the
     engine's "today" — days after it are not yet known); services that change the year's

@@ -156,7 +156,7 @@ class Matrix:
 
     # The cells and the data table are written here, not by per-cell template lookups:
     # a city board has ~1,500 cells, and the template engine's variable resolution and
-    # number localisation of each was most of the page's time (docs/benchmarks.md).
+    # number localisation of each was most of the page's time (docs/benchmarks-history.md).
     @property
     def cells_svg(self) -> SafeString:
         w, h = self.cell_w, self.cell_h

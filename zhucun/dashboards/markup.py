@@ -2,7 +2,7 @@
 
 A city board draws ~1,500 numbers and a county register ~5,000 cells at S=1:
 through the template engine each is a variable lookup plus number localisation,
-which was most of those pages' time (docs/benchmarks.md). `text` gives the same
+which was most of those pages' time (docs/benchmarks-history.md). `text` gives the same
 characters: plain ints and floats are what localisation makes of them while the
 thousand separator is off and the decimal separator is "." (zh-Hans); anything
 else goes the template's way.

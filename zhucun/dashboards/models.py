@@ -8,7 +8,7 @@ class BoardSnapshot(models.Model):
     """A region's or a team's board for one month, as snapshots.to_json() writes it.
 
     The engines behind a board take seconds over a year of a county's rows, so the
-    page reads this row instead (docs/benchmarks.md, "Board snapshots").
+    page reads this row instead (docs/benchmarks-history.md, "Board snapshots").
     """
 
     # The board's region; a team board's is the team's village (its scope path).

@@ -44,7 +44,7 @@ class Report:
 
         Written here, not by a template loop over every cell: a county's attendance
         register has ~1,000 cells at S=0.2 (~5,000 at S=1), and the template engine's
-        per-cell lookup and localisation was half the page's time (docs/benchmarks.md).
+        per-cell lookup and localisation was half the page's time (docs/benchmarks-history.md).
         """
         return mark_safe(
             "".join(

@@ -3,7 +3,7 @@
 Up to 300 cadres and 500 findings: through the template each row was a dozen
 variable lookups, number localisation and escaping, and each household's record-book
 address a reverse — most of the page's time once the counting went to the database
-(docs/benchmarks.md). Same characters as the loops they replace
+(docs/benchmarks-history.md). Same characters as the loops they replace
 (tests/households/test_findings_list.py keeps those loops as the reference).
 """
 

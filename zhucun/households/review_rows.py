@@ -2,7 +2,7 @@
 
 The page shows up to 500 failures and 100 cadres' loads: through the template each
 row was a `{% url %}` (a reverse) and four variable lookups, most of the page's
-rendering time (docs/benchmarks.md). Same characters as the loops they replace
+rendering time (docs/benchmarks-history.md). Same characters as the loops they replace
 (tests/households/test_pairing_review.py keeps those loops as the reference).
 """
 

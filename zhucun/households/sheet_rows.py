@@ -3,7 +3,7 @@
 openpyxl's read-only `iter_rows(values_only=True)` spent most of a roster import
 building an object per inline string, a dict per cell and a regular-expression
 match per coordinate, and parsed a sheet without a <dimension> element once more
-on opening it (docs/benchmarks.md). This opens the file with openpyxl's own
+on opening it (docs/benchmarks-history.md). This opens the file with openpyxl's own
 reader steps (manifest, shared strings, workbook, styles — not the sheets), then
 streams the sheet XML with the same parser and converts each value exactly as
 openpyxl does with data_only=True (shared and inline strings, numbers, booleans,

@@ -2,7 +2,7 @@
 
 Contact compliance needs, per household, the weeks with a contact, the days with a visit
 and a few exact counts (policy.contacts.ContactSummary). Aggregating them from the
-contacts on every call cost 5.5 times a count of the table (docs/benchmarks.md); the
+contacts on every call cost 5.5 times a count of the table (docs/benchmarks-history.md); the
 tallies hold them per household and year, so a call reads one short row per household and
 year of its window and does a few shifts and masks per row.
 
