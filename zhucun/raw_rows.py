@@ -121,18 +121,34 @@ class LocalDay:
         return (microseconds + offset) // DAY_US + UNIX_ORDINAL
 
 
+def _statement(queryset) -> tuple[str, tuple] | None:
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. a filter on an empty id list: Django sends no query
+        return None
+
+
 def raw_rows(queryset, chunk: int = 10_000):
     """The queryset's rows as the database cursor returns them: no ORM conversion per row."""
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:  # e.g. a filter on an empty id list: Django sends no query
+    if (statement := _statement(queryset)) is None:
         return
     # A server-side cursor on PostgreSQL (Django's chunked cursor, as QuerySet.iterator()
     # uses): a client-side one holds the whole result in memory — millions of rows.
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(*statement)
         while batch := cursor.fetchmany(chunk):
             yield from batch
+
+
+def all_raw_rows(queryset) -> list[tuple]:
+    """raw_rows, all at once through a client-side cursor: for a result smaller than the
+    objects made of it, where PostgreSQL's server-side cursor would cost a DECLARE … WITH
+    HOLD (the result materialised once more) and a FETCH per chunk."""
+    if (statement := _statement(queryset)) is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+        return cursor.fetchall()
 
 
 class DayList(Aggregate):

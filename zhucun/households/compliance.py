@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import Q
 
 from zhucun.accounts.scope import scoped
@@ -35,7 +33,7 @@ from zhucun.policy.contacts import (
 from zhucun.policy.contacts import Pairing as PolicyPairing
 from zhucun.policy.findings import Check
 from zhucun.policy.parameters import Override, ParameterBook
-from zhucun.raw_rows import DayOrdinal
+from zhucun.raw_rows import DayOrdinal, all_raw_rows
 from zhucun.rulebook.models import ParameterOverride
 
 
@@ -161,7 +159,7 @@ def contact_compliance(
     days: dict[int, date] = {}
     by_cadre, last_day = result.by_cadre, until.toordinal()
     county_of, of_county = None, []
-    for county_id, household_id, first, last, cadre_id in _fetched(rows):
+    for county_id, household_id, first, last, cadre_id in all_raw_rows(rows):
         start = days.get(first) or days.setdefault(first, date.fromordinal(first))
         end = (
             None
@@ -215,20 +213,6 @@ def contact_compliance(
         count += weeks + months
     result.checks = FailedChecks.of_pairings(failed, count)
     return result
-
-
-def _fetched(queryset) -> list[tuple]:
-    """The queryset's rows as the database cursor returns them (no ORM conversion per row),
-    all at once: a client-side cursor. The pairings are fewer than the objects made of them,
-    and on PostgreSQL a server-side cursor (raw_rows) costs a DECLARE … WITH HOLD, which
-    materialises the result once more, and a FETCH per 10,000 rows."""
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:  # e.g. a filter on an empty id list: Django sends no query
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def contact_summaries(
