@@ -231,13 +231,12 @@ def test_in_the_running_site_the_pool_builds_the_job_after_the_request(cast, cli
     settings.ZHUCUN_EXPORT_THREADS = 1
     client.force_login(cast.users["dora"])
     client.post(EXPORT)
-    job = ExportJob.objects.get()
     # Then, without anyone running it, the job is built in the background: wait for the
-    # pool's one thread to finish it (a marker queued behind it) rather than polling the
-    # table, which SQLite's shared in-memory test database may report as locked to the
-    # job's thread
+    # pool's one thread to finish it (a marker queued behind it) before this thread reads
+    # the table at all — SQLite's shared in-memory test database reports a table being
+    # read by one connection as locked to another's write (the job claiming its row)
     runner._pool.submit(lambda: None).result(timeout=60)
-    job.refresh_from_db()
+    job = ExportJob.objects.get()
     assert job.state == State.DONE, job.error
     assert cast.household.code in codes_in(client.get(download_url(job)))
 
