@@ -90,6 +90,9 @@ class CountingPairing:
     def __init__(self, group):
         self.group = group
 
+    def __len__(self):
+        return len(self.group)
+
     def failures(self):
         CountingPairing.made += 1
         return self.group.failures()

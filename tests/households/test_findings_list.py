@@ -179,7 +179,7 @@ def test_the_list_is_counted_without_judging_every_pairing(cast, monkeypatch):
     def refused(*args, **kwargs):
         raise AssertionError("every pairing judged")
 
-    monkeypatch.setattr(module, "contact_compliance", refused)
+    monkeypatch.setattr(module, "computed_compliance", refused)
     # When the county office's list of January is made, then contact_compliance is not run
     result = findings_list(cast.users["dora"], **window(date(2026, 1, 1), TODAY))
     assert result.pairings >= 1 and result.failures >= 1
@@ -191,9 +191,9 @@ def test_a_week_asking_two_contacts_is_judged_by_the_policy(cast, monkeypatch):
         county=cast.county, key="weekly_inquiries_min", value=2, effective_from=date(2026, 1, 1)
     )
     called = []
-    real = module.contact_compliance
+    real = module.computed_compliance
     monkeypatch.setattr(
-        module, "contact_compliance", lambda *a, **kw: called.append(1) or real(*a, **kw)
+        module, "computed_compliance", lambda *a, **kw: called.append(1) or real(*a, **kw)
     )
     # When the county office's list of February is made, then the policy judges it
     counted = findings_list(cast.users["dora"], **window(date(2026, 2, 1), TODAY))
@@ -245,9 +245,9 @@ def test_a_month_of_more_visits_than_a_byte_holds_is_counted_exactly(
         county=cast.county, key="monthly_visits_min", value=minimum, effective_from=date(2026, 3, 1)
     )
     called = []
-    real = module.contact_compliance
+    real = module.computed_compliance
     monkeypatch.setattr(
-        module, "contact_compliance", lambda *a, **kw: called.append(1) or real(*a, **kw)
+        module, "computed_compliance", lambda *a, **kw: called.append(1) or real(*a, **kw)
     )
     # When March's list is made
     counted, computed = both("dora", **window(date(2026, 3, 1), TODAY))

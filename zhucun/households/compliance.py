@@ -16,10 +16,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Q
 
 from zhucun.accounts.scope import scoped
 from zhucun.gc_pause import gc_paused
+from zhucun.households.counted import (
+    FAILING,
+    Plan,
+    count_failures,
+    counties_of,
+    pairings_in_window,
+)
 from zhucun.households.models import Household, Pairing
 from zhucun.households.tallies import stored_summaries
 from zhucun.org.models import Region
@@ -68,31 +76,49 @@ class FailedChecks(Sequence):
 
     A city's year has some 160,000; the figures by cadre and by household, a count or
     a page of 500 need only some or none of them as Checks. Reading them all (iterating,
-    comparing) builds them once and keeps them. Made from the pairings' failures
-    (of_pairings), it makes each pairing's ContactFailures only when a check of it, or
-    after it, is read: a count, or the first page, makes none or only those.
+    comparing) builds them once and keeps them. Made from the pairings that failed
+    (of_pairings, of_groups), it makes a pairing's ContactFailures only when a check of
+    it, or after it, is read: a count, or the first page, makes none or only those.
     """
 
     def __init__(self, failures: list[ContactFailure] | None = None):
         self._failures = failures or []
         self._count = len(self._failures)
-        self._pending = iter(())  # PairingFailures whose failures are not made yet
+        self._pending = iter(())  # (number of failures, group) of the groups not made yet
+        self._judge = None  # a batch of pending groups -> their PairingFailures, in order
         self._checks: list[Check] | None = None
 
     @classmethod
     def of_pairings(cls, failed: list[PairingFailures], count: int) -> FailedChecks:
         """The failures of these pairings, in order; `count` is their number."""
+        return cls.of_groups(((len(f), f) for f in failed), count, judge=lambda batch: batch)
+
+    @classmethod
+    def of_groups(cls, groups, count: int, *, judge) -> FailedChecks:
+        """The failures of groups known by their number of failures ((number, group), in
+        order): `judge` turns the groups of a read into their PairingFailures, once per
+        read however many groups it needs (count of failures `count`)."""
         checks = cls()
-        checks._pending, checks._count = iter(failed), count
+        checks._pending, checks._count, checks._judge = iter(groups), count, judge
         return checks
 
     def _made(self, upto: int) -> list[ContactFailure]:
-        """The failures, made at least up to this number."""
+        """The failures, made at least up to this number: the groups they need judged
+        together."""
         failures = self._failures
-        if len(failures) < upto:
+        short = upto - len(failures)
+        if short > 0:
+            batch = []
+            for number, group in self._pending:
+                batch.append(group)
+                short -= number
+                if short <= 0:
+                    break
             with gc_paused():  # as while judging: many objects kept, no cycles
-                while len(failures) < upto:
-                    failures += next(self._pending).failures()
+                for failed in self._judge(batch):
+                    failures += failed.failures()
+            if len(failures) < upto:
+                raise IndexError("FailedChecks: fewer failures than counted")
         return failures
 
     def __len__(self) -> int:
@@ -135,13 +161,125 @@ class Compliance:
     by_cadre: dict[int, CadreCompliance] = field(default_factory=dict)
     by_household: Counter = field(default_factory=Counter)
     pairings: int = 0
+    # Each cadre's name, when read with the counts (counted_compliance); not compared.
+    names: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 @gc_paused()
 def contact_compliance(
     user, *, since: date, until: date, today: date, household_ids=None
 ) -> Compliance:
-    """Weeks and months ending in [since, until] judged for every pairing the user may see."""
+    """Weeks and months ending in [since, until] judged for every pairing the user may see
+    (of these households, a queryset of their pks, if given).
+
+    Counted by the database (zhucun.households.counted) wherever its counts are the
+    policy's, a pairing's checks judged by the policy only when they are read; other
+    windows judged by the policy for every pairing (computed_compliance)."""
+    pairings = pairings_in_window(user, since, until, household_ids)
+    books = books_by_county(counties_of(user, pairings))
+    plan = Plan(since, until, today)
+    if books and not plan.counts(books):
+        return computed_compliance(
+            user, since=since, until=until, today=today, household_ids=household_ids, books=books
+        )
+    return counted_compliance(
+        user,
+        pairings,
+        books,
+        plan,
+        since=since,
+        until=until,
+        today=today,
+        household_ids=household_ids,
+    )
+
+
+def counted_compliance(
+    user, pairings, books, plan: Plan, *, since, until, today, household_ids=None, listed=None
+) -> Compliance:
+    """contact_compliance counted by the database, for the pairings of pairings_in_window()
+    whose counties' books (books_by_county(counties_of())) the plan counts.
+
+    With `listed`, only the first `listed` failing pairings are read: their checks, at
+    least the first `listed`, can be read, not the later ones (the findings list shows
+    the first 500). The result's `names` are the cadres' names, read with the counts."""
+    result = Compliance(since, until)
+    if not books:
+        return result
+    try:
+        rows = count_failures(user, pairings, books, plan, until=until, listed=listed)
+    except EmptyResultSet:
+        return result
+    by_cadre, names, count, failing = result.by_cadre, result.names, 0, []
+    for kind, county, *row in rows:
+        if kind == FAILING:
+            household, first, last, cadre, failures = row[:5]
+            result.by_household[household] += failures
+            failing.append((failures, (county, household, first, last, cadre, failures)))
+            continue
+        _met, cadre, n, active, weeks, months, name = row
+        # The rows come county after county, by where the policy's pass meets the cadre:
+        # the cadres are met in its order.
+        entry = by_cadre.get(cadre)
+        if entry is None:
+            entry = by_cadre[cadre] = CadreCompliance(cadre)
+            names[cadre] = name or ""
+        entry.households += active
+        entry.weeks_missed += weeks
+        entry.months_missed += months
+        result.pairings += n
+        count += weeks + months
+    visible = scoped(user, Household.objects.all())
+    if household_ids is not None:
+        visible = visible.filter(pk__in=household_ids)
+    ceiling = weekly_ceiling(books.values())
+
+    def judge(batch):
+        return _judged(batch, books, visible, ceiling, since=since, until=until, today=today)
+
+    result.checks = FailedChecks.of_groups(failing, count, judge=judge)
+    return result
+
+
+# A read of more households' checks than this reads every visible household's tallies, as
+# the policy's full pass does, instead of naming each household in the query.
+_NAMED_HOUSEHOLDS = 1000
+
+
+def _judged(rows, books, visible, ceiling, *, since, until, today) -> list[PairingFailures]:
+    """The PairingFailures of these failing pairings ((county, household, first, last,
+    cadre, failures) of count_failures), judged by the policy as computed_compliance
+    judges them: the same summaries (one query), the same order."""
+    days: dict[int, date] = {}
+
+    def day(ordinal):
+        return None if ordinal is None else days.setdefault(ordinal, date.fromordinal(ordinal))
+
+    pairings = [
+        (PolicyPairing(household, day(first), day(last), cadre), books[county])
+        for county, household, first, last, cadre, _failures in rows
+    ]
+    households = {household for _county, household, *_rest in rows}
+    if len(households) <= _NAMED_HOUSEHOLDS:
+        visible = visible.filter(pk__in=households)
+    summaries = stored_summaries(
+        visible.values("pk"), since=since, until=until, weekly_ceiling=ceiling
+    )
+    failed = contact_failures_by_pairing(pairings, summaries, today=today, since=since, until=until)
+    if [len(f) for f in failed] != [row[-1] for row in rows]:
+        # The database's counts and the policy's judgement must agree pairing by pairing.
+        raise RuntimeError("第二十条: counted and judged failures differ")
+    return failed
+
+
+@gc_paused()
+def computed_compliance(
+    user, *, since: date, until: date, today: date, household_ids=None, books=None
+) -> Compliance:
+    """contact_compliance judged by the policy for every pairing, from each household's
+    summary of its contacts: the windows the database cannot count, and the reference
+    the tests compare the counts with. `books`: the counties' books, if already read (of
+    at least the pairings' counties)."""
     pairings = scoped(user, Pairing.objects.all()).filter(
         Q(end__isnull=True) | Q(end__gte=since), start__lte=until
     )
@@ -177,7 +315,8 @@ def contact_compliance(
     result.pairings = sum(map(len, by_county.values()))
     if not by_county:
         return result
-    books = books_by_county(by_county)
+    if books is None:
+        books = books_by_county(by_county)
     visible = scoped(user, Household.objects.all())
     if household_ids is not None:
         # Narrow the visible set itself: a team's board opened by its county must not
