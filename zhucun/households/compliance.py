@@ -1,12 +1,15 @@
 """Contact compliance (第二十条) for everything in a user's scope, set-based.
 
-The rule itself is zhucun.policy.contacts (pure Python). This module feeds it
-from the database with a fixed number of queries whatever the number of
-households: the counties and their parameter overrides, the pairings, and each
-household's summary of its contacts (policy.contacts.ContactSummary), read from the
-stored tallies (zhucun.households.tallies: one row per household and year, kept with
-the contacts). Python's work is per household and per pairing — not per contact; a
-failed check is made only when it is read (FailedChecks).
+The rule itself is zhucun.policy.contacts (pure Python). contact_compliance feeds it
+from the database with a fixed number of queries whatever the number of households.
+Where the database's counts are the policy's (zhucun.households.counted: a weekly
+minimum of one contact, whole monthly minimums), one statement counts each pairing's
+failed weeks and months from the stored tallies and gives every figure (by cadre, by
+household, the pairings, the number of failed checks); a pairing's checks — message,
+evidence, article — are judged by the policy only when they are read (FailedChecks),
+from its household's summary (policy.contacts.ContactSummary, read from the tallies:
+one query per read). Elsewhere computed_compliance judges every pairing from every
+household's summary, as the reference the tests compare the counts with.
 """
 
 from __future__ import annotations
