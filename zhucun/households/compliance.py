@@ -203,9 +203,10 @@ def counted_compliance(
     """contact_compliance counted by the database, for the pairings of pairings_in_window()
     whose counties' books (books_by_county(counties_of())) the plan counts.
 
-    With `listed`, only the first `listed` failing pairings are read: their checks, at
-    least the first `listed`, can be read, not the later ones (the findings list shows
-    the first 500). The result's `names` are the cadres' names, read with the counts."""
+    With `listed`, only the first `listed` failing pairings are read (the findings list
+    shows the first 500 checks): their checks, at least the first `listed`, can be read,
+    not the later ones, and by_household counts theirs only; the other figures are whole.
+    The result's `names` are the cadres' names, read with the counts."""
     result = Compliance(since, until)
     if not books:
         return result
@@ -213,14 +214,14 @@ def counted_compliance(
         rows = count_failures(user, pairings, books, plan, until=until, listed=listed)
     except EmptyResultSet:
         return result
-    by_cadre, names, count, failing = result.by_cadre, result.names, 0, []
-    for kind, county, *row in rows:
-        if kind == FAILING:
-            household, first, last, cadre, failures = row[:5]
-            result.by_household[household] += failures
-            failing.append((failures, (county, household, first, last, cadre, failures)))
+    by_cadre, names, count, failing, by_household = result.by_cadre, result.names, 0, [], {}
+    for row in rows:
+        if row[0] == FAILING:  # (FAILING, county, household, first, last, cadre, failures, …)
+            household, failures = row[2], row[6]
+            by_household[household] = by_household.get(household, 0) + failures
+            failing.append((failures, row[1:7]))
             continue
-        _met, cadre, n, active, weeks, months, name = row
+        _kind, _county, _met, cadre, n, active, weeks, months, name = row
         # The rows come county after county, by where the policy's pass meets the cadre:
         # the cadres are met in its order.
         entry = by_cadre.get(cadre)
@@ -232,6 +233,7 @@ def counted_compliance(
         entry.months_missed += months
         result.pairings += n
         count += weeks + months
+    result.by_household.update(by_household)
     visible = scoped(user, Household.objects.all())
     if household_ids is not None:
         visible = visible.filter(pk__in=household_ids)
