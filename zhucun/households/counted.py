@@ -155,7 +155,7 @@ class Plan:
         return columns
 
     def months_sql(self, books: dict) -> str:
-        terms = []
+        tests, terms = [], []
         for month in self.months:
             last = month_end(month)
             minimums = {county: book.on(last).monthly_visits_min for county, book in books.items()}
@@ -164,15 +164,24 @@ class Plan:
             else:
                 whens = " ".join(f"WHEN {county} THEN {_byte(m)}" for county, m in minimums.items())
                 minimum = f"CASE p.p_county {whens} END"
-            # Judged when the pairing covers the month; failed when the month's visits,
-            # one byte of the tally (a household without a tally has none), come under
-            # the minimum: bytes compare as their values on both databases.
+            # Failed when the month's visits, one byte of the tally (a household without a
+            # tally has none), come under the minimum: bytes compare as their values on
+            # both databases. Judged when the pairing covers the month.
             visits = f"COALESCE(substr(t{month.year}.month_visits, {month.month}, 1), {_byte(0)})"
+            test = f"CASE WHEN {visits} < {minimum} THEN 1 ELSE 0 END"
+            tests.append(test)
             terms.append(
                 f"CASE WHEN p.p_first > {month.toordinal()} OR p.p_last < {last.toordinal()}"
-                f" THEN 0 WHEN {visits} < {minimum} THEN 1 ELSE 0 END"
+                f" THEN 0 ELSE {test} END"
             )
-        return " + ".join(terms) or "0"
+        if not terms:
+            return "0"
+        # Most pairings cover every month of the window: the months' tests alone for them.
+        first, last = self.months[0].toordinal(), month_end(self.months[-1]).toordinal()
+        return (
+            f"CASE WHEN p.p_first <= {first} AND (p.p_last IS NULL OR p.p_last >= {last})"
+            f" THEN {' + '.join(tests)} ELSE {' + '.join(terms)} END"
+        )
 
 
 def popcount_sql(column: str) -> str:
