@@ -123,3 +123,17 @@ def test_the_first_record_ever_makes_the_head_and_saves_everything_once(cast):
     assert IdempotencyRecord.objects.filter(key="k-first").count() == 1 and ledger.pk
     assert ChainHead.objects.get(pk=1).hash == second.hash
     assert AuditEvent.objects.count() == 2 and log.verify_chain() == []
+
+
+def test_a_block_of_more_records_than_one_statement_takes_is_appended_whole(cast):
+    bob = cast.users["bob"]
+    count = log.ONE_STATEMENT_MOST + 3
+    ledger = IdempotencyRecord(user=bob, key="k-many", request_hash="h", status=201, body="{}")
+    with transaction.atomic(), log.chained_at_end():
+        made = [log.record(actor=bob, event=f"test.{n}", detail={"n": n}) for n in range(count)]
+        log.save_with_chain(ledger)
+    assert [e.pk for e in made] == sorted(e.pk for e in made)
+    for entry in made:
+        assert values(AuditEvent.objects.get(pk=entry.pk)) == values(entry)
+    assert IdempotencyRecord.objects.filter(key="k-many").count() == 1
+    assert ChainHead.objects.get(pk=1).hash == made[-1].hash and log.verify_chain() == []

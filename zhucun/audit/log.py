@@ -131,7 +131,7 @@ def _head_sql() -> tuple[str, str]:
 
 def _append(entries: list[AuditEvent], riders=(), updates=()) -> None:
     """Append `entries` to the chain, saving `riders` and `updates` with them."""
-    if fixed_sql.connection.vendor == "postgresql":
+    if fixed_sql.connection.vendor == "postgresql" and len(entries) <= ONE_STATEMENT_MOST:
         _append_in_one_statement(entries, riders, updates)
         if entries[0].pk is not None:
             return
@@ -165,6 +165,10 @@ def _append(entries: list[AuditEvent], riders=(), updates=()) -> None:
             fixed_sql.insert(entry)
         fixed_sql.execute(write_head, [previous, 1])
 
+
+# A block of more records (none of the API's writes makes more than three) is appended
+# as SQLite appends it: its statement would grow with each record.
+ONE_STATEMENT_MOST = 8
 
 # What `AuditEvent.payload()` puts between the time and the previous hash, in order.
 _MIDDLE = (
@@ -202,7 +206,7 @@ def iso_sql(at: str) -> str:
     )
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=ONE_STATEMENT_MOST)
 def _chain_sql(count: int) -> tuple[str, str, str, str]:
     """(common table expressions, final statement, returning, guard) of
     `_append_in_one_statement` for `count` records: written once per count."""
