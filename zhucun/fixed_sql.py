@@ -271,6 +271,13 @@ def _insert_sql(model: type[Model]) -> tuple[str, tuple, bool]:
     return sql, fields, returning
 
 
+def values_to_save(obj: Model, names) -> list:
+    """The values of the fields `names` of `obj` as the ORM sends them to the database."""
+    db = _db()
+    fields = (obj._meta.get_field(name) for name in names)
+    return [f.get_db_prep_save(f.pre_save(obj, False), db) for f in fields]
+
+
 def insert(obj: Model) -> Model:
     """INSERT `obj` (its primary key assigned by the database), as `obj.save()` does."""
     model = type(obj)
@@ -294,46 +301,109 @@ def insert(obj: Model) -> Model:
     return obj
 
 
-def insert_then_update(objs: list[Model], update_sql: str, update_params, also=()) -> None:
-    """INSERT `objs` (one model), each row of `also` (any model), and run `update_sql`, in
-    one statement (PostgreSQL: a data-modifying WITH); their primary keys assigned as
-    `insert` assigns them."""
+def found_or_inserted(obj: Model, found_sql: str, found_params) -> tuple[Model, bool]:
+    """(the row of `type(obj)` that `found_sql` selects, False) or, when it selects none,
+    (`obj` inserted as `insert` inserts it, True): on PostgreSQL one statement, the
+    INSERT made only when nothing was found (a racing insert of the same row is still
+    stopped by its unique constraint: an IntegrityError); elsewhere the read, then the
+    INSERT. `found_sql` selects `columns(type(obj))`, one row at most."""
+    model = type(obj)
     db = _db()
-    groups = [list(objs), *([obj] for obj in also)]
-    statement, field_lists = _insert_then_update_sql(
-        tuple((type(group[0]), len(group)) for group in groups), update_sql
+    if db.vendor != "postgresql":
+        rows = fetch(found_sql, found_params)
+        return (instance(model, rows[0]), False) if rows else (insert(obj), True)
+    sql, fields = _found_or_inserted_sql(model, found_sql)
+    values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+    row = _run(sql, [*found_params, *values], True, _one)
+    if not row[0]:
+        return instance(model, row, 1), False
+    obj.pk = row[1 + _pk_index(model)]
+    obj._state.adding = False
+    obj._state.db = db.alias
+    return obj, True
+
+
+@lru_cache(maxsize=16)
+def _found_or_inserted_sql(model: type[Model], found_sql: str) -> tuple[str, tuple]:
+    sql, fields, _returning = _insert_sql(model)
+    head, _values = sql.split(" VALUES ", 1)
+    values = ", ".join(["%s"] * len(fields))
+    return (
+        f"WITH found AS ({found_sql}), "
+        f"made AS ({head} SELECT {values} WHERE NOT EXISTS (SELECT 1 FROM found) "
+        f"RETURNING {columns(model)}) "
+        "SELECT FALSE, found.* FROM found UNION ALL SELECT TRUE, made.* FROM made"
+    ), fields
+
+
+def write_together(
+    before: str,
+    before_params,
+    rows: list[Model],
+    updates: list[tuple[Model, tuple[str, ...]]],
+    final_sql: str,
+    final_params,
+    returning: str,
+    guard: str,
+) -> tuple | None:
+    """One PostgreSQL statement (a data-modifying WITH): the common table expressions
+    `before` ("name AS (...), ..."), an INSERT of each of `rows` (any models), an UPDATE
+    of the fields `names` of each saved `obj` in `updates`, and `final_sql` RETURNING
+    `returning`. Each INSERT and UPDATE happens only when the SQL condition `guard`
+    holds (the audit chain's head was found, audit/log.py). The returned row's
+    `returning` columns, or None when the statement returned none; the rows' primary
+    keys assigned as `insert` assigns them."""
+    db = _db()
+    statement, field_lists = _write_together_sql(
+        before,
+        tuple(type(obj) for obj in rows),
+        tuple((type(obj), names) for obj, names in updates),
+        final_sql,
+        returning,
+        guard,
     )
-    params = [
-        f.get_db_prep_save(f.pre_save(obj, True), db)
-        for group, fields in zip(groups, field_lists, strict=True)
-        for obj in group
-        for f in fields
-    ]
-    # Its text varies with the number of rows: prepared only once seen a few times.
-    found = _run(statement, [*params, *update_params], None, _one)
-    for group, pks in zip(groups, found, strict=True):
-        for obj, pk_value in zip(group, pks, strict=True):
-            obj.pk = pk_value
-            obj._state.adding = False
-            obj._state.db = db.alias
+    params = list(before_params)
+    for obj, fields in zip(rows, field_lists, strict=True):
+        params += [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+    for obj, names in updates:
+        fields = _update_sql(type(obj), names)[1]
+        params += [f.get_db_prep_save(f.pre_save(obj, False), db) for f in fields]
+        params.append(obj.pk)
+    params += final_params
+    # Its text varies with the write's shape: prepared only once seen a few times.
+    found = _run(statement, params, None, _one)
+    if found is None:
+        return None
+    width = len(found) - len(rows)
+    for obj, pk_value in zip(rows, found[width:], strict=True):
+        obj.pk = pk_value
+        obj._state.adding = False
+        obj._state.db = db.alias
+    return found[:width]
 
 
-# Bounded: a block of many records (an import's) has a shape of its own.
+# Bounded: each shape of write has a statement of its own.
 @lru_cache(maxsize=64)
-def _insert_then_update_sql(shape: tuple, update_sql: str) -> tuple[str, tuple]:
-    """The statement of `insert_then_update` for groups of (model, number of rows), and
-    each group's fields: written once per shape (an API write's is one of a few)."""
-    parts, pk_lists, field_lists = [], [], []
-    for n, (model, count) in enumerate(shape):
+def _write_together_sql(
+    before: str, models: tuple, updates: tuple, final_sql: str, returning: str, guard: str
+) -> tuple[str, tuple]:
+    """The statement of `write_together` for rows of `models` and `updates`, and each
+    row's fields: written once per shape (an API write's is one of a few)."""
+    parts, keys, field_lists = [before], [], []
+    for n, model in enumerate(models):
         sql, fields, _returning = _insert_sql(model)
-        pk = quoted(model._meta.pk.column)
         head, _values = sql.split(" VALUES ", 1)
-        rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * count)
-        parts.append(f"inserted{n} AS ({head} VALUES {rows} RETURNING {pk})")
-        # Serial keys are given in VALUES order: sorted, they are the objects' in turn.
-        pk_lists.append(f"(SELECT array_agg({pk} ORDER BY {pk}) FROM inserted{n})")
+        pk = quoted(model._meta.pk.column)
+        # INSERT ... SELECT (not VALUES) for the guard: one row, its values typed by
+        # the columns they go to, as in VALUES.
+        values = ", ".join(["%s"] * len(fields))
+        parts.append(f"inserted{n} AS ({head} SELECT {values} WHERE {guard} RETURNING {pk})")
+        keys.append(f"(SELECT {pk} FROM inserted{n})")
         field_lists.append(fields)
-    statement = f"WITH {', '.join(parts)} {update_sql} RETURNING {', '.join(pk_lists)}"
+    for n, (model, names) in enumerate(updates):
+        sql, _fields = _update_sql(model, names)
+        parts.append(f"updated{n} AS ({sql} AND {guard} RETURNING 1)")
+    statement = f"WITH {', '.join(parts)} {final_sql} RETURNING {', '.join([returning, *keys])}"
     return statement, tuple(field_lists)
 
 

@@ -3,8 +3,8 @@
 Counted inside the test's own transaction, so the write's transaction shows as a
 SAVEPOINT and its RELEASE (on a server they are BEGIN and COMMIT, which Django
 does not count). The numbers do not depend on how much data there is: each
-query is one indexed lookup or one row written (the audit chain's records and
-head on PostgreSQL: one statement).
+query is one indexed lookup or one row written (the audit chain's lock, records,
+rows saved with them and head on PostgreSQL: one statement).
 """
 
 import json
@@ -20,25 +20,32 @@ from zhucun.stationing.models import CheckIn
 from zhucun.worklogs.models import LogRevision, WorkLog
 
 
-def chain(rows: int) -> int:
-    """The audit chain's statements with `rows` other new rows saved with it
-    (audit/log.py save_with_chain: the ledger's answer, a log's revision): lock the head,
-    INSERT the rows and the records, UPDATE the head; on PostgreSQL all but the lock are
-    one statement."""
-    return 2 if connection.vendor == "postgresql" else 3 + rows
+def chain(rows: int, updates: int = 0) -> int:
+    """The audit chain's statements with `rows` other new rows and `updates` rows changed
+    saved with it (audit/log.py save_with_chain, update_with_chain: the ledger's answer,
+    a log's revision, the amended log): lock and read the head, INSERT the rows and the
+    records, UPDATE the rows and the head; on PostgreSQL all in one statement (the
+    records stamped and hashed in it)."""
+    return 1 if connection.vendor == "postgresql" else 2 + rows + updates + 1
+
+
+def found_or_inserted() -> int:
+    """Today's check-in read and, when there is none, inserted (fixed_sql.found_or_inserted):
+    on PostgreSQL one statement; elsewhere the read, then the INSERT."""
+    return 1 if connection.vendor == "postgresql" else 2
 
 
 # token (with its user, cadre, the key's ledger row and the scope: positions, today's
-# assignments, the check-in's assignment and pairing); SAVEPOINT; today's check-in;
-# INSERT check-in; the chain with the ledger row; RELEASE.
-FIRST_CHECK_IN = 5 + chain(rows=1)
-# token (ledger, scope); SAVEPOINT; today's check-in; INSERT ledger (no record, so no
-# chain); RELEASE.
+# assignments, the check-in's assignment and pairing); SAVEPOINT; today's check-in read
+# and inserted; the chain with the ledger row; RELEASE.
+FIRST_CHECK_IN = 3 + found_or_inserted() + chain(rows=1)
+# token (ledger, scope); SAVEPOINT; today's check-in (found: no INSERT); INSERT ledger
+# (no record, so no chain); RELEASE.
 REPEATED_CHECK_IN = 5
-# token (ledger, scope); SAVEPOINT; the log FOR UPDATE with its households; UPDATE log;
-# the chain with the ledger row and the revision; RELEASE. (Today is in an assignment:
-# the scope read it, the log save does not ask again.)
-LOG_AMEND = 5 + chain(rows=2)
+# token (ledger, scope); SAVEPOINT; the log FOR UPDATE with its households; the chain
+# with the ledger row, the revision and the log's UPDATE; RELEASE. (Today is in an
+# assignment: the scope read it, the log save does not ask again.)
+LOG_AMEND = 4 + chain(rows=2, updates=1)
 
 
 def scope_reads(queries) -> int:

@@ -1,9 +1,10 @@
 """Writing audit records: called inside the service's transaction, so a write
 and its audit record are saved together or not at all."""
 
+import json
 import threading
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, lru_cache
 
 from django.db import transaction
 from django.utils import timezone
@@ -66,6 +67,24 @@ def save_with_chain(obj) -> None:
         riders.append(obj)
 
 
+def update_with_chain(obj, names: tuple[str, ...]) -> None:
+    """UPDATE the fields `names` of the saved `obj` with the audit records of the
+    `chained_at_end()` block it is made in, as `save_with_chain` inserts a row: on
+    PostgreSQL in the chain's one statement. For rows nothing reads before the commit
+    (a log's amended text: its revision and record are saved with it); the fields'
+    values are those `obj` holds when the block ends. Outside a block it is updated at
+    once; in a block that makes no record, when the block ends."""
+    updates = getattr(_waiting, "updates", None)
+    if updates is None:
+        fixed_sql.update(obj, names)
+        return
+    for n, (waiting, waiting_names) in enumerate(updates):
+        if waiting is obj:  # one UPDATE of a row per statement: the fields joined
+            updates[n] = (obj, (*waiting_names, *(x for x in names if x not in waiting_names)))
+            return
+    updates.append((obj, tuple(names)))
+
+
 @contextmanager
 def chained_at_end():
     """Append the records made inside this block when it ends, not when each is made.
@@ -80,15 +99,17 @@ def chained_at_end():
     if getattr(_waiting, "entries", None) is not None:
         yield  # nested: the outer block appends
         return
-    _waiting.entries, _waiting.riders = [], []
+    _waiting.entries, _waiting.riders, _waiting.updates = [], [], []
     try:
         yield
-        entries, riders = _waiting.entries, _waiting.riders
+        entries, riders, updates = _waiting.entries, _waiting.riders, _waiting.updates
     finally:
-        _waiting.entries = _waiting.riders = None
+        _waiting.entries = _waiting.riders = _waiting.updates = None
     if entries:
-        _append(entries, riders)
+        _append(entries, riders, updates)
     else:
+        for obj, names in updates:
+            fixed_sql.update(obj, names)
         for obj in riders:
             fixed_sql.insert(obj)
 
@@ -108,7 +129,15 @@ def _head_sql() -> tuple[str, str]:
     )
 
 
-def _append(entries: list[AuditEvent], riders=()) -> None:
+def _append(entries: list[AuditEvent], riders=(), updates=()) -> None:
+    """Append `entries` to the chain, saving `riders` and `updates` with them."""
+    if fixed_sql.connection.vendor == "postgresql" and len(entries) <= ONE_STATEMENT_MOST:
+        _append_in_one_statement(entries, riders, updates)
+        if entries[0].pk is not None:
+            return
+        # The first record ever: no head yet, and the statement saved nothing.
+        with transaction.atomic(savepoint=False):
+            ChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS})
     # No savepoint: a failure here fails the caller's whole transaction anyway,
     # and a savepoint is two more statements while holding the chain head.
     lock_head, write_head = _head_sql()
@@ -128,16 +157,122 @@ def _append(entries: list[AuditEvent], riders=()) -> None:
             entry.previous_hash = previous
             entry.hash = entry.compute_hash()
             previous = entry.hash
-        if fixed_sql.connection.vendor == "postgresql":
-            # The records and the new head in one statement: one round trip less
-            # while every other audited write waits for the head's lock.
-            fixed_sql.insert_then_update(entries, write_head, [previous, 1], also=riders)
-        else:
-            for obj in riders:
-                fixed_sql.insert(obj)
-            for entry in entries:
-                fixed_sql.insert(entry)
-            fixed_sql.execute(write_head, [previous, 1])
+        for obj, names in updates:
+            fixed_sql.update(obj, names)
+        for obj in riders:
+            fixed_sql.insert(obj)
+        for entry in entries:
+            fixed_sql.insert(entry)
+        fixed_sql.execute(write_head, [previous, 1])
+
+
+# A block of more records (none of the API's writes makes more than three) is appended
+# as SQLite appends it: its statement would grow with each record.
+ONE_STATEMENT_MOST = 8
+
+# What `AuditEvent.payload()` puts between the time and the previous hash, in order.
+_MIDDLE = (
+    "actor_id",
+    "actor_name",
+    "address",
+    "event",
+    "object_type",
+    "object_id",
+    "outcome",
+    "detail",
+)
+
+
+def _middle(entry: AuditEvent) -> bytes:
+    """`entry.payload()` without its first and last items (the time and the previous
+    hash, known only under the head's lock): the payload is
+    `["<time>", <middle>, "<previous hash>"]` (json.dumps' list, ", " between items)."""
+    return json.dumps(
+        [getattr(entry, name) for name in _MIDDLE],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
+    )[1:-1].encode()
+
+
+def iso_sql(at: str) -> str:
+    """The SQL text of `datetime.isoformat()` of the UTC time `at` (a timestamptz
+    expression), as Python writes an aware UTC time: microseconds only when not zero."""
+    utc = f"({at} AT TIME ZONE 'UTC')"
+    return (
+        f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
+        f"CASE WHEN to_char({utc}, 'US') = '000000' THEN '' ELSE '.' || to_char({utc}, 'US') END"
+        " || '+00:00'"
+    )
+
+
+@lru_cache(maxsize=ONE_STATEMENT_MOST)
+def _chain_sql(count: int) -> tuple[str, str, str, str]:
+    """(common table expressions, final statement, returning, guard) of
+    `_append_in_one_statement` for `count` records: written once per count."""
+    h, e = ChainHead, AuditEvent
+    head_table, hash_col = fixed_sql.table(h), fixed_sql.column(h, "hash")
+    pk = fixed_sql.column(h, "id")
+    columns = [fixed_sql.column(e, name) for name in ("at", *_MIDDLE, "previous_hash", "hash")]
+    e_pk = fixed_sql.column(e, "id")
+    parts = [
+        f"head AS MATERIALIZED (SELECT {hash_col} AS hash FROM {head_table} WHERE {pk} = %s FOR UPDATE)"
+    ]
+    before = "head"
+    for n in range(count):
+        # The time read once the head is locked (it comes from the head's row), then
+        # the hash of the payload around it: sha256 of ["<time>", <middle>, "<previous>"].
+        parts.append(
+            f"link{n} AS MATERIALIZED (SELECT s.at, s.previous, encode(sha256("
+            f"convert_to('[\"' || {iso_sql('s.at')} || '\", ', 'UTF8') || %s::bytea || "
+            f"convert_to(', \"' || s.previous || '\"]', 'UTF8')), 'hex') AS hash "
+            f"FROM (SELECT clock_timestamp() AS at, hash AS previous FROM {before} OFFSET 0) s)"
+        )
+        values = ", ".join(["%s"] * len(_MIDDLE))
+        # Each record's row made from the one before it: keys in chain order.
+        parts.append(
+            f"record{n} AS (INSERT INTO {fixed_sql.table(e)} ({', '.join(columns)}) "
+            f"SELECT l.at, {values}, l.previous, l.hash FROM link{n} l "
+            f"RETURNING {e_pk} AS id, {fixed_sql.column(e, 'at')} AS at, "
+            f"{fixed_sql.column(e, 'hash')} AS hash)"
+        )
+        before = f"record{n}"
+    final = (
+        f"UPDATE {head_table} SET {hash_col} = (SELECT hash FROM {before}) "
+        f"WHERE {pk} = %s AND EXISTS (SELECT 1 FROM head)"
+    )
+    returning = ", ".join(
+        ["(SELECT hash FROM head)"]
+        + [f"(SELECT {x} FROM record{n})" for n in range(count) for x in ("id", "at", "hash")]
+    )
+    return ", ".join(parts), final, returning, "EXISTS (SELECT 1 FROM head)"
+
+
+def _append_in_one_statement(entries: list[AuditEvent], riders, updates) -> None:
+    """PostgreSQL: lock the head, stamp and hash the records, INSERT them with the rows
+    of `riders`, run `updates`, and move the head, in one statement: one round trip, and
+    the head's lock, which every audited write in the system waits for, held only from
+    it to the commit. The hashes are `AuditEvent.compute_hash()`'s (verify_chain checks
+    them in Python). Nothing is saved when there is no head yet (entries' keys stay None)."""
+    before, final, returning, guard = _chain_sql(len(entries))
+    params = [1]
+    for entry in entries:
+        params.append(_middle(entry))
+        params += fixed_sql.values_to_save(entry, _MIDDLE)
+    found = fixed_sql.write_together(
+        before, params, list(riders), list(updates), final, [1], returning, guard
+    )
+    if found is None:
+        for obj in riders:
+            obj.pk = None
+        return
+    previous = found[0]
+    for n, entry in enumerate(entries):
+        entry.pk, entry.at, entry.hash = found[1 + 3 * n : 4 + 3 * n]
+        entry.previous_hash = previous
+        entry._state.adding = False
+        entry._state.db = fixed_sql.connection.alias
+        previous = entry.hash
 
 
 def verify_chain() -> list[str]:

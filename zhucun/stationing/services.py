@@ -263,20 +263,14 @@ def _coordinate(value, low, high, label):
 
 @cache
 def _check_in_sql() -> str:
+    """The cadre's check-in of a day (one at most: a unique constraint), as
+    `CheckIn.objects.filter(cadre=…, day=…).first()` reads it, in a statement written
+    once per process (zhucun/fixed_sql.py): a phone's every check-in asks it."""
     c = CheckIn
     return (
         f"SELECT {fixed_sql.columns(c)} FROM {fixed_sql.table(c)} "
         f"WHERE {fixed_sql.column(c, 'cadre')} = %s AND {fixed_sql.column(c, 'day')} = %s"
     )
-
-
-def _check_in_of(cadre: Cadre, day: date) -> CheckIn | None:
-    """The cadre's check-in of the day, if any (one at most: a unique constraint).
-
-    `CheckIn.objects.filter(cadre=cadre, day=day).first()` in a statement written once
-    per process (zhucun/fixed_sql.py): a phone's every check-in asks it."""
-    rows = fixed_sql.fetch(_check_in_sql(), [cadre.pk, connection.ops.adapt_datefield_value(day)])
-    return fixed_sql.instance(CheckIn, rows[0]) if rows else None
 
 
 def check_in(
@@ -304,11 +298,8 @@ def check_in(
     # exactly-once ledger): nothing here is caught and retried, a failure
     # fails the caller's transaction either way.
     with transaction.atomic(savepoint=False):
-        existing = _check_in_of(cadre, day)
-        if existing is not None:
-            existing.cadre = cadre  # the same row: the answer names the cadre
-            return existing, False
-        record = fixed_sql.insert(
+        # Today's check-in if there is one, else the new one: one statement on PostgreSQL.
+        record, created = fixed_sql.found_or_inserted(
             CheckIn(
                 cadre=cadre,
                 assignment_id=assignment_id,
@@ -317,8 +308,13 @@ def check_in(
                 latitude=lat,
                 longitude=lon,
                 created_by=user,
-            )
+            ),
+            _check_in_sql(),
+            [cadre.pk, connection.ops.adapt_datefield_value(day)],
         )
+        if not created:
+            record.cadre = cadre  # the same row: the answer names the cadre
+            return record, False
         log.record(
             actor=user,
             event="checkin.today",

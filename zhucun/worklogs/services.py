@@ -203,7 +203,9 @@ def log_save(
             )
             entry.updated_at = now
             entry.revisions += 1
-            fixed_sql.update(entry, _AMENDED)
+            # Nothing reads the row before the commit (the answer is `entry`): updated
+            # with the audit record (in its statement on PostgreSQL) in the API's block.
+            log.update_with_chain(entry, _AMENDED)
             event = "worklog.amend"
         _set_households(entry, current, set(households))
         # Nothing reads it before the commit: saved with the audit record (in its
