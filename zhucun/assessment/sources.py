@@ -22,6 +22,7 @@ from django.utils import timezone
 from zhucun.policy.calendar import AttendanceFacts
 from zhucun.policy.worklogs import RectificationNotice
 from zhucun.raw_rows import (
+    Among,
     DayOrdinal,
     EpochMicroseconds,
     LocalDay,
@@ -73,7 +74,7 @@ def _log_rows(cadre_ids, start: date, end: date):
         output_field=TextField(),
     )
     return (
-        WorkLog.objects.filter(cadre_id__in=list(cadre_ids), day__range=(start, end))
+        WorkLog.objects.filter(Among("cadre_id", cadre_ids), day__range=(start, end))
         .order_by()  # not the model's newest-first: a sort of the whole year the loop does not need
         .values("cadre_id")
         .annotate(
@@ -90,7 +91,7 @@ def _log_rows(cadre_ids, start: date, end: date):
 def _notice_rows(cadre_ids, year: int):
     """(kind, cadre id, issued-on ordinal, pk, status, log days as JSON text) per notice."""
     return (
-        NoticeRow.objects.filter(cadre_id__in=list(cadre_ids), issued_on__year=year)
+        NoticeRow.objects.filter(Among("cadre_id", cadre_ids), issued_on__year=year)
         .order_by()
         .annotate(
             row_kind=Value(_NOTICE),

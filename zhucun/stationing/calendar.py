@@ -53,7 +53,7 @@ from zhucun.policy.calendar import (
     attendance_window,
 )
 from zhucun.policy.parameters import Override, ParameterBook
-from zhucun.raw_rows import DayList, DayOrdinal, day_set, raw_rows
+from zhucun.raw_rows import Among, DayList, DayOrdinal, day_set, raw_rows
 from zhucun.rulebook.models import ParameterOverride
 from zhucun.rulebook.workdays import non_working_days
 from zhucun.stationing.models import Assignment, CheckIn, DutyDay, Leave, OfficialBusiness
@@ -109,7 +109,7 @@ def facts_for(cadre_ids, start: date, end: date, *, periods=None) -> dict[int, A
     if periods is None:
         periods = defaultdict(list)
         for cadre_id, a_start, a_end in (
-            Assignment.objects.filter(cadre_id__in=ids, start__lte=end)
+            Assignment.objects.filter(Among("cadre_id", ids), start__lte=end)
             .filter(Q(end__isnull=True) | Q(end__gte=start))
             .values_list("cadre_id", "start", "end")
         ):
@@ -118,17 +118,17 @@ def facts_for(cadre_ids, start: date, end: date, *, periods=None) -> dict[int, A
     # and duty days (the biggest) as one row per cadre holding all its days, official business
     # and leave as one row per record. The first branch types the union's columns on PostgreSQL.
     facts = _day_rows(
-        _CHECK_IN, CheckIn.objects.filter(cadre_id__in=ids, day__range=(start, end))
+        _CHECK_IN, CheckIn.objects.filter(Among("cadre_id", ids), day__range=(start, end))
     ).union(
-        _day_rows(_DUTY, DutyDay.objects.filter(cadre_id__in=ids, day__range=(start, end))),
+        _day_rows(_DUTY, DutyDay.objects.filter(Among("cadre_id", ids), day__range=(start, end))),
         _span_rows(
             _OFFICIAL,
-            OfficialBusiness.objects.filter(cadre_id__in=ids, start__lte=end, end__gte=start),
+            OfficialBusiness.objects.filter(Among("cadre_id", ids), start__lte=end, end__gte=start),
         ),
         _span_rows(
             _LEAVE,
             Leave.objects.filter(
-                cadre_id__in=ids,
+                Among("cadre_id", ids),
                 approval__state=RequestState.APPROVED,
                 start__lte=end,
                 end__gte=start,
@@ -189,7 +189,7 @@ def county_of_cadres(cadre_ids, on: date) -> dict[int, int]:
     """cadre id → county id of the team they were (last) stationed with up to `on` (one query)."""
     found: dict[int, int] = {}
     for cadre_id, county_id in (
-        Assignment.objects.filter(cadre_id__in=list(cadre_ids), start__lte=on)
+        Assignment.objects.filter(Among("cadre_id", cadre_ids), start__lte=on)
         .order_by("start", "pk")
         .values_list("cadre_id", "team__village__county_id")
     ):
