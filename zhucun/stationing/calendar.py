@@ -25,8 +25,9 @@ allowances — calls this module; nothing recounts days on its own.
 
 Query budget, whatever the number of cadres: one query for the assignments,
 one for check-ins, official business, approved leave and duty days together
-(UNION ALL), one for the calendar corrections (`attendance_for` adds one for
-the cadres' counties and one for county parameter overrides). Reads on
+(UNION ALL), one for the calendar corrections (`attendance_for` reads the
+assignments with their teams' counties in the first, and adds one for county
+parameter overrides). Reads on
 (cadre, day) / (cadre, start, end) indexes; check-ins and duty days come as
 one row per cadre (raw_rows.DayList), and the working
 days of the range are worked out once for all cadres (policy DayCalendar).
@@ -187,14 +188,27 @@ def statuses_for(
 
 def county_of_cadres(cadre_ids, on: date) -> dict[int, int]:
     """cadre id → county id of the team they were (last) stationed with up to `on` (one query)."""
-    found: dict[int, int] = {}
-    for cadre_id, county_id in (
-        Assignment.objects.filter(Among("cadre_id", cadre_ids), start__lte=on)
+    return _periods_and_counties(cadre_ids, on, on)[1]
+
+
+def _periods_and_counties(cadre_ids, start: date, end: date):
+    """facts_for's assignment periods touching [start, end] and county_of_cadres(..., end),
+    from one read of the cadres' assignments started by `end` (the periods are among them)."""
+    periods: dict[int, list[AssignmentPeriod]] = defaultdict(list)
+    counties: dict[int, int] = {}
+    touching = []
+    for cadre_id, county_id, team_id, pk, a_start, a_end in (
+        Assignment.objects.filter(Among("cadre_id", cadre_ids), start__lte=end)
         .order_by("start", "pk")
-        .values_list("cadre_id", "team__village__county_id")
+        .values_list("cadre_id", "team__village__county_id", "team_id", "pk", "start", "end")
     ):
-        found[cadre_id] = county_id
-    return found
+        counties[cadre_id] = county_id  # the last started wins
+        if a_end is None or a_end >= start:
+            touching.append((team_id, a_start, pk, cadre_id, a_end))
+    # In the model's order (team, start), as facts_for's own read gives them.
+    for _team_id, a_start, _pk, cadre_id, a_end in sorted(touching):
+        periods[cadre_id].append(AssignmentPeriod(a_start, a_end))
+    return periods, counties
 
 
 def books_for(county_ids) -> dict[int | None, ParameterBook]:
@@ -239,10 +253,11 @@ def attendance_for(
 ) -> dict[int, AttendanceResult]:
     """The policy's attendance checks for `year` for each cadre (see the module docstring)."""
     start, end = attendance_window(year)
-    facts = facts_for(cadre_ids, start, end)
+    # The assignments once: the periods of the facts and the county whose book applies.
+    periods, counties = _periods_and_counties(cadre_ids, start, end)
+    facts = facts_for(cadre_ids, start, end, periods=periods)
     is_workday = workday_test(start, end)
     calendar = attendance_calendar(year, is_workday)  # the working days, once for every cadre
-    counties = county_of_cadres(facts, end)
     books = books_for(counties.values())
     return {
         cadre_id: attendance_checks(
