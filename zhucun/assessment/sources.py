@@ -28,9 +28,9 @@ from zhucun.raw_rows import (
     LocalDay,
     SavedOnDay,
     TextList,
+    all_raw_rows,
     fixed_offset,
     local_time,
-    raw_rows,
 )
 from zhucun.stationing.calendar import facts_for, workday_test
 from zhucun.worklogs.models import NoticeStatus, WorkLog
@@ -141,7 +141,8 @@ def _read(rows) -> tuple[dict, dict]:
     zone = timezone.get_current_timezone()
     local_day = LocalDay(zone)
     days_of = _Days()
-    for kind, cadre_id, ordinal, value, status, log_days in raw_rows(rows):
+    # One row per cadre's year of logs (and one per notice): read client-side, see facts_for.
+    for kind, cadre_id, ordinal, value, status, log_days in all_raw_rows(rows):
         if kind == _LOG:
             logs[cadre_id] = _cadre_logs(status, log_days, local_day, zone, days_of)
             continue

@@ -54,7 +54,7 @@ from zhucun.policy.calendar import (
     attendance_window,
 )
 from zhucun.policy.parameters import Override, ParameterBook
-from zhucun.raw_rows import Among, DayList, DayOrdinal, day_set, raw_rows
+from zhucun.raw_rows import Among, DayList, DayOrdinal, all_raw_rows, day_set
 from zhucun.rulebook.models import ParameterOverride
 from zhucun.rulebook.workdays import non_working_days
 from zhucun.stationing.models import Assignment, CheckIn, DutyDay, Leave, OfficialBusiness
@@ -143,7 +143,9 @@ def facts_for(cadre_ids, start: date, end: date, *, periods=None) -> dict[int, A
     lo, hi = start.toordinal(), end.toordinal()
     # The range's dates, built once: a span's days are then a slice of it, not a date each.
     dates = [date.fromordinal(n) for n in range(lo, hi + 1)]
-    for kind, cadre_id, days, first, last, returned in raw_rows(facts):
+    # A client-side read: one row per cadre (check-ins, duty) or per span, no more than the
+    # sets made of them; a server-side cursor would materialise the result once more.
+    for kind, cadre_id, days, first, last, returned in all_raw_rows(facts):
         if kind in (_CHECK_IN, _DUTY):
             day_sets[kind, cadre_id] = day_set(days)
             continue
