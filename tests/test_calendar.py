@@ -338,3 +338,13 @@ def test_a_year_of_attendance_reads_the_periods_in_the_window_and_the_last_start
     }
     assert set(minimum.values()) == {22}
     assert sorted(minimum) == [f"2025-{m:02d}" for m in range(3, 13)]
+
+
+def test_a_year_of_attendance_takes_the_cadres_from_any_iterable(cast):
+    # Given the cadres as a generator (read once), then as a list
+    from_generator = attendance_for(
+        (pk for pk in [cast.member.pk, cast.leader.pk]), 2025, today=AFTER_2025
+    )
+    from_list = attendance_for([cast.member.pk, cast.leader.pk], 2025, today=AFTER_2025)
+    # Then the same results
+    assert from_generator == from_list and len(from_list) == 2

@@ -255,9 +255,10 @@ def attendance_for(
 ) -> dict[int, AttendanceResult]:
     """The policy's attendance checks for `year` for each cadre (see the module docstring)."""
     start, end = attendance_window(year)
+    ids = sorted(set(cadre_ids))  # read twice below (any iterable may be given)
     # The assignments once: the periods of the facts and the county whose book applies.
-    periods, counties = _periods_and_counties(cadre_ids, start, end)
-    facts = facts_for(cadre_ids, start, end, periods=periods)
+    periods, counties = _periods_and_counties(ids, start, end)
+    facts = facts_for(ids, start, end, periods=periods)
     is_workday = workday_test(start, end)
     calendar = attendance_calendar(year, is_workday)  # the working days, once for every cadre
     books = books_for(counties.values())
