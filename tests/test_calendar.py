@@ -16,9 +16,10 @@ from tests import factories as f
 from tests.factories import approved_leave
 from zhucun.approvals.models import RequestState
 from zhucun.policy.calendar import DayStatus
+from zhucun.rulebook.models import ParameterOverride
 from zhucun.rulebook.workdays import non_working_days
 from zhucun.stationing.calendar import attendance_for, facts_for, statuses_for
-from zhucun.stationing.models import CheckIn, DutyDay, OfficialBusiness
+from zhucun.stationing.models import Assignment, CheckIn, DutyDay, OfficialBusiness
 
 AFTER_2025 = date(2026, 3, 1)  # "today" for judging the year 2025
 
@@ -282,7 +283,7 @@ def test_a_year_of_attendance_takes_the_same_number_of_queries_for_two_or_twenty
     # Given two cadres, then twenty, with check-ins and duty days
     cadres = [cast.member, cast.leader]
     DutyDay.objects.create(team=cast.team, cadre=cast.member, day=date(2025, 9, 6))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         attendance_for([c.pk for c in cadres], 2025, today=AFTER_2025)
     for _ in range(18):
         cadre = f.CadreFactory(unit=cast.unit)
@@ -290,8 +291,60 @@ def test_a_year_of_attendance_takes_the_same_number_of_queries_for_two_or_twenty
         _check_in(cadre, [date(2025, 9, 1), date(2025, 9, 2)])
         DutyDay.objects.create(team=cast.team, cadre=cadre, day=date(2025, 9, 13))
         cadres.append(cadre)
-    # Then the year's attendance of all of them still takes five queries
-    with django_assert_num_queries(5):
+    # Then the year's attendance of all of them still takes four queries (the assignments
+    # with their counties, the calendar facts, the corrections, the county overrides)
+    with django_assert_num_queries(4):
         results = attendance_for([c.pk for c in cadres], 2025, today=AFTER_2025)
     assert len(results) == 20
     assert results[cadres[-1].pk].statuses[date(2025, 9, 13)] == DayStatus.ABSENT  # duty Saturday
+
+
+def test_a_year_of_attendance_reads_the_periods_in_the_window_and_the_last_started_county(cast):
+    # Given 蓝田 asks 22 days a month (第三十八条), and a cadre stationed in 周至 until May 2024
+    # (before the window), in 蓝田 from March to June 2025, then in 周至 from July 2025 —
+    # and a 周至 cadre whose only assignment ended before the window
+    ParameterOverride.objects.create(
+        county=cast.other_team.village.county,
+        key="monthly_stationed_days_min",
+        value=22,
+        effective_from=date(2024, 1, 1),
+    )
+    mover, gone = f.CadreFactory(unit=cast.unit), f.CadreFactory(unit=cast.unit)
+    f.AssignmentFactory(team=cast.team, cadre=mover, start=date(2023, 6, 1), end=date(2024, 5, 31))
+    f.AssignmentFactory(
+        team=cast.other_team, cadre=mover, start=date(2025, 3, 1), end=date(2025, 6, 30)
+    )
+    f.AssignmentFactory(team=cast.team, cadre=mover, start=date(2025, 7, 1))
+    f.AssignmentFactory(
+        team=cast.other_team, cadre=gone, start=date(2023, 1, 1), end=date(2024, 1, 31)
+    )
+    # When the year 2025 is judged, and 2025 with the 蓝田 stint started last
+    results = attendance_for([mover.pk, gone.pk], 2025, today=AFTER_2025)
+    # Then the mover's months are those of the two stints in the window, judged by 周至's book
+    months = {c.period: c for c in results[mover.pk].checks if c.rule == "monthly_stationed_days"}
+    assert sorted(months) == [f"2025-{m:02d}" for m in range(3, 13)]
+    assert {c.evidence["monthly_minimum"] for c in months.values()} == {20}
+    assert not any(c.rule == "monthly_stationed_days" for c in results[gone.pk].checks)
+    # ... and after a back-dated end in 周至 and a new 蓝田 stint (started last), by 蓝田's
+    Assignment.objects.filter(cadre=mover, team=cast.team, start=date(2025, 7, 1)).update(
+        end=date(2025, 7, 31)
+    )
+    f.AssignmentFactory(team=cast.other_team, cadre=mover, start=date(2025, 8, 1))
+    later = attendance_for([mover.pk], 2025, today=AFTER_2025)[mover.pk]
+    minimum = {
+        c.period: c.evidence["monthly_minimum"]
+        for c in later.checks
+        if c.rule == "monthly_stationed_days"
+    }
+    assert set(minimum.values()) == {22}
+    assert sorted(minimum) == [f"2025-{m:02d}" for m in range(3, 13)]
+
+
+def test_a_year_of_attendance_takes_the_cadres_from_any_iterable(cast):
+    # Given the cadres as a generator (read once), then as a list
+    from_generator = attendance_for(
+        (pk for pk in [cast.member.pk, cast.leader.pk]), 2025, today=AFTER_2025
+    )
+    from_list = attendance_for([cast.member.pk, cast.leader.pk], 2025, today=AFTER_2025)
+    # Then the same results
+    assert from_generator == from_list and len(from_list) == 2

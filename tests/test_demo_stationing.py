@@ -141,7 +141,7 @@ def test_the_city_s_attendance_is_what_the_day_by_day_walk_over_its_records_give
         }
 
         # When the city's attendance is computed (a fixed number of queries)
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(4):
             results = attendance_for(cadres, year, today=today)
 
         # Then every cadre's statuses, checks, evidence and their order are the same

@@ -3,8 +3,9 @@
 from datetime import date
 
 import pytest
+from django.db import connection
 
-from zhucun.raw_rows import DayList, DayOrdinal, day_set, raw_rows
+from zhucun.raw_rows import Among, DayList, DayOrdinal, day_set, raw_rows
 from zhucun.stationing.models import Assignment, CheckIn
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +76,49 @@ def test_a_time_stamp_read_as_an_integer_is_the_same_wall_clock_time(cast, at):
     # Then it is the instant's Beijing wall-clock time, to the microsecond
     zone = timezone.get_current_timezone()
     assert local_time(value, zone) == timezone.localtime(instant, zone).replace(tzinfo=None)
+
+
+def test_among_selects_the_rows_of_the_given_ids_as_an_in_list_does(cast):
+    # Given assignments of several cadres
+    everyone = list(Assignment.objects.values_list("cadre_id", flat=True))
+    wanted = [cast.member.pk, cast.leader.pk, cast.member.pk, 10**12]  # a repeat, an unknown id
+    # When filtered with Among and with cadre_id__in
+    among = Assignment.objects.filter(Among("cadre_id", wanted)).order_by("pk")
+    listed = Assignment.objects.filter(cadre_id__in=wanted).order_by("pk")
+    # Then the same rows, with others left out
+    assert list(among) == list(listed)
+    assert {a.cadre_id for a in among} == {cast.member.pk, cast.leader.pk}
+    assert len(set(everyone)) > 2
+
+
+def test_among_keeps_one_statement_text_for_any_ids_on_postgresql():
+    # Given the same query for two sets of ids of different sizes
+    def statement(ids):
+        return (
+            CheckIn.objects.filter(Among("cadre_id", ids)).values_list("id").query.sql_with_params()
+        )
+
+    (sql_a, params_a), (sql_b, params_b) = statement([3, 1, 2]), statement(range(100))
+    if connection.vendor == "postgresql":
+        # Then PostgreSQL gets the ids as one array parameter in one text (psycopg's cache)
+        assert sql_a == sql_b
+        assert params_a[-1] == "{1,2,3}" and len(params_a) == len(params_b)
+    else:
+        # SQLite gets them bound one by one, sorted
+        assert params_a[-3:] == (1, 2, 3)
+        assert len(params_b) == len(params_a) + 97
+
+
+def test_among_no_ids_sends_no_query(django_assert_num_queries):
+    # Given no ids, alone and in one branch of a union
+    none = CheckIn.objects.filter(Among("cadre_id", [])).order_by().values_list("id")
+    some = CheckIn.objects.filter(Among("cadre_id", [1])).order_by().values_list("id")
+    # Then no query for the first (as cadre_id__in=[]), and the union reads only the other
+    with django_assert_num_queries(0):
+        assert list(raw_rows(none)) == []
+    assert list(none.union(some, all=True)) == list(some)
+
+
+def test_among_refuses_ids_that_are_not_integers():
+    with pytest.raises(ValueError):
+        Among("cadre_id", ["1; DROP TABLE x"])

@@ -297,3 +297,37 @@ class SavedOnDay(Func):
             f"({fast} OR {exact_sql})",
             (*moment_params, *day_params, *moment_params, *exact_params),
         )
+
+
+class Among(Func):
+    """`column IN (ids)` for a set-based read of many cadres, as a condition for filter().
+
+    `cadre_id__in=ids` costs Django a lookup, a preparation and a parameter per id when the
+    query is built and psycopg the quoting of each (~10 µs an id: a city's 1,200 cadres in the
+    four branches of the calendar facts' union were tens of milliseconds). Here the ids are
+    checked as integers once: PostgreSQL gets them as one array parameter (`= ANY`, planned as
+    the IN list it stands for; the statement's text stays the same from call to call, so
+    psycopg's cache of its parsed placeholders applies), SQLite as bound integers (its own
+    IN list, the same plan). No ids: the query matches nothing (EmptyResultSet), as `__in=[]`.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column, ids, **extra):
+        super().__init__(column, **extra)
+        self.ids = tuple(sorted({int(i) for i in ids}))
+
+    def as_sql(self, compiler, connection, **extra):
+        if not self.ids:
+            raise EmptyResultSet
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        marks = ", ".join(["%s"] * len(self.ids))
+        return f"{sql} IN ({marks})", (*params, *self.ids)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        if not self.ids:
+            raise EmptyResultSet
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        array = "{" + ",".join(map(str, self.ids)) + "}"
+        return f"{sql} = ANY(CAST(%s AS bigint[]))", (*params, array)

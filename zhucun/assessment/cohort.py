@@ -41,6 +41,7 @@ from zhucun.policy.evaluation import (
     evaluate_cadre_year,
 )
 from zhucun.policy.parameters import ParameterBook
+from zhucun.raw_rows import Among
 from zhucun.rulebook.book import books_for
 
 
@@ -193,14 +194,14 @@ def county_cohorts(
     is_workday = sources.workdays(*window)
     logs, notices = sources.logs_and_notices(ids, *window, year)
     ordinary: dict[int, list[OrdinaryAssessment]] = defaultdict(list)
-    for row in OrdinaryAssessment.objects.filter(year=year, cadre_id__in=ids).order_by(
+    for row in OrdinaryAssessment.objects.filter(Among("cadre_id", ids), year=year).order_by(
         "held_on", "pk"
     ):
         ordinary[row.cadre_id].append(row)
     annual = {c: s.annual for c, s in found.items() if s.annual is not None}
     opinions = {c: s.opinion for c, s in found.items() if s.opinion is not None}
     conduct: dict[int, list[ConductFact]] = defaultdict(list)
-    for fact in ConductFact.objects.filter(cadre_id__in=ids, occurred_on__year=year):
+    for fact in ConductFact.objects.filter(Among("cadre_id", ids), occurred_on__year=year):
         conduct[fact.cadre_id].append(fact)
     tasks = {s.last.team.village_id: s.poverty_task for s in found.values() if s.poverty_task}
     opened = [a for a in assessment_years.values() if a is not None]

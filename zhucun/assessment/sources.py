@@ -22,14 +22,15 @@ from django.utils import timezone
 from zhucun.policy.calendar import AttendanceFacts
 from zhucun.policy.worklogs import RectificationNotice
 from zhucun.raw_rows import (
+    Among,
     DayOrdinal,
     EpochMicroseconds,
     LocalDay,
     SavedOnDay,
     TextList,
+    all_raw_rows,
     fixed_offset,
     local_time,
-    raw_rows,
 )
 from zhucun.stationing.calendar import facts_for, workday_test
 from zhucun.worklogs.models import NoticeStatus, WorkLog
@@ -73,7 +74,7 @@ def _log_rows(cadre_ids, start: date, end: date):
         output_field=TextField(),
     )
     return (
-        WorkLog.objects.filter(cadre_id__in=list(cadre_ids), day__range=(start, end))
+        WorkLog.objects.filter(Among("cadre_id", cadre_ids), day__range=(start, end))
         .order_by()  # not the model's newest-first: a sort of the whole year the loop does not need
         .values("cadre_id")
         .annotate(
@@ -90,7 +91,7 @@ def _log_rows(cadre_ids, start: date, end: date):
 def _notice_rows(cadre_ids, year: int):
     """(kind, cadre id, issued-on ordinal, pk, status, log days as JSON text) per notice."""
     return (
-        NoticeRow.objects.filter(cadre_id__in=list(cadre_ids), issued_on__year=year)
+        NoticeRow.objects.filter(Among("cadre_id", cadre_ids), issued_on__year=year)
         .order_by()
         .annotate(
             row_kind=Value(_NOTICE),
@@ -140,7 +141,8 @@ def _read(rows) -> tuple[dict, dict]:
     zone = timezone.get_current_timezone()
     local_day = LocalDay(zone)
     days_of = _Days()
-    for kind, cadre_id, ordinal, value, status, log_days in raw_rows(rows):
+    # One row per cadre's year of logs (and one per notice): read client-side, see facts_for.
+    for kind, cadre_id, ordinal, value, status, log_days in all_raw_rows(rows):
         if kind == _LOG:
             logs[cadre_id] = _cadre_logs(status, log_days, local_day, zone, days_of)
             continue

@@ -122,7 +122,6 @@ def _month_log_check(
 # so that a month's counts and listed days come from str.count and itertools.compress.
 _LOG_CODES = {ON_TIME: "T", LATE: "L", MISSING: "M", NOT_DUE: "N"}
 _LOG_STATUS_OF = {ord(code): status for status, code in _LOG_CODES.items()}
-_LOG_BYTES = tuple((code, ord(code)) for code in _LOG_CODES.values())
 _BLANK = ord(" ")
 
 
@@ -198,31 +197,37 @@ def year_log_checks(
     # Built only if read (the report's JSON, the facts export): the proposal reads the checks.
     statuses = DaysOnRead(partial(_log_statuses_of, calendar.dates, i, j, year_logs, due))
     iso_dates = calendar.iso_dates
-
-    def listed(status: str, a: int, b: int, counts: dict[str, int]) -> list[str]:
-        """The month's days [a, b) of the status, in evidence form."""
-        code = _LOG_CODES[status]
-        if not counts[code]:
-            return []
-        return list(compress(iso_dates[a:b], logs[a:b].translate(_SELECT[code])))
-
+    missing, not_due = ord(_LOG_CODES[MISSING]), ord(_LOG_CODES[NOT_DUE])
+    select_late, select_missing, select_not_due = (
+        _SELECT[_LOG_CODES[LATE]],
+        _SELECT[_LOG_CODES[MISSING]],
+        _SELECT[_LOG_CODES[NOT_DUE]],
+    )
     checks = []
     for month, a, b in calendar.months(year):
         if logs.count(_BLANK, a, b) == b - a:  # no day due this month
             continue
-        counts = {code: logs.count(byte, a, b) for code, byte in _LOG_BYTES}
+        # A month's late, missing and not-yet-due days are listed (in evidence form) only
+        # when there are any: most months have none.
+        days = logs[a:b]
         checks.append(
             _month_log_check(
                 subject=subject,
                 label=month.label,
                 name=month.name,
-                on_time=counts[_LOG_CODES[ON_TIME]],
-                late=listed(LATE, a, b, counts),
-                missing=listed(MISSING, a, b, counts),
-                not_due=listed(NOT_DUE, a, b, counts),
+                on_time=days.count(on_time),
+                late=list(compress(iso_dates[a:b], days.translate(select_late)))
+                if late in days
+                else [],
+                missing=list(compress(iso_dates[a:b], days.translate(select_missing)))
+                if missing in days
+                else [],
+                not_due=list(compress(iso_dates[a:b], days.translate(select_not_due)))
+                if not_due in days
+                else [],
             )
         )
-    late_or_missing = year_logs.count(late) + year_logs.count(ord(_LOG_CODES[MISSING]))
+    late_or_missing = year_logs.count(late) + year_logs.count(missing)
     return YearLogs(statuses, checks, late_or_missing)
 
 

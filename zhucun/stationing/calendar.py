@@ -25,8 +25,9 @@ allowances — calls this module; nothing recounts days on its own.
 
 Query budget, whatever the number of cadres: one query for the assignments,
 one for check-ins, official business, approved leave and duty days together
-(UNION ALL), one for the calendar corrections (`attendance_for` adds one for
-the cadres' counties and one for county parameter overrides). Reads on
+(UNION ALL), one for the calendar corrections (`attendance_for` reads the
+assignments with their teams' counties in the first, and adds one for county
+parameter overrides). Reads on
 (cadre, day) / (cadre, start, end) indexes; check-ins and duty days come as
 one row per cadre (raw_rows.DayList), and the working
 days of the range are worked out once for all cadres (policy DayCalendar).
@@ -53,7 +54,7 @@ from zhucun.policy.calendar import (
     attendance_window,
 )
 from zhucun.policy.parameters import Override, ParameterBook
-from zhucun.raw_rows import DayList, DayOrdinal, day_set, raw_rows
+from zhucun.raw_rows import Among, DayList, DayOrdinal, all_raw_rows, day_set
 from zhucun.rulebook.models import ParameterOverride
 from zhucun.rulebook.workdays import non_working_days
 from zhucun.stationing.models import Assignment, CheckIn, DutyDay, Leave, OfficialBusiness
@@ -109,7 +110,7 @@ def facts_for(cadre_ids, start: date, end: date, *, periods=None) -> dict[int, A
     if periods is None:
         periods = defaultdict(list)
         for cadre_id, a_start, a_end in (
-            Assignment.objects.filter(cadre_id__in=ids, start__lte=end)
+            Assignment.objects.filter(Among("cadre_id", ids), start__lte=end)
             .filter(Q(end__isnull=True) | Q(end__gte=start))
             .values_list("cadre_id", "start", "end")
         ):
@@ -118,17 +119,17 @@ def facts_for(cadre_ids, start: date, end: date, *, periods=None) -> dict[int, A
     # and duty days (the biggest) as one row per cadre holding all its days, official business
     # and leave as one row per record. The first branch types the union's columns on PostgreSQL.
     facts = _day_rows(
-        _CHECK_IN, CheckIn.objects.filter(cadre_id__in=ids, day__range=(start, end))
+        _CHECK_IN, CheckIn.objects.filter(Among("cadre_id", ids), day__range=(start, end))
     ).union(
-        _day_rows(_DUTY, DutyDay.objects.filter(cadre_id__in=ids, day__range=(start, end))),
+        _day_rows(_DUTY, DutyDay.objects.filter(Among("cadre_id", ids), day__range=(start, end))),
         _span_rows(
             _OFFICIAL,
-            OfficialBusiness.objects.filter(cadre_id__in=ids, start__lte=end, end__gte=start),
+            OfficialBusiness.objects.filter(Among("cadre_id", ids), start__lte=end, end__gte=start),
         ),
         _span_rows(
             _LEAVE,
             Leave.objects.filter(
-                cadre_id__in=ids,
+                Among("cadre_id", ids),
                 approval__state=RequestState.APPROVED,
                 start__lte=end,
                 end__gte=start,
@@ -142,7 +143,9 @@ def facts_for(cadre_ids, start: date, end: date, *, periods=None) -> dict[int, A
     lo, hi = start.toordinal(), end.toordinal()
     # The range's dates, built once: a span's days are then a slice of it, not a date each.
     dates = [date.fromordinal(n) for n in range(lo, hi + 1)]
-    for kind, cadre_id, days, first, last, returned in raw_rows(facts):
+    # A client-side read: one row per cadre (check-ins, duty) or per span, no more than the
+    # sets made of them; a server-side cursor would materialise the result once more.
+    for kind, cadre_id, days, first, last, returned in all_raw_rows(facts):
         if kind in (_CHECK_IN, _DUTY):
             day_sets[kind, cadre_id] = day_set(days)
             continue
@@ -187,14 +190,27 @@ def statuses_for(
 
 def county_of_cadres(cadre_ids, on: date) -> dict[int, int]:
     """cadre id → county id of the team they were (last) stationed with up to `on` (one query)."""
-    found: dict[int, int] = {}
-    for cadre_id, county_id in (
-        Assignment.objects.filter(cadre_id__in=list(cadre_ids), start__lte=on)
+    return _periods_and_counties(cadre_ids, on, on)[1]
+
+
+def _periods_and_counties(cadre_ids, start: date, end: date):
+    """facts_for's assignment periods touching [start, end] and county_of_cadres(..., end),
+    from one read of the cadres' assignments started by `end` (the periods are among them)."""
+    periods: dict[int, list[AssignmentPeriod]] = defaultdict(list)
+    counties: dict[int, int] = {}
+    touching = []
+    for cadre_id, county_id, team_id, pk, a_start, a_end in (
+        Assignment.objects.filter(Among("cadre_id", cadre_ids), start__lte=end)
         .order_by("start", "pk")
-        .values_list("cadre_id", "team__village__county_id")
+        .values_list("cadre_id", "team__village__county_id", "team_id", "pk", "start", "end")
     ):
-        found[cadre_id] = county_id
-    return found
+        counties[cadre_id] = county_id  # the last started wins
+        if a_end is None or a_end >= start:
+            touching.append((team_id, a_start, pk, cadre_id, a_end))
+    # In the model's order (team, start), as facts_for's own read gives them.
+    for _team_id, a_start, _pk, cadre_id, a_end in sorted(touching):
+        periods[cadre_id].append(AssignmentPeriod(a_start, a_end))
+    return periods, counties
 
 
 def books_for(county_ids) -> dict[int | None, ParameterBook]:
@@ -239,10 +255,12 @@ def attendance_for(
 ) -> dict[int, AttendanceResult]:
     """The policy's attendance checks for `year` for each cadre (see the module docstring)."""
     start, end = attendance_window(year)
-    facts = facts_for(cadre_ids, start, end)
+    ids = sorted(set(cadre_ids))  # read twice below (any iterable may be given)
+    # The assignments once: the periods of the facts and the county whose book applies.
+    periods, counties = _periods_and_counties(ids, start, end)
+    facts = facts_for(ids, start, end, periods=periods)
     is_workday = workday_test(start, end)
     calendar = attendance_calendar(year, is_workday)  # the working days, once for every cadre
-    counties = county_of_cadres(facts, end)
     books = books_for(counties.values())
     return {
         cadre_id: attendance_checks(
