@@ -51,9 +51,9 @@ def test_each_write_run_is_bounded_by_six_seconds_from_s_025_and_less_below():
 
 def test_the_load_generator_sends_each_request_whole_and_reads_its_status():
     import threading
-    from http.server import BaseHTTPRequestHandler, HTTPServer
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from zhucun.bench.load import _exchange, _request_bytes
+    from zhucun.bench.load import _run
 
     received = []
 
@@ -61,33 +61,66 @@ def test_the_load_generator_sends_each_request_whole_and_reads_its_status():
         def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
             received.append((self.path, dict(self.headers), body))
-            self.send_response(201)
+            # Every fifth is refused: counted apart, by status
+            self.send_response(409 if len(received) % 5 == 0 else 201)
             self.end_headers()
             self.wfile.write(b'{"id": 1}' * 10_000)  # longer than one read
 
         def log_message(self, *args):
             pass
 
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.handle_request)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever)
     thread.start()
-    try:
-        # Given a check-in as the bench builds it
-        body = '{"content": "入户走访"}'.encode()
+    body = '{"content": "入户走访"}'.encode()
+
+    def check_in(n, i):
+        # Given check-ins as the bench builds them, a key per client and request
         headers = {
             "Content-Type": "application/json",
             "Host": "localhost",
-            "Idempotency-Key": "k-1",
+            "Idempotency-Key": f"k-{n}-{i}",
         }
-        # When it is sent on a new connection
-        status = _exchange(
-            server.server_port, _request_bytes("POST", "/api/v1/checkins", body, headers)
-        )
+        return "POST", f"/api/v1/checkins?client={n}", body, headers
+
+    try:
+        # When three closed-loop clients send them for half a second
+        result = _run(server.server_port, check_in, 3, seconds=0.5)
     finally:
+        server.shutdown()
         thread.join(timeout=10)
         server.server_close()
-    # Then the server got it whole, and its answer's status is read
-    assert status == 201
-    [(path, got, got_body)] = received
-    assert (path, got_body) == ("/api/v1/checkins", body)
-    assert got["Idempotency-Key"] == "k-1" and got["Connection"] == "close"
+    # Then the server got each whole, on its own connection, from every client in turn
+    assert received and all(got_body == body for _path, _headers, got_body in received)
+    assert all(headers["Connection"] == "close" for _path, headers, _body in received)
+    assert {path for path, _headers, _body in received} == {
+        f"/api/v1/checkins?client={n}" for n in range(3)
+    }
+    for n in range(3):
+        keys = [h["Idempotency-Key"] for p, h, _b in received if p.endswith(f"client={n}")]
+        assert sorted(keys, key=lambda k: int(k.rsplit("-", 1)[1])) == [
+            f"k-{n}-{i}" for i in range(len(keys))
+        ]
+    # and each answer's status is read: 201 counts, 409 is a failure
+    refused = len(received) // 5
+    assert result["requests"] == len(received) - refused
+    assert result["errors"] == refused and result["failures"] == (
+        {"409": refused} if refused else {}
+    )
+    assert result["p50_ms"] is not None and result["client_cpu_ms"] is not None
+
+
+def test_a_request_the_server_never_answers_is_a_connection_failure():
+    import socket
+
+    from zhucun.bench.load import _run
+
+    # Given a port nobody listens on
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # When a client sends to it
+    result = _run(port, lambda n, i: ("POST", "/bench/ping/", b"", {}), 1, seconds=0.2)
+    # Then every attempt is a connection failure, none an answer
+    assert result["requests"] == 0
+    assert result["errors"] >= 1 and result["failures"] == {"connection": result["errors"]}
