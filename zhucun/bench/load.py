@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import selectors
 import signal
 import socket
@@ -324,6 +325,15 @@ def write_path(scale: float = 1.0) -> dict:
     # Persistent database connections, as a production server keeps them:
     # without them every request of both endpoints opens a connection first.
     env = {**os.environ, "ZHUCUN_BENCH_ENDPOINTS": "true", "ZHUCUN_DB_CONN_MAX_AGE": "60"}
+    # Production's settings, not the bench command's development ones: DEBUG off (no query
+    # log, which costs each statement, so the API's several more than the minimal insert).
+    # TLS ends at the intranet's proxy, so the server's own redirect is off on loopback;
+    # neither endpoint sets a cookie.
+    env |= {
+        "ZHUCUN_DEBUG": "false",
+        "ZHUCUN_SECRET_KEY": secrets.token_urlsafe(50),
+        "ZHUCUN_SSL_REDIRECT": "false",
+    }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [
