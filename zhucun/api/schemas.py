@@ -1,87 +1,35 @@
 """What the API answers with: small, flat records; identity numbers always masked."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from functools import cache
 
-from django.db.models import Manager, QuerySet
-from django.db.models.fields.files import FieldFile
 from ninja import Schema
-from ninja.schema import DjangoGetter
-from pydantic import model_validator
-
-# What django-ninja's getter would turn into something else (a list, a call's result, a URL),
-# and the types of value it hands over unchanged (checked first: most values are these).
-_CONVERTED = (Manager, QuerySet, FieldFile)
-_PLAIN = frozenset({str, int, float, bool, type(None), date, datetime, Decimal, dict, list})
 
 
-@cache
-def _reads_dicts(schema) -> bool:
-    """Whether django-ninja's getter would read a dict's values for `schema` unchanged:
-    no `resolve_<field>` methods, and no need to validate the input as it is first."""
-    config = schema.model_config
-    return not (
-        schema._ninja_resolvers
-        or config.get("extra") == "forbid"
-        or config.get("validate_assignment", False)
-    )
-
-
-class DictSchema(Schema):
-    """A Schema that validates a plain dict as pydantic does, without django-ninja's getter.
-
-    django-ninja wraps every value it validates in a getter (`DjangoGetter`), so that a
-    schema can read a model's attributes and `resolve_<field>` methods; each field read
-    then goes through Python. A dict whose values the getter would hand over unchanged
-    (no resolvers on the schema, no callables, managers, querysets or files among the
-    values) gives the same fields either way: the request bodies parsed from JSON and the
-    answers the endpoints build as dicts. Anything else goes through the getter as before.
-    A work log's body and answer are validated in a quarter to a third of the time
-    (~25 against ~85 µs per log save; tests/api/test_dict_schema.py proves them the same).
-    """
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _run_root_validator(cls, values, handler, info):
-        if type(values) is dict and _reads_dicts(cls):
-            for value in values.values():
-                if type(value) not in _PLAIN and (callable(value) or isinstance(value, _CONVERTED)):
-                    break
-            else:
-                return handler(values)
-        # django-ninja's own (ninja.schema.Schema._run_root_validator), which this replaces.
-        if cls.model_config.get("extra") == "forbid" or cls.model_config.get(
-            "validate_assignment", False
-        ):
-            handler(values)
-        return handler(DjangoGetter(values, cls, info.context))
-
-
-class RegionRef(DictSchema):
+class RegionRef(Schema):
     id: int
     code: str
     name: str
     level: str
 
 
-class UnitRef(DictSchema):
+class UnitRef(Schema):
     id: int
     name: str
 
 
-class CadreRef(DictSchema):
+class CadreRef(Schema):
     id: int
     name: str
 
 
-class HouseholdRef(DictSchema):
+class HouseholdRef(Schema):
     id: int
     code: str
     head_name: str
 
 
-class Me(DictSchema):
+class Me(Schema):
     username: str
     name: str
     roles: list[str]
@@ -89,7 +37,7 @@ class Me(DictSchema):
     csrf_token: str | None = None
 
 
-class TeamOut(DictSchema):
+class TeamOut(Schema):
     id: int
     name: str
     village: RegionRef
@@ -100,7 +48,7 @@ class TeamOut(DictSchema):
     withdrawn_on: date | None
 
 
-class AssignmentOut(DictSchema):
+class AssignmentOut(Schema):
     id: int
     cadre: CadreRef
     role: str
@@ -115,7 +63,7 @@ class TeamDetail(TeamOut):
     assignments: list[AssignmentOut]
 
 
-class CadreOut(DictSchema):
+class CadreOut(Schema):
     id: int
     name: str
     gender: str
@@ -130,7 +78,7 @@ class CadreDetail(CadreOut):
     assignments: list[AssignmentOut]
 
 
-class HouseholdOut(DictSchema):
+class HouseholdOut(Schema):
     id: int
     code: str
     head_name: str
@@ -150,7 +98,7 @@ class HouseholdOut(DictSchema):
     paired_cadre: CadreRef | None
 
 
-class PairingOut(DictSchema):
+class PairingOut(Schema):
     id: int
     household: HouseholdRef
     cadre: CadreRef

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django.utils import timezone
-from ninja import Field, Query, Router
+from ninja import Field, Query, Router, Schema
 
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import get_scoped_or_404, scoped
@@ -11,7 +11,7 @@ from zhucun.api.access import allow_api
 from zhucun.api.error_responses import READ_ERRORS, WRITE_ERRORS
 from zhucun.api.idempotency import IdempotencyKey, idempotent
 from zhucun.api.listing import ListFilters, Page, paginate
-from zhucun.api.schemas import CadreRef, DictSchema
+from zhucun.api.schemas import CadreRef
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.org.models import Cadre
 from zhucun.stationing import services
@@ -35,7 +35,7 @@ def address(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-class CheckInIn(DictSchema):
+class CheckInIn(Schema):
     recorded_at: datetime | None = Field(
         None,
         description="手机记录签到的时间(离线签到联网后补传时填写);不填即为现在",
@@ -44,7 +44,7 @@ class CheckInIn(DictSchema):
     longitude: float | None = Field(None, ge=-180, le=180, description="经度(可不填)")
 
 
-class CheckInOut(DictSchema):
+class CheckInOut(Schema):
     id: int
     cadre: CadreRef
     day: date
@@ -124,7 +124,7 @@ def check_in_list(request, filters: Query[ListFilters]):
     return paginate(rows, filters, check_in_out)
 
 
-class OfficialIn(DictSchema):
+class OfficialIn(Schema):
     kind: OfficialKind = Field(..., description="trip 因公出差 / meeting 开会 / training 培训")
     start: date
     end: date
@@ -132,7 +132,7 @@ class OfficialIn(DictSchema):
     where: str = Field(..., max_length=100)
 
 
-class OfficialOut(DictSchema):
+class OfficialOut(Schema):
     id: int
     cadre: CadreRef
     kind: str
@@ -198,7 +198,7 @@ def official_list(request, filters: Query[ListFilters]):
     return paginate(rows, filters, official_out)
 
 
-class DayOut(DictSchema):
+class DayOut(Schema):
     day: date
     status: str = Field(
         ..., description="stationed/official/leave/rest/absent/unknown;空为不在任职期"
@@ -206,7 +206,7 @@ class DayOut(DictSchema):
     label: str
 
 
-class CheckOut(DictSchema):
+class CheckOut(Schema):
     rule: str
     article: str
     period: str
@@ -216,7 +216,7 @@ class CheckOut(DictSchema):
     evidence: list[list[str]]
 
 
-class CalendarOut(DictSchema):
+class CalendarOut(Schema):
     cadre: CadreRef
     month: str
     days: list[DayOut]
@@ -227,7 +227,7 @@ class CalendarOut(DictSchema):
     checks: list[CheckOut]
 
 
-class MonthQuery(DictSchema):
+class MonthQuery(Schema):
     month: str | None = Field(
         None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM,默认本月"
     )
