@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import factories as f
+from tests.households import generated
+from tests.households.generated import FIRST, make_households
 from zhucun.accounts.models import User
 from zhucun.accounts.scope import scope_for, scoped
 from zhucun.demo.city import build_city
@@ -135,21 +137,8 @@ def test_the_city_compliance_equals_the_references_on_the_demo_city(db):
         assert result == reference_compliance(city, since=since, until=until, today=TODAY)
 
 
-FIRST = date(2025, 10, 1)
 offsets = st.integers(0, 150)  # dense: most weeks and months have some contacts
-a_household = st.fixed_dictionaries(
-    {
-        "other_county": st.booleans(),
-        "first": st.tuples(offsets, st.integers(0, 150)),  # start, length of a closed pairing
-        "then": st.none() | st.tuples(st.integers(1, 40), st.none() | st.integers(0, 150)),
-        "contacts": st.lists(
-            st.tuples(
-                offsets, st.sampled_from(["inquiry", "visit"]), st.sampled_from([1, 1, 2, 3])
-            ),
-            max_size=60,
-        ),
-    }
-)
+a_household = generated.households(days=150, length=150, contacts=60)
 overrides = st.lists(
     st.tuples(
         st.sampled_from(["weekly_inquiries_min", "monthly_visits_min"]),
@@ -181,43 +170,7 @@ def test_compliance_from_summaries_equals_the_raw_feed_on_generated_data(
         # Given households in two counties, each with a closed pairing and maybe a later one,
         # contacts on any day (some visits twice or three times the same day), and 周至's
         # own minimums from any date
-        contacts = []
-        for spec in households:
-            village = cast.other_village if spec["other_county"] else cast.village
-            household = f.HouseholdFactory(village=village)
-            start = FIRST + timedelta(spec["first"][0])
-            end = start + timedelta(spec["first"][1])
-            pairing = f.PairingFactory(
-                household=household, cadre=cast.household_cadre, start=start, end=end
-            )
-            if spec["then"] is not None:
-                gap, length = spec["then"]
-                later = end + timedelta(gap)
-                f.PairingFactory(
-                    household=household,
-                    cadre=cast.household_cadre,
-                    start=later,
-                    end=None if length is None else later + timedelta(length),
-                )
-            for offset, kind, times in spec["contacts"]:
-                contacts += [
-                    Contact(
-                        household=household,
-                        cadre=cast.household_cadre,
-                        pairing=pairing,
-                        day=FIRST + timedelta(offset),
-                        kind=kind,
-                        channel="home" if kind == "visit" else "phone",
-                        learned="x",
-                    )
-                    for _ in range(times if kind == "visit" else 1)
-                ]
-        Contact.objects.bulk_create(contacts)
-        rebuild_contact_tallies()  # written around the service: as a bulk load does
-        for key, value, offset in county_rules:
-            ParameterOverride.objects.create(
-                county=cast.county, key=key, value=value, effective_from=FIRST + timedelta(offset)
-            )
+        make_households(cast, households, county_rules, [cast.household_cadre])
         city = cast.users["gus"]
         # When the city's compliance is computed from the database's summaries
         result = contact_compliance(city, since=since, until=until, today=today)

@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests import factories as f
+from tests.households import generated
+from tests.households.generated import FIRST, make_households
 from zhucun.accounts.models import User
 from zhucun.demo.city import build_city
 from zhucun.households import compliance as module
@@ -54,22 +56,8 @@ def assert_same(counted, computed):
     assert len(counted.checks) == len(computed.checks)
 
 
-FIRST = date(2025, 10, 1)
 offsets = st.integers(0, 480)  # 2025-10-01 to 2027-01-24: two New Years
-a_household = st.fixed_dictionaries(
-    {
-        "other_county": st.booleans(),
-        "cadre": st.integers(0, 2),
-        "first": st.tuples(offsets, st.integers(0, 200)),  # start, length of a closed pairing
-        "then": st.none() | st.tuples(st.integers(1, 40), st.none() | st.integers(0, 200)),
-        "contacts": st.lists(
-            st.tuples(
-                offsets, st.sampled_from(["inquiry", "visit"]), st.sampled_from([1, 1, 2, 3])
-            ),
-            max_size=80,
-        ),
-    }
-)
+a_household = generated.households(days=480, length=200, contacts=80, cadres=3)
 overrides = st.lists(
     st.one_of(
         st.tuples(st.just("weekly_inquiries_min"), st.sampled_from([1, 1, 1, 0, 2]), offsets),
@@ -111,43 +99,9 @@ def test_the_counted_compliance_equals_the_computed_one_on_generated_data(
         # of carol's cadre, another cadre of her name or 蓝田's leader; contacts on any day
         # of two New Years (visits repeated on a day); 周至's own minimums from any date
         twin = f.CadreFactory(name=cast.household_cadre.name, unit=cast.unit)
-        cadres = [cast.household_cadre, twin, cast.other_leader]
-        contacts = []
-        for spec in households:
-            village = cast.other_village if spec["other_county"] else cast.village
-            household = f.HouseholdFactory(village=village)
-            cadre = cadres[spec["cadre"]]
-            start = FIRST + timedelta(spec["first"][0])
-            end = start + timedelta(spec["first"][1])
-            pairing = f.PairingFactory(household=household, cadre=cadre, start=start, end=end)
-            if spec["then"] is not None:
-                gap, length = spec["then"]
-                later = end + timedelta(gap)
-                f.PairingFactory(
-                    household=household,
-                    cadre=cadre,
-                    start=later,
-                    end=None if length is None else later + timedelta(length),
-                )
-            for offset, kind, times in spec["contacts"]:
-                contacts += [
-                    Contact(
-                        household=household,
-                        cadre=cadre,
-                        pairing=pairing,
-                        day=FIRST + timedelta(offset),
-                        kind=kind,
-                        channel="home" if kind == "visit" else "phone",
-                        learned="x",
-                    )
-                    for _ in range(times if kind == "visit" else 1)
-                ]
-        Contact.objects.bulk_create(contacts)
-        rebuild_contact_tallies()  # written around the service: as a bulk load does
-        for key, value, offset in county_rules:
-            ParameterOverride.objects.create(
-                county=cast.county, key=key, value=value, effective_from=FIRST + timedelta(offset)
-            )
+        make_households(
+            cast, households, county_rules, [cast.household_cadre, twin, cast.other_leader]
+        )
         # (the households of 周至's team village only, as a board or the API narrows them)
         household_ids = (
             Household.objects.filter(village=cast.village).values("pk") if narrowed else None
