@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from hypothesis import strategies as st
 
 from tests import factories as f
-from zhucun.households.models import Contact
+from zhucun.demo.city import build_city
+from zhucun.households.models import Contact, Pairing
 from zhucun.households.tallies import rebuild_contact_tallies
 from zhucun.rulebook.models import ParameterOverride
 
@@ -75,3 +76,26 @@ def make_households(cast, specs, county_rules, cadres) -> None:
         ParameterOverride.objects.create(
             county=cast.county, key=key, value=value, effective_from=FIRST + timedelta(offset)
         )
+
+
+def demo_city_with_repeats(*, today: date, twice_on: date) -> None:
+    """The demo city with a year of contacts up to `today`, its first county asking for three
+    visits a month from May 2026, and the first open pairing's household visited twice on
+    `twice_on`."""
+    build_city(scale=0.02, seed=7, today=today)
+    county_id = Pairing.objects.values_list("household__village__county_id", flat=True).first()
+    ParameterOverride.objects.create(
+        county_id=county_id, key="monthly_visits_min", value=3, effective_from=date(2026, 5, 1)
+    )
+    pairing = Pairing.objects.filter(end__isnull=True).order_by("pk").first()
+    for _ in range(2):
+        Contact.objects.create(
+            household_id=pairing.household_id,
+            cadre_id=pairing.cadre_id,
+            pairing=pairing,
+            day=twice_on,
+            kind="visit",
+            channel="home",
+            learned="x",
+        )
+    rebuild_contact_tallies()

@@ -15,11 +15,9 @@ from tests import factories as f
 from tests.households import generated
 from tests.households.generated import FIRST, make_households
 from zhucun.accounts.models import User
-from zhucun.demo.city import build_city
 from zhucun.households import compliance as module
 from zhucun.households.compliance import computed_compliance, contact_compliance
-from zhucun.households.models import Contact, Household, Pairing
-from zhucun.households.tallies import rebuild_contact_tallies
+from zhucun.households.models import Household, Pairing
 from zhucun.rulebook.models import ParameterOverride
 from zhucun.stationing.models import Team
 
@@ -131,23 +129,7 @@ WINDOWS = [
 def demo_city(db):
     # Given the demo city with a year of contacts, one county asking for three visits a month
     # from May, and a day visited twice
-    build_city(scale=0.02, seed=7, today=TODAY)
-    county_id = Pairing.objects.values_list("household__village__county_id", flat=True).first()
-    ParameterOverride.objects.create(
-        county_id=county_id, key="monthly_visits_min", value=3, effective_from=date(2026, 5, 1)
-    )
-    pairing = Pairing.objects.filter(end__isnull=True).order_by("pk").first()
-    for _ in range(2):
-        Contact.objects.create(
-            household_id=pairing.household_id,
-            cadre_id=pairing.cadre_id,
-            pairing=pairing,
-            day=date(2026, 6, 11),
-            kind="visit",
-            channel="home",
-            learned="x",
-        )
-    rebuild_contact_tallies()
+    generated.demo_city_with_repeats(today=TODAY, twice_on=date(2026, 6, 11))
 
 
 def test_the_counted_compliance_equals_the_computed_one_on_the_demo_city(demo_city):

@@ -16,12 +16,11 @@ from tests import factories as f
 from tests.households import generated
 from tests.households.generated import FIRST, make_households
 from zhucun.accounts.models import User
-from zhucun.demo.city import build_city
 from zhucun.households import findings_list as module
 from zhucun.households.compliance import CadreCompliance
 from zhucun.households.finding_rows import cadre_rows, finding_rows
 from zhucun.households.findings_list import computed_findings_list, findings_list
-from zhucun.households.models import Contact, Pairing
+from zhucun.households.models import Contact
 from zhucun.households.tallies import rebuild_contact_tallies
 from zhucun.policy.findings import Check
 from zhucun.policy.periods import month_end
@@ -102,23 +101,7 @@ def test_the_counted_list_equals_the_computed_list_on_generated_data(
 def test_the_counted_list_equals_the_computed_list_on_the_demo_city(db, month):
     # Given the demo city with a year of contacts, one county asking for three visits a month
     # from May, and a day visited twice
-    build_city(scale=0.02, seed=7, today=TODAY)
-    county_id = Pairing.objects.values_list("household__village__county_id", flat=True).first()
-    ParameterOverride.objects.create(
-        county_id=county_id, key="monthly_visits_min", value=3, effective_from=date(2026, 5, 1)
-    )
-    pairing = Pairing.objects.filter(end__isnull=True).order_by("pk").first()
-    for _ in range(2):
-        Contact.objects.create(
-            household_id=pairing.household_id,
-            cadre_id=pairing.cadre_id,
-            pairing=pairing,
-            day=month + timedelta(days=10),
-            kind="visit",
-            channel="home",
-            learned="x",
-        )
-    rebuild_contact_tallies()
+    generated.demo_city_with_repeats(today=TODAY, twice_on=month + timedelta(days=10))
     for username in ["city", "county", "town", "leader", "household"]:
         # When each demo login's list of the month is counted and computed
         counted, computed = both(username, **window(month, TODAY))
