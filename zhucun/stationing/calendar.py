@@ -36,7 +36,7 @@ days of the range are worked out once for all cadres (policy DayCalendar).
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Field, IntegerField, Q, Value
+from django.db.models import Field, IntegerField, Value
 from django.db.models.functions import Cast
 
 from zhucun.approvals.models import RequestState
@@ -108,13 +108,7 @@ def facts_for(cadre_ids, start: date, end: date, *, periods=None) -> dict[int, A
     """
     ids = sorted(set(cadre_ids))
     if periods is None:
-        periods = defaultdict(list)
-        for cadre_id, a_start, a_end in (
-            Assignment.objects.filter(Among("cadre_id", ids), start__lte=end)
-            .filter(Q(end__isnull=True) | Q(end__gte=start))
-            .values_list("cadre_id", "start", "end")
-        ):
-            periods[cadre_id].append(AssignmentPeriod(a_start, a_end))
+        periods = _periods_and_counties(ids, start, end)[0]
     # Check-ins, duty days, official business and approved leave in one round trip: check-ins
     # and duty days (the biggest) as one row per cadre holding all its days, official business
     # and leave as one row per record. The first branch types the union's columns on PostgreSQL.
