@@ -318,16 +318,17 @@ class Among(Func):
         super().__init__(column, **extra)
         self.ids = tuple(sorted({int(i) for i in ids}))
 
-    def as_sql(self, compiler, connection, **extra):
+    def _column(self, compiler):
         if not self.ids:
             raise EmptyResultSet
-        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return compiler.compile(self.get_source_expressions()[0])
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = self._column(compiler)
         marks = ", ".join(["%s"] * len(self.ids))
         return f"{sql} IN ({marks})", (*params, *self.ids)
 
     def as_postgresql(self, compiler, connection, **extra):
-        if not self.ids:
-            raise EmptyResultSet
-        sql, params = compiler.compile(self.get_source_expressions()[0])
+        sql, params = self._column(compiler)
         array = "{" + ",".join(map(str, self.ids)) + "}"
         return f"{sql} = ANY(CAST(%s AS bigint[]))", (*params, array)
