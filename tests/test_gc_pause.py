@@ -78,3 +78,73 @@ def test_the_three_engines_run_with_the_collector_paused(cast, monkeypatch):
     # Then each ran its reads with the collector off, and it is on again afterwards
     assert seen == {"attendance": False, "compliance": False, "assessment": False}
     assert gc.isenabled()
+
+
+def test_what_a_pause_allocated_goes_to_the_oldest_generation_unwalked():
+    # Given many container objects made during a pause
+    with gc_paused():
+        kept = [[n] for n in range(100_000)]
+    gc.collect(0)  # the young collection allocating would soon start
+
+    # Then they had been moved to the oldest generation, out of its walk (whose
+    # survivors it would move to the middle one)
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(kept) in oldest
+    assert all(id(item) in oldest for item in kept[::1000])
+
+
+def test_a_cycle_made_during_a_pause_is_still_collected_later():
+    import weakref
+
+    class Node:
+        pass
+
+    # Given a reference cycle made and dropped during a pause
+    with gc_paused():
+        node = Node()
+        node.self = node
+        alive = weakref.ref(node)
+        del node
+    assert alive() is not None
+
+    # When a full collection runs later, Then the cycle is freed
+    gc.collect()
+    assert alive() is None
+
+
+def test_a_process_with_frozen_objects_keeps_them_frozen():
+    # Given objects frozen by the process (as a server does before forking its workers)
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with gc_paused():
+            [[n] for n in range(1_000)]
+        # Then the pause neither released nor added to them
+        assert gc.get_freeze_count() == frozen
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
+def test_the_collector_stays_off_until_the_last_of_two_threads_pauses_ends():
+    import threading
+
+    # Given a pause begun on another thread, and one on this thread begun after it
+    began, finish = threading.Event(), threading.Event()
+
+    def other():
+        with gc_paused():
+            began.set()
+            finish.wait()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    began.wait()
+    with gc_paused():
+        # When the other thread's pause ends first
+        finish.set()
+        thread.join()
+        # Then the collector is still off for this one
+        assert not gc.isenabled()
+    # And on again when this one ends
+    assert gc.isenabled()
