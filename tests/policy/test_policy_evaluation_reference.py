@@ -4,6 +4,7 @@ evidence and message, in the same order — on cadres, logs, calendars and "toda
 """
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from hypothesis import given, settings
@@ -20,7 +21,7 @@ from tests.policy.test_policy_calendar_reference import (
 from zhucun.policy.calendar import attendance_calendar
 from zhucun.policy.evaluation import CadreYearFacts, evaluate_cadre_year
 from zhucun.policy.parameters import Override, ParameterBook
-from zhucun.policy.worklogs import RectificationNotice
+from zhucun.policy.worklogs import FirstSaved, RectificationNotice
 
 # The deadline is a county parameter: the city's (1 day), none (0) and a longer one from March.
 SAME_DAY = ParameterBook(
@@ -96,8 +97,30 @@ def test_evaluate_cadre_year_is_what_the_day_by_day_code_gave(
         facts, year=YEAR, today=today, is_workday=calendar.is_workday, book=book, calendar=shared
     )
 
+    # And with the logs given as the database read gives them: most saved on their own day as
+    # ordinals (FirstSaved), the rest — and some of those too — as {day: when first saved}
+    reports = [alone, with_shared]
+    if logs is not None:
+        on_day = [day for day, saved in logs.items() if type(saved) is date and saved == day]
+        kept = set(on_day[::2])
+        given_as = FirstSaved(
+            sorted(day.toordinal() for day in kept),
+            {day: saved for day, saved in logs.items() if day not in kept},
+        )
+        assert given_as == logs
+        reports.append(
+            evaluate_cadre_year(
+                replace(facts, logs=given_as),
+                year=YEAR,
+                today=today,
+                is_workday=calendar.is_workday,
+                book=book,
+                calendar=shared,
+            )
+        )
+
     # Then the statuses, log statuses (in date order), checks, evidence and order are the same
-    for report in (alone, with_shared):
+    for report in reports:
         assert list(report.statuses.items()) == list(expected.statuses.items())
         assert list(report.log_statuses.items()) == list(expected.log_statuses.items())
         assert report.checks == expected.checks

@@ -15,12 +15,22 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import BooleanField, Case, F, IntegerField, TextField, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from zhucun.policy.calendar import AttendanceFacts
-from zhucun.policy.worklogs import RectificationNotice
+from zhucun.policy.worklogs import FirstSaved, RectificationNotice
 from zhucun.raw_rows import (
     Among,
     DayOrdinal,
@@ -74,7 +84,7 @@ def _log_rows(cadre_ids, start: date, end: date):
         output_field=TextField(),
     )
     return (
-        WorkLog.objects.filter(Among("cadre_id", cadre_ids), day__range=(start, end))
+        WorkLog.objects.filter(_of_cadres(cadre_ids), day__range=(start, end))
         .order_by()  # not the model's newest-first: a sort of the whole year the loop does not need
         .values("cadre_id")
         .annotate(
@@ -88,10 +98,17 @@ def _log_rows(cadre_ids, start: date, end: date):
     )
 
 
+def _of_cadres(cadre_ids):
+    """The rows of the cadres: ids (Among), or a query of one column of them (a subquery)."""
+    if isinstance(cadre_ids, QuerySet):
+        return Q(cadre_id__in=cadre_ids)
+    return Among("cadre_id", cadre_ids)
+
+
 def _notice_rows(cadre_ids, year: int):
     """(kind, cadre id, issued-on ordinal, pk, status, log days as JSON text) per notice."""
     return (
-        NoticeRow.objects.filter(Among("cadre_id", cadre_ids), issued_on__year=year)
+        NoticeRow.objects.filter(_of_cadres(cadre_ids), issued_on__year=year)
         .order_by()
         .annotate(
             row_kind=Value(_NOTICE),
@@ -109,29 +126,30 @@ def _day_as_text():
     return F("day") if connection.vendor == "sqlite" else DayOrdinal("day")
 
 
-class _Days(dict):
-    """Day text (an ordinal, or ISO on SQLite) → date, made once per text: a year of logs names
-    each day many times."""
+class _Ordinals(dict):
+    """Day text (an ordinal, or ISO on SQLite) → its ordinal, worked out once per text: a year
+    of logs names each day many times."""
 
-    def __missing__(self, text: str) -> date:
-        day = self[text] = date.fromisoformat(text) if "-" in text else date.fromordinal(int(text))
-        return day
+    def __missing__(self, text: str) -> int:
+        found = self[text] = date.fromisoformat(text).toordinal() if "-" in text else int(text)
+        return found
 
 
 def _cadre_logs(
-    same_days: str | None, later: str | None, local_day, zone, days_of: dict | None = None
-) -> dict:
-    """A _log_rows row's logs: {day: the day itself, or the local date-time of a later save}.
-    `days_of` (a _Days), shared by the rows of one read, turns ordinal texts into dates."""
-    days_of = _Days() if days_of is None else days_of
-    days = list(map(days_of.__getitem__, same_days.split(","))) if same_days else []
-    found: dict[date, date | datetime] = dict(zip(days, days, strict=True))
+    same_days: str | None, later: str | None, local_day, zone, ordinals: dict | None = None
+) -> FirstSaved:
+    """A _log_rows row's logs: {day: the day itself, or the local date-time of a later save},
+    as a FirstSaved (the same-day logs kept as ordinals). `ordinals` (an _Ordinals), shared
+    by the rows of one read, turns day texts into ordinals."""
+    ordinals = _Ordinals() if ordinals is None else ordinals
+    same_day = list(map(ordinals.__getitem__, same_days.split(","))) if same_days else []
+    found: dict[date, date | datetime] = {}
     for item in later.split(",") if later else ():
         ordinal, value = map(int, item.split("@"))
         day = date.fromordinal(ordinal)
         # A date-time is built only for a log saved after its day.
         found[day] = day if local_day(value) == ordinal else local_time(value, zone)
-    return found
+    return FirstSaved(same_day, found)
 
 
 def _read(rows) -> tuple[dict, dict]:
@@ -140,11 +158,11 @@ def _read(rows) -> tuple[dict, dict]:
     found: dict[int, list[tuple[int, int, RectificationNotice]]] = defaultdict(list)
     zone = timezone.get_current_timezone()
     local_day = LocalDay(zone)
-    days_of = _Days()
+    ordinals = _Ordinals()
     # One row per cadre's year of logs (and one per notice): read client-side, see facts_for.
     for kind, cadre_id, ordinal, value, status, log_days in all_raw_rows(rows):
         if kind == _LOG:
-            logs[cadre_id] = _cadre_logs(status, log_days, local_day, zone, days_of)
+            logs[cadre_id] = _cadre_logs(status, log_days, local_day, zone, ordinals)
             continue
         if isinstance(log_days, str):  # the JSON column's text
             log_days = json.loads(log_days)

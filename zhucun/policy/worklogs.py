@@ -147,6 +147,37 @@ def _log_statuses_of(
     return dict(zip(compress(dates[i:j], due), statuses, strict=True))
 
 
+class FirstSaved(DaysOnRead):
+    """A cadre's logs, {day: when first saved} as year_log_checks takes them, made from the
+    ordinals of the days whose log was first saved on the day itself (most of them) and
+    the other logs' {day: local date-time}: year_log_checks marks the former from their
+    ordinals, and the mapping (a DaysOnRead: equal to its dict, pickled as it) is built only
+    if read (the facts export)."""
+
+    __slots__ = ("same_day_ordinals", "later")
+
+    def __init__(self, same_day_ordinals: list[int], later: dict[date, date | datetime]):
+        super().__init__(partial(_first_saved, same_day_ordinals, later))
+        self.same_day_ordinals, self.later = same_day_ordinals, later
+
+
+def _first_saved(same_day_ordinals: list[int], later: dict) -> dict:
+    days = list(map(date.fromordinal, same_day_ordinals))
+    return dict(zip(days, days, strict=True)) | later
+
+
+def _saved_on_day_as(code: int) -> bytes:
+    """A translation of log codes with the on-the-day flag (0x80) set: a due day's code → `code`,
+    a blank stays blank; codes without the flag stay as they are."""
+    table = bytearray(range(256))
+    for b in range(0x80):
+        table[b | 0x80] = b if b == _BLANK else code
+    return bytes(table)
+
+
+_SAVED_ON_DAY = {ord(c): _saved_on_day_as(ord(c)) for c in (_LOG_CODES[ON_TIME], _LOG_CODES[LATE])}
+
+
 @dataclass(frozen=True)
 class YearLogs:
     """The year's log statuses of one cadre, as log_statuses and monthly_log_checks give them."""
@@ -179,7 +210,18 @@ def year_log_checks(
     # A log saved on its own day (given as that date): on time whenever the deadline is not
     # before the day itself, decided without date arithmetic (most logs of a year).
     same_day = on_time if deadline_days >= 0 else late
-    for day, saved in first_saved.items():
+    others = first_saved
+    if isinstance(first_saved, FirstSaved):
+        # Those given as ordinals: flagged (0x80) in one byte string, which is OR-ed onto the
+        # codes as two integers, and translated: a due day's code becomes `same_day`.
+        others, flags = first_saved.later, bytearray(n)
+        for o in first_saved.same_day_ordinals:
+            k = o - first_ordinal
+            if 0 <= k < n:
+                flags[k] = 0x80
+        flagged = int.from_bytes(logs, "big") | int.from_bytes(flags, "big")
+        logs = bytearray(flagged.to_bytes(n, "big").translate(_SAVED_ON_DAY[same_day]))
+    for day, saved in others.items():
         k = day.toordinal() - first_ordinal
         if not 0 <= k < n or logs[k] == _BLANK:  # not a due day of the calendar
             continue
