@@ -17,8 +17,9 @@ from datetime import date
 from fractions import Fraction
 from functools import cached_property
 
+from zhucun.alongside import started
 from zhucun.assessment import sources
-from zhucun.assessment.membership import Stint, stints
+from zhucun.assessment.membership import Stint, stints, touching
 from zhucun.assessment.models import (
     AnnualAssessment,
     AssessmentYear,
@@ -178,32 +179,59 @@ def county_cohorts(
 
     `assessment_years` (county id → AssessmentYear or None), when the caller has read them.
     """
+    return judged_cohorts(cohort_facts(counties, year, assessment_years), today=today)
+
+
+@dataclass
+class CohortFacts:
+    """What county_cohorts reads for its counties' year, before any judging (cohort_facts)."""
+
+    counties: list
+    year: int
+    assessment_years: dict
+    found: dict[int, Stint]
+    window: tuple[date, date]
+    attendance: dict
+    is_workday: object
+    logs: dict
+    notices: dict
+    ordinary: dict[int, list[OrdinaryAssessment]]
+    conduct: dict[int, list[ConductFact]]
+    decisions: dict
+    books: dict[int, ParameterBook]
+
+
+@gc_paused()
+def cohort_facts(counties, year: int, assessment_years: dict | None = None) -> CohortFacts:
+    """Every fact county_cohorts judges, one query per kind for every county together."""
     counties = list(counties)
     if assessment_years is None:
         assessment_years = dict.fromkeys((c.pk for c in counties), None)
         assessment_years.update(
             (a.county_id, a) for a in AssessmentYear.objects.filter(county__in=counties, year=year)
         )
-    found = stints(year, county_ids=[c.pk for c in counties], with_year_records=True)
-    ids = sorted(found)
+    county_ids = [c.pk for c in counties]
     window = attendance_window(year)
+    # The year's logs are read on their own connection (zhucun/alongside.py) while the
+    # assignments are read and built here: of every cadre touching the counties (those
+    # assessed elsewhere are not judged here).
+    logs_and_notices = started(sources.logs_and_notices, touching(year, county_ids), *window, year)
+    found = stints(year, county_ids=county_ids, with_year_records=True)
+    ids = sorted(found)
     # The assessed assignments are the counted ones (第六条、第八条): the stints' periods.
     attendance = sources.attendance(
         ids, *window, periods={cadre_id: stint.periods for cadre_id, stint in found.items()}
     )
     is_workday = sources.workdays(*window)
-    logs, notices = sources.logs_and_notices(ids, *window, year)
+    logs, notices = logs_and_notices.result()
     ordinary: dict[int, list[OrdinaryAssessment]] = defaultdict(list)
     for row in OrdinaryAssessment.objects.filter(Among("cadre_id", ids), year=year).order_by(
         "held_on", "pk"
     ):
         ordinary[row.cadre_id].append(row)
-    annual = {c: s.annual for c, s in found.items() if s.annual is not None}
-    opinions = {c: s.opinion for c, s in found.items() if s.opinion is not None}
     conduct: dict[int, list[ConductFact]] = defaultdict(list)
     for fact in ConductFact.objects.filter(Among("cadre_id", ids), occurred_on__year=year):
         conduct[fact.cadre_id].append(fact)
-    tasks = {s.last.team.village_id: s.poverty_task for s in found.values() if s.poverty_task}
     opened = [a for a in assessment_years.values() if a is not None]
     decisions = (
         {
@@ -213,29 +241,52 @@ def county_cohorts(
         if opened
         else {}
     )
-    books = books_for(counties)
+    return CohortFacts(
+        counties,
+        year,
+        assessment_years,
+        found,
+        window,
+        attendance,
+        is_workday,
+        logs,
+        notices,
+        ordinary,
+        conduct,
+        decisions,
+        books_for(counties),
+    )
+
+
+@gc_paused()
+def judged_cohorts(read: CohortFacts, *, today: date) -> dict[int, Cohort]:
+    """county id → Cohort: the policy engine over what cohort_facts read (no query)."""
+    year, found, is_workday = read.year, read.found, read.is_workday
+    annual = {c: s.annual for c, s in found.items() if s.annual is not None}
+    opinions = {c: s.opinion for c, s in found.items() if s.opinion is not None}
+    tasks = {s.last.team.village_id: s.poverty_task for s in found.values() if s.poverty_task}
     calendar = attendance_calendar(year, is_workday)  # the year's working days, once
     by_county: dict[int, list[int]] = defaultdict(list)
-    for cadre_id in ids:
+    for cadre_id in sorted(found):
         by_county[found[cadre_id].county_id].append(cadre_id)
 
     cohorts = {}
-    for county in counties:
-        book = books[county.pk]
-        assessment_year = assessment_years.get(county.pk)
+    for county in read.counties:
+        book = read.books[county.pk]
+        assessment_year = read.assessment_years.get(county.pk)
         pairs = []
         for cadre_id in by_county.get(county.pk, ()):
             task = tasks.get(found[cadre_id].last.team.village_id)
-            kinds = {fact.kind for fact in conduct.get(cadre_id, ())}
+            kinds = {fact.kind for fact in read.conduct.get(cadre_id, ())}
             record = annual.get(cadre_id)
             facts = CadreYearFacts(
                 subject=subject_of(cadre_id),
-                attendance=attendance[cadre_id],
-                logs=logs.get(cadre_id, {}),
-                notices=notices.get(cadre_id, ()),
+                attendance=read.attendance[cadre_id],
+                logs=read.logs.get(cadre_id, {}),
+                notices=read.notices.get(cadre_id, ()),
                 assessment=AssessmentFacts(
                     annual_contents=record.contents() if record else None,
-                    ordinary_scores=tuple(float(o.score) for o in ordinary.get(cadre_id, ())),
+                    ordinary_scores=tuple(float(o.score) for o in read.ordinary.get(cadre_id, ())),
                     poverty_task_missed=task is not None and not task.completed,
                     disciplined=ConductKind.DISCIPLINED in kinds,
                     disobedience_serious=ConductKind.DISOBEDIENCE in kinds,
@@ -252,17 +303,19 @@ def county_cohorts(
                 facts=facts,
                 report=report,
                 result=result,
-                ordinary=ordinary.get(cadre_id, []),
+                ordinary=read.ordinary.get(cadre_id, []),
                 annual=annual.get(cadre_id),
                 opinion=opinions.get(cadre_id),
-                conduct=conduct.get(cadre_id, []),
+                conduct=read.conduct.get(cadre_id, []),
                 poverty_task=tasks.get(found[cadre_id].last.team.village_id),
-                decision=decisions.get((assessment_year.pk, cadre_id)) if assessment_year else None,
+                decision=(
+                    read.decisions.get((assessment_year.pk, cadre_id)) if assessment_year else None
+                ),
             )
             for (cadre_id, facts, report), result in zip(pairs, results, strict=True)
         ]
         cohorts[county.pk] = Cohort(
-            county, year, today, book, assessment_year, members, is_workday, window
+            county, year, today, book, assessment_year, members, is_workday, read.window
         )
     return cohorts
 

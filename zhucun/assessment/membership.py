@@ -73,6 +73,14 @@ def _with_year_records(rows: QuerySet, year: int) -> QuerySet:
     ).select_related("year_annual", "year_opinion__signed_by", "year_task")
 
 
+def touching(year: int, county_ids) -> QuerySet:
+    """The cadres (a query of one column) any of whose counted assignments of the year is in
+    one of the counties: those stints(county_ids=…) finds, and those assessed elsewhere."""
+    return Assignment.objects.filter(
+        _in_year(year), team__village__county_id__in=county_ids
+    ).values("cadre_id")
+
+
 def stints(
     year: int,
     *,
@@ -90,13 +98,13 @@ def stints(
     base = Assignment.objects.filter(_in_year(year))
     if county_ids is not None:
         county_ids = set(county_ids)
-        touching = base.filter(team__village__county_id__in=county_ids).values("cadre_id")
+        cadres = touching(year, county_ids)
     elif isinstance(cadre_ids, QuerySet):
-        touching = cadre_ids  # read as a subquery of the one query below
+        cadres = cadre_ids  # read as a subquery of the one query below
     else:
-        touching = list(cadre_ids)
+        cadres = list(cadre_ids)
     rows = (
-        base.filter(cadre_id__in=touching)
+        base.filter(cadre_id__in=cadres)
         .select_related("cadre__unit", "team__village__town", "team__village__county")
         .order_by("cadre_id", "start", "pk")
     )
