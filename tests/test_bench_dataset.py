@@ -125,3 +125,38 @@ def test_the_engine_proposes_a_grade_for_every_cadre_assessed_in_the_city(db):
     everyone = Assignment.objects.values_list("cadre_id", flat=True).distinct()
     assert proposals["cadres"] == len(stints(TODAY.year, cadre_ids=everyone)) > 0
     assert sum(proposals["grades"].values()) == proposals["cadres"]
+
+
+def test_the_engine_s_cadre_year_reports_hold_attendance_for_s_checks_for_every_cadre(db):
+    # Given the benchmark city (bench engine times the cohorts and not attendance_for: the
+    # cohorts judge the same attendance rules over the same days)
+    from zhucun.bench.sections import _city_cohorts
+    from zhucun.stationing.calendar import attendance_for
+    from zhucun.stationing.models import NON_COUNTED_ROLES
+
+    build_bench_city(scale=SCALE, seed=1, today=TODAY)
+    stationed = (
+        Assignment.objects.exclude(role__in=NON_COUNTED_ROLES)
+        .values_list("cadre_id", flat=True)
+        .distinct()
+    )
+
+    # When both run for the year
+    attendance = attendance_for(stationed, TODAY.year, today=TODAY)
+    members = {
+        m.stint.cadre_id: m
+        for c in _city_cohorts(TODAY.year, today=TODAY).values()
+        for m in c.members
+    }
+
+    # Then every stationed cadre is assessed, and its report's first checks are attendance_for's
+    # (rule, period, verdict, evidence and message), with the same day statuses
+    assert members.keys() == attendance.keys() and len(members) > 10
+    for cadre_id, result in attendance.items():
+        report = members[cadre_id].report
+        own = report.checks[: len(result.checks)]
+        assert [(c.rule, c.period, c.passed, c.evidence, c.message) for c in own] == [
+            (c.rule, c.period, c.passed, c.evidence, c.message) for c in result.checks
+        ]
+        assert dict(report.statuses) == dict(result.statuses)
+    assert any(not c.passed for r in attendance.values() for c in r.checks)

@@ -44,6 +44,7 @@ from zhucun.policy.evaluation import (
 from zhucun.policy.parameters import ParameterBook
 from zhucun.raw_rows import Among
 from zhucun.rulebook.book import books_for
+from zhucun.stationing.calendar import recorded_facts, with_periods
 
 
 def subject_of(cadre_id: int) -> str:
@@ -212,17 +213,19 @@ def cohort_facts(counties, year: int, assessment_years: dict | None = None) -> C
         )
     county_ids = [c.pk for c in counties]
     window = attendance_window(year)
-    # The year's logs are read on their own connection (zhucun/alongside.py) while the
-    # assignments are read and built here: of every cadre touching the counties (those
-    # assessed elsewhere are not judged here).
-    logs_and_notices = started(sources.logs_and_notices, touching(year, county_ids), *window, year)
+    # The calendar's facts and the year's logs are read on connections of their own
+    # (zhucun/alongside.py) while the assignments are read and built here: of every cadre
+    # touching the counties (those assessed elsewhere are not judged here).
+    cadres = touching(year, county_ids)
+    recorded = started(recorded_facts, cadres, *window)
+    logs_and_notices = started(sources.logs_and_notices, cadres, *window, year)
     found = stints(year, county_ids=county_ids, with_year_records=True)
     ids = sorted(found)
-    # The assessed assignments are the counted ones (第六条、第八条): the stints' periods.
-    attendance = sources.attendance(
-        ids, *window, periods={cadre_id: stint.periods for cadre_id, stint in found.items()}
-    )
     is_workday = sources.workdays(*window)
+    # The assessed assignments are the counted ones (第六条、第八条): the stints' periods.
+    attendance = with_periods(
+        recorded.result(), ids, {cadre_id: stint.periods for cadre_id, stint in found.items()}
+    )
     logs, notices = logs_and_notices.result()
     ordinary: dict[int, list[OrdinaryAssessment]] = defaultdict(list)
     for row in OrdinaryAssessment.objects.filter(Among("cadre_id", ids), year=year).order_by(

@@ -36,7 +36,7 @@ days of the range are worked out once for all cadres (policy DayCalendar).
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Field, IntegerField, Value
+from django.db.models import Field, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Cast
 
 from zhucun.approvals.models import RequestState
@@ -109,21 +109,37 @@ def facts_for(cadre_ids, start: date, end: date, *, periods=None) -> dict[int, A
     ids = sorted(set(cadre_ids))
     if periods is None:
         periods = _periods_and_counties(ids, start, end)[0]
-    # Check-ins, duty days, official business and approved leave in one round trip: check-ins
-    # and duty days (the biggest) as one row per cadre holding all its days, official business
-    # and leave as one row per record. The first branch types the union's columns on PostgreSQL.
-    facts = _day_rows(
-        _CHECK_IN, CheckIn.objects.filter(Among("cadre_id", ids), day__range=(start, end))
-    ).union(
-        _day_rows(_DUTY, DutyDay.objects.filter(Among("cadre_id", ids), day__range=(start, end))),
+    return with_periods(recorded_facts(ids, start, end), ids, periods)
+
+
+class RecordedFacts:
+    """What recorded_facts read: each cadre's check-in and duty days and official business and
+    leave days, before their assignment periods are known (with_periods)."""
+
+    def __init__(self, day_sets: dict, spans: dict):
+        self.day_sets, self.spans = day_sets, spans
+
+
+def recorded_facts(cadres, start: date, end: date) -> RecordedFacts:
+    """The check-ins, duty days, official business and approved leave of the cadres (ids, or a
+    query of one column of them) touching [start, end], in one round trip."""
+    if isinstance(cadres, QuerySet):
+        of_cadres = Q(cadre_id__in=cadres)
+    else:
+        of_cadres = Among("cadre_id", cadres)
+    # Check-ins and duty days (the biggest) as one row per cadre holding all its days, official
+    # business and leave as one row per record. The first branch types the union's columns on
+    # PostgreSQL.
+    facts = _day_rows(_CHECK_IN, CheckIn.objects.filter(of_cadres, day__range=(start, end))).union(
+        _day_rows(_DUTY, DutyDay.objects.filter(of_cadres, day__range=(start, end))),
         _span_rows(
             _OFFICIAL,
-            OfficialBusiness.objects.filter(Among("cadre_id", ids), start__lte=end, end__gte=start),
+            OfficialBusiness.objects.filter(of_cadres, start__lte=end, end__gte=start),
         ),
         _span_rows(
             _LEAVE,
             Leave.objects.filter(
-                Among("cadre_id", ids),
+                of_cadres,
                 approval__state=RequestState.APPROVED,
                 start__lte=end,
                 end__gte=start,
@@ -148,6 +164,12 @@ def facts_for(cadre_ids, start: date, end: date, *, periods=None) -> dict[int, A
         i, j = max(first, lo) - lo, min(last, hi) - lo + 1
         if i < j:  # (j may be negative: a leave reported back before the range)
             spans[kind, cadre_id].update(dates[i:j])
+    return RecordedFacts(day_sets, spans)
+
+
+def with_periods(recorded: RecordedFacts, ids, periods) -> dict[int, AttendanceFacts]:
+    """cadre id → AttendanceFacts for each of `ids`, with its assignment `periods`."""
+    day_sets, spans = recorded.day_sets, recorded.spans
     return {
         cadre_id: AttendanceFacts(
             assignments=tuple(periods.get(cadre_id, ())),
