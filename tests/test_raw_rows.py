@@ -122,3 +122,23 @@ def test_among_no_ids_sends_no_query(django_assert_num_queries):
 def test_among_refuses_ids_that_are_not_integers():
     with pytest.raises(ValueError):
         Among("cadre_id", ["1; DROP TABLE x"])
+
+
+def test_among_reads_ids_or_a_subquery_and_selects_the_same_rows(cast):
+    from zhucun.raw_rows import among
+    from zhucun.stationing.models import Assignment
+
+    # Given the cadres of one team, as ids and as a query of one column
+    query = Assignment.objects.filter(team=cast.team).values("cadre_id")
+    ids = list(query.values_list("cadre_id", flat=True))
+    assert ids
+
+    # When assignments are selected among either
+    by_ids = Assignment.objects.filter(among("cadre_id", ids))
+    by_query = Assignment.objects.filter(among("cadre_id", query))
+
+    # Then the same rows, the query as a subquery (one statement)
+    assert sorted(by_ids.values_list("pk", flat=True)) == sorted(
+        by_query.values_list("pk", flat=True)
+    )
+    assert "SELECT" in str(by_query.query).split("WHERE", 1)[1]

@@ -18,6 +18,8 @@ from django.db.models import (
     Field,
     Func,
     IntegerField,
+    Q,
+    QuerySet,
     TextField,
 )
 
@@ -332,3 +334,11 @@ class Among(Func):
         sql, params = self._column(compiler)
         array = "{" + ",".join(map(str, self.ids)) + "}"
         return f"{sql} = ANY(CAST(%s AS bigint[]))", (*params, array)
+
+
+def among(column: str, ids):
+    """`column` among `ids` as a filter() condition: Among for ids, an IN subquery for a query
+    of one column (e.g. assessment.membership.touching)."""
+    if isinstance(ids, QuerySet):
+        return Q(**{f"{column}__in": ids})
+    return Among(column, ids)

@@ -15,30 +15,20 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Case,
-    F,
-    IntegerField,
-    Q,
-    QuerySet,
-    TextField,
-    Value,
-    When,
-)
+from django.db.models import BooleanField, Case, F, IntegerField, TextField, Value, When
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from zhucun.policy.calendar import AttendanceFacts
 from zhucun.policy.worklogs import FirstSaved, RectificationNotice
 from zhucun.raw_rows import (
-    Among,
     DayOrdinal,
     EpochMicroseconds,
     LocalDay,
     SavedOnDay,
     TextList,
     all_raw_rows,
+    among,
     fixed_offset,
     local_time,
 )
@@ -84,7 +74,7 @@ def _log_rows(cadre_ids, start: date, end: date):
         output_field=TextField(),
     )
     return (
-        WorkLog.objects.filter(_of_cadres(cadre_ids), day__range=(start, end))
+        WorkLog.objects.filter(among("cadre_id", cadre_ids), day__range=(start, end))
         .order_by()  # not the model's newest-first: a sort of the whole year the loop does not need
         .values("cadre_id")
         .annotate(
@@ -98,17 +88,10 @@ def _log_rows(cadre_ids, start: date, end: date):
     )
 
 
-def _of_cadres(cadre_ids):
-    """The rows of the cadres: ids (Among), or a query of one column of them (a subquery)."""
-    if isinstance(cadre_ids, QuerySet):
-        return Q(cadre_id__in=cadre_ids)
-    return Among("cadre_id", cadre_ids)
-
-
 def _notice_rows(cadre_ids, year: int):
     """(kind, cadre id, issued-on ordinal, pk, status, log days as JSON text) per notice."""
     return (
-        NoticeRow.objects.filter(_of_cadres(cadre_ids), issued_on__year=year)
+        NoticeRow.objects.filter(among("cadre_id", cadre_ids), issued_on__year=year)
         .order_by()
         .annotate(
             row_kind=Value(_NOTICE),

@@ -36,7 +36,7 @@ days of the range are worked out once for all cadres (policy DayCalendar).
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Field, IntegerField, Q, QuerySet, Value
+from django.db.models import Field, IntegerField, Value
 from django.db.models.functions import Cast
 
 from zhucun.approvals.models import RequestState
@@ -54,7 +54,7 @@ from zhucun.policy.calendar import (
     attendance_window,
 )
 from zhucun.policy.parameters import Override, ParameterBook
-from zhucun.raw_rows import Among, DayList, DayOrdinal, all_raw_rows, day_set
+from zhucun.raw_rows import Among, DayList, DayOrdinal, all_raw_rows, among, day_set
 from zhucun.rulebook.models import ParameterOverride
 from zhucun.rulebook.workdays import non_working_days
 from zhucun.stationing.models import Assignment, CheckIn, DutyDay, Leave, OfficialBusiness
@@ -123,10 +123,7 @@ class RecordedFacts:
 def recorded_facts(cadres, start: date, end: date) -> RecordedFacts:
     """The check-ins, duty days, official business and approved leave of the cadres (ids, or a
     query of one column of them) touching [start, end], in one round trip."""
-    if isinstance(cadres, QuerySet):
-        of_cadres = Q(cadre_id__in=cadres)
-    else:
-        of_cadres = Among("cadre_id", cadres)
+    of_cadres = among("cadre_id", cadres)
     # Check-ins and duty days (the biggest) as one row per cadre holding all its days, official
     # business and leave as one row per record. The first branch types the union's columns on
     # PostgreSQL.
