@@ -9,6 +9,12 @@ admin.site.site_title = "驻村联户后台"
 admin.site.index_title = "后台管理"
 
 urlpatterns = [
+    # The API first: the phones' check-ins and logs are the most frequent requests, and
+    # Django tries the patterns in order (after the pages', the API's calls spent ~4 % of
+    # their instructions matching them).
+    # No page's pattern matches a path under api/v1/ (tests/api/test_api_framework.py),
+    # so every path resolves as before.
+    path("api/v1/", api.urls),
     path("", include("zhucun.home.urls")),
     path("org/", include("zhucun.org.urls")),
     path("teams/", include("zhucun.stationing.urls")),
@@ -25,7 +31,6 @@ urlpatterns = [
     path("assessment/", include("zhucun.assessment.urls")),
     path("dashboards/", include("zhucun.dashboards.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
     path("api-tokens/", include("zhucun.api.urls")),
     path("m/", include("zhucun.mobile.urls")),
     path("reports/", include("zhucun.reports.urls")),

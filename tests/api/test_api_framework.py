@@ -6,8 +6,11 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern
 
 from tests import factories as f
+from zhucun import urls
 from zhucun.api.models import ApiToken
 from zhucun.api.services import api_token_create, api_token_revoke, token_digest
 
@@ -228,3 +231,21 @@ def test_the_schema_documents_findings_assessments_and_funds_with_the_idempotenc
         assert "Idempotency-Key" in headers
     upload = paths["/api/v1/funds/teams/{team_id}/expenses"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in upload
+
+
+def test_no_page_pattern_matches_an_api_path_so_the_api_is_resolved_first():
+    # Given every path of the API, its URL arguments filled (a number fits each)
+    api_entry = urls.urlpatterns[0]
+    assert str(api_entry.pattern) == "api/v1/" and api_entry.namespace == "api-v1"
+    paths = {
+        "/api/v1/" + re.sub(r"<(?:\w+:)?\w+>", "7", str(entry.pattern))
+        for entry in api_entry.url_patterns
+    }
+    assert {"/api/v1/checkins", "/api/v1/worklogs", "/api/v1/worklogs/7/attachments"} <= paths
+    # When they are resolved by every other pattern of the site, the pages' and admin's
+    pages = URLResolver(RegexPattern(r"^/"), urls.urlpatterns[1:])
+    # Then none matches: each path resolves to the API, whichever comes first
+    for path in sorted(paths):
+        with pytest.raises(Resolver404):
+            pages.resolve(path)
+        assert get_resolver().resolve(path).namespace == "api-v1"
