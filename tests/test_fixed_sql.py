@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.db.models.signals import post_init
 from django.utils import timezone
 
 from tests import factories as f
@@ -21,6 +22,7 @@ from zhucun.api.models import ApiToken, IdempotencyRecord
 from zhucun.api.services import api_token_create, token_digest
 from zhucun.audit import log
 from zhucun.audit.models import AuditEvent, ChainHead
+from zhucun.org.models import Cadre
 from zhucun.stationing.models import CheckIn
 from zhucun.worklogs.models import LogRevision, WorkLog
 from zhucun.worklogs.services import log_save
@@ -315,3 +317,50 @@ def test_the_token_statement_gives_the_scope_scope_for_reads_on_its_own(
         scope = scope_for(found.user)
     # And it is the scope scope_for reads on its own for the same user today
     assert scope == scope_for(User.objects.get(pk=user.pk))
+
+
+def attributes(obj):
+    """An instance's fields' attributes, in the order they were set (not its state, nor the
+    scope token_and_answer caches on the user)."""
+    return [(name, value) for name, value in vars(obj).items() if not name.startswith("_")]
+
+
+def test_instances_made_from_the_token_row_have_the_attributes_the_orm_sets(cast):
+    # Given bob's token, read by the ORM with its user and cadre
+    _token, raw = api_token_create(user=cast.users["bob"], name="测试")
+    expected = orm_token(token_digest(raw))
+    # When the fixed statement's row is made into instances
+    found = active_token(token_digest(raw))
+    # Then each has the same attributes, set in the same order, and the same state
+    pairs = [
+        (found, expected),
+        (found.user, expected.user),
+        (found.user.cadre, expected.user.cadre),
+    ]
+    for made, orm in pairs:
+        assert type(made) is type(orm)
+        assert attributes(made) == attributes(orm)
+        assert (made._state.adding, made._state.db) == (orm._state.adding, orm._state.db)
+    # And the related instances are cached on each other as select_related caches them
+    assert found.user.cadre.user is found.user
+
+
+def test_a_model_with_an_init_receiver_is_made_through_its_init(cast):
+    # Given a receiver of post_init for cadres (as an ImageField's dimensions add one)
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=Cadre)
+    try:
+        _token, raw = api_token_create(user=cast.users["bob"], name="测试")
+        # When the token's row is made into instances
+        found = active_token(token_digest(raw))
+    finally:
+        post_init.disconnect(receiver, sender=Cadre)
+    # Then the cadre went through Model.__init__ (its receiver saw it), the others did not
+    # need to
+    assert seen == [found.user.cadre]
+    assert values(found.user.cadre) == values(cast.member)
+

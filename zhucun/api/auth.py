@@ -96,14 +96,14 @@ def token_and_answer(digest: str, idempotency_key: str | None):
     row = next((row for row in rows if row[0] is not None), None)
     if row is None:
         return None, None
-    token = fixed_sql.instance(ApiToken, row)
-    user = fixed_sql.instance(User, row, fixed_sql.width(ApiToken))
-    cadre = fixed_sql.instance(Cadre, row, fixed_sql.width(ApiToken) + fixed_sql.width(User))
-    token.user = user
-    # Cached either way, as select_related does: no query for request.user.cadre later.
+    token, user, cadre = fixed_sql.instances(row, ApiToken, User, Cadre)
+    # Each related instance cached on the other as select_related caches them (its
+    # setters, not the descriptors' checks of an assignment): token.user, user.cadre
+    # (cached either way: no query for request.user.cadre later), cadre.user.
+    ApiToken.user.field.set_cached_value(token, user)
     Cadre.user.field.remote_field.set_cached_value(user, cadre)
     if cadre is not None:
-        cadre.user = user
+        Cadre.user.field.set_cached_value(cadre, user)
     scope_from_rows(user, today, [r[width:] for r in rows if r[0] is None])
     at = fixed_sql.width(ApiToken) + fixed_sql.width(User) + fixed_sql.width(Cadre)
     stored = row[at : at + 3]
