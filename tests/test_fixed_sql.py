@@ -5,7 +5,7 @@ field by field, on the rows the test cast makes (with and without a cadre, revok
 tokens, disabled users, a NULL location, JSON lists, dates and times).
 """
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -364,3 +364,31 @@ def test_a_model_with_an_init_receiver_is_made_through_its_init(cast):
     assert seen == [found.user.cadre]
     assert values(found.user.cadre) == values(cast.member)
 
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's timestamptz loader")
+def test_timestamps_read_by_a_fixed_statement_are_those_djangos_cursor_reads():
+    # Given moments written in several zones, with and without microseconds
+    moments = [
+        datetime(2026, 3, 1, 8, 30, tzinfo=timezone.get_fixed_timezone(480)),
+        datetime(2026, 3, 1, 0, 0, 0, 123456, tzinfo=UTC),
+        datetime(1999, 12, 31, 23, 59, 59, 1, tzinfo=timezone.get_fixed_timezone(-330)),
+    ]
+    sql = "SELECT " + ", ".join(["%s::timestamptz"] * len(moments)) + ", NULL::timestamptz"
+    # When the fixed statement and Django's own cursor read them back
+    fixed = fixed_sql.fetch(sql, moments)[0]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, moments)
+        django_row = cursor.fetchone()
+    # Then they are equal, in the same time zone object, and NULL is None
+    assert fixed == django_row and fixed[-1] is None
+    assert all(
+        a.tzinfo is b.tzinfo is UTC for a, b in zip(fixed[:-1], django_row[:-1], strict=True)
+    )
+    # And they were parsed by psycopg's loader compiled in C, not Django's Python one
+    from psycopg.postgres import types
+    from psycopg.pq import Format
+
+    loader = connection._zhucun_fixed_cursor.adapters.get_loader(
+        types["timestamptz"].oid, Format.TEXT
+    )
+    assert loader.__module__.startswith("psycopg_binary")
