@@ -97,3 +97,12 @@ def test_while_the_connection_is_shared_between_threads_no_cursor_is_kept(cast):
         assert "_zhucun_fixed_cursor" not in db.__dict__
     finally:
         db.dec_thread_sharing()
+
+
+def test_a_statement_with_text_beyond_ascii_in_it_runs_as_an_ascii_one(db):
+    # Given a fixed statement whose own text has Chinese in it, and one without
+    # When each is run twice (PostgreSQL: the ASCII text is sent as bytes encoded once)
+    # Then both give their values back
+    for _ in range(2):
+        assert fixed_sql.fetch("SELECT %s || '村'", ["驻"]) == [("驻村",)]
+        assert fixed_sql.fetch("SELECT %s || %s", ["联", "户"]) == [("联户",)]

@@ -69,13 +69,15 @@ def width(model: type[Model]) -> int:
 @cache
 def _converters(model: type[Model]) -> tuple:
     # What the ORM's compiler applies to each selected column (SQLInsertCompiler /
-    # SQLCompiler.get_converters): the backend's converters, then the field's.
+    # SQLCompiler.get_converters): the backend's converters, then the field's. Only the
+    # columns that have any, with their index, as the compiler keeps them: on PostgreSQL
+    # a model's JSON columns at most, on SQLite its dates, times and booleans too.
     found = []
-    for field in _fields(model):
+    for i, field in enumerate(_fields(model)):
         col = field.get_col(model._meta.db_table)
-        found.append(
-            (col, tuple(connection.ops.get_db_converters(col) + col.get_db_converters(connection)))
-        )
+        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if converters:
+            found.append((i, col, tuple(converters)))
     return tuple(found)
 
 
@@ -116,7 +118,7 @@ def instance(model: type[Model], row, start: int = 0, db=None) -> Model | None:
         return None
     if db is None:
         db = _db()
-    for i, (col, converters) in enumerate(_converters(model)):
+    for i, col, converters in _converters(model):
         value = values[i]
         for convert in converters:
             value = convert(value, col, db)
@@ -257,6 +259,15 @@ def _statement_cursor(db, prepare: bool | None):
     return raw, True
 
 
+@lru_cache(maxsize=256)
+def _postgresql_text(sql: str) -> bytes | str:
+    # The text as psycopg sends it, encoded once: given a str it encodes it on every run,
+    # then hashes the new bytes (~2,000 for the token's) to find its parsed form in its
+    # cache; the same bytes object's hash is kept. ASCII only, which every client
+    # encoding writes alike (the statements are made of names and placeholders).
+    return sql.encode("ascii") if sql.isascii() else sql
+
+
 @cache
 def _sqlite_text(sql: str) -> str:
     # What Django's SQLite cursor does to every statement's text ("%s" -> "?"), once.
@@ -285,7 +296,7 @@ def _run(sql: str, params, prepare: bool | None, read):
             cursor_.execute(sql, params)
             return read(cursor_)
     raw, kept = _statement_cursor(db, prepare)
-    text = sql if db.vendor == "postgresql" else _sqlite_text(sql)
+    text = _postgresql_text(sql) if db.vendor == "postgresql" else _sqlite_text(sql)
     db.validate_no_broken_transaction()
     logged = db.queries_logged
     start = time.monotonic() if logged else 0.0
