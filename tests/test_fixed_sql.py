@@ -12,6 +12,8 @@ import pytest
 from django.db import connection, transaction
 from django.db.models.signals import post_init
 from django.utils import timezone
+from psycopg.postgres import types
+from psycopg.pq import Format
 
 from tests import factories as f
 from zhucun import fixed_sql
@@ -365,30 +367,34 @@ def test_a_model_with_an_init_receiver_is_made_through_its_init(cast):
     assert values(found.user.cadre) == values(cast.member)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's timestamptz loader")
-def test_timestamps_read_by_a_fixed_statement_are_those_djangos_cursor_reads():
-    # Given moments written in several zones, with and without microseconds
+def test_timestamps_read_by_a_fixed_statement_are_those_the_orm_reads(cast):
+    # Given tokens last used at moments written in several zones, one never used
     moments = [
         datetime(2026, 3, 1, 8, 30, tzinfo=timezone.get_fixed_timezone(480)),
         datetime(2026, 3, 1, 0, 0, 0, 123456, tzinfo=UTC),
         datetime(1999, 12, 31, 23, 59, 59, 1, tzinfo=timezone.get_fixed_timezone(-330)),
+        None,
     ]
-    sql = "SELECT " + ", ".join(["%s::timestamptz"] * len(moments)) + ", NULL::timestamptz"
-    # When the fixed statement and Django's own cursor read them back
-    fixed = fixed_sql.fetch(sql, moments)[0]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, moments)
-        django_row = cursor.fetchone()
-    # Then they are equal, in the same time zone object, and NULL is None
-    assert fixed == django_row and fixed[-1] is None
-    assert all(
-        a.tzinfo is b.tzinfo is UTC for a, b in zip(fixed[:-1], django_row[:-1], strict=True)
+    ids = []
+    for moment in moments:
+        token, _raw = api_token_create(user=cast.users["bob"], name="测试")
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=moment)
+        ids.append(token.pk)
+    # When a fixed statement reads them, and the ORM does
+    sql = (
+        f"SELECT {fixed_sql.columns(ApiToken)} FROM {fixed_sql.table(ApiToken)} "
+        f"WHERE {fixed_sql.column(ApiToken, 'id')} IN (%s, %s, %s, %s) ORDER BY 1"
     )
-    # And they were parsed by psycopg's loader compiled in C, not Django's Python one
-    from psycopg.postgres import types
-    from psycopg.pq import Format
-
-    loader = connection._zhucun_fixed_cursor.adapters.get_loader(
-        types["timestamptz"].oid, Format.TEXT
-    )
-    assert loader.__module__.startswith("psycopg_binary")
+    read = [fixed_sql.instance(ApiToken, row) for row in fixed_sql.fetch(sql, ids)]
+    expected = list(ApiToken.objects.filter(pk__in=ids).order_by("pk"))
+    # Then every timestamp is the ORM's, in the same time zone object
+    for made, orm in zip(read, expected, strict=True):
+        assert (made.created_at, made.last_used_at) == (orm.created_at, orm.last_used_at)
+        assert made.created_at.tzinfo is orm.created_at.tzinfo is UTC
+    assert [t.last_used_at for t in read] == moments
+    if connection.vendor == "postgresql":
+        # And they were parsed by psycopg's loader compiled in C, not Django's Python one
+        loader = connection._zhucun_fixed_cursor.adapters.get_loader(
+            types["timestamptz"].oid, Format.TEXT
+        )
+        assert loader.__module__.startswith("psycopg_binary")
