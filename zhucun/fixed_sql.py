@@ -279,7 +279,7 @@ def _sqlite_text(sql: str) -> str:
 _log = logging.getLogger("django.db.backends")
 
 
-def _run(sql: str, params, prepare: bool | None, read):
+def _run(sql: str, params, prepare: bool | None, read, db=None):
     """Run a fixed statement and `read(cursor)` its result, as Django's cursor wrapper runs
     a statement: refused in a broken transaction, the driver's errors turned into
     Django's (an Idempotency-Key's racing insert is still an IntegrityError), logged in
@@ -289,8 +289,9 @@ def _run(sql: str, params, prepare: bool | None, read):
     Python side of a fixed statement, and an API write runs five or six of them.
 
     With execute wrappers installed (`connection.execute_wrapper`) it goes through
-    Django's cursor, so they see it."""
-    db = _db()
+    Django's cursor, so they see it. `db`: the connection, when the caller has it."""
+    if db is None:
+        db = _db()
     if db.execute_wrappers:
         with cursor(prepare) as cursor_:
             cursor_.execute(sql, params)
@@ -371,7 +372,7 @@ def insert(obj: Model) -> Model:
     db = _db()
     values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
     if returning:
-        pk = _run(sql, values, True, _one)[0]
+        pk = _run(sql, values, True, _one, db)[0]
     else:
         pk = _run(
             sql,
@@ -380,6 +381,7 @@ def insert(obj: Model) -> Model:
             lambda cursor_: db.ops.last_insert_id(
                 cursor_, model._meta.db_table, model._meta.pk.column
             ),
+            db,
         )
     obj.pk = pk
     obj._state.adding = False
@@ -396,13 +398,13 @@ def found_or_inserted(obj: Model, found_sql: str, found_params) -> tuple[Model, 
     model = type(obj)
     db = _db()
     if db.vendor != "postgresql":
-        rows = fetch(found_sql, found_params)
-        return (instance(model, rows[0]), False) if rows else (insert(obj), True)
+        rows = _run(found_sql, found_params, True, _all, db)
+        return (instance(model, rows[0], 0, db), False) if rows else (insert(obj), True)
     sql, fields = _found_or_inserted_sql(model, found_sql)
     values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
-    row = _run(sql, [*found_params, *values], True, _one)
+    row = _run(sql, [*found_params, *values], True, _one, db)
     if not row[0]:
-        return instance(model, row, 1), False
+        return instance(model, row, 1, db), False
     obj.pk = row[1 + _pk_index(model)]
     obj._state.adding = False
     obj._state.db = db.alias
@@ -457,7 +459,7 @@ def write_together(
         params.append(obj.pk)
     params += final_params
     # Its text varies with the write's shape: prepared only once seen a few times.
-    found = _run(statement, params, None, _one)
+    found = _run(statement, params, None, _one, db)
     if found is None:
         return None
     width = len(found) - len(rows)
@@ -506,5 +508,6 @@ def _update_sql(model: type[Model], names: tuple[str, ...]) -> tuple[str, tuple]
 def update(obj: Model, names: tuple[str, ...]) -> None:
     """UPDATE the fields `names` of the saved `obj`, as `obj.save(update_fields=names)` does."""
     sql, fields = _update_sql(type(obj), names)
-    values = [f.get_db_prep_save(f.pre_save(obj, False), _db()) for f in fields]
-    execute(sql, [*values, obj.pk])
+    db = _db()
+    values = [f.get_db_prep_save(f.pre_save(obj, False), db) for f in fields]
+    _run(sql, [*values, obj.pk], True, _rowcount, db)
