@@ -8,7 +8,9 @@ counts on one core while Python judges on another; `result()` then waits for wha
 Only outside a transaction: a second connection would not see the caller's transaction
 (its own writes, or a test's rows), so inside one the function simply runs at once, on the
 caller's thread and connection. Outside one each statement already sees what is committed
-when it runs, whichever connection runs it.
+when it runs, whichever connection runs it. Its statements are the other connection's: a
+count of the caller's queries (CaptureQueriesContext, a page's query budget) leaves them
+out, so budgets are tested inside a transaction, where every read is the caller's.
 """
 
 from __future__ import annotations
