@@ -147,6 +147,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while a cadre's check-in is written; FULL sync
     # keeps a committed record through a power cut.
+    # Its write transactions take turns through a file lock (zhucun/sqlite_backend).
+    DATABASES["default"]["ENGINE"] = "zhucun.sqlite_backend"
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
         "transaction_mode": "IMMEDIATE",
