@@ -115,12 +115,13 @@ def test_every_page_the_bench_measures_opens_for_its_login(db, settings):
 
 def test_the_engine_proposes_a_grade_for_every_cadre_assessed_in_the_city(db):
     # Given the benchmark city
+    from zhucun.assessment.cohort import county_cohorts
     from zhucun.assessment.membership import stints
-    from zhucun.bench.sections import assessment_proposals
+    from zhucun.bench.sections import _counties, _proposals
 
     build_bench_city(scale=SCALE, seed=1, today=TODAY)
     # When the engine runs every county's assessment proposal for the year
-    proposals = assessment_proposals(TODAY.year, today=TODAY)
+    proposals = _proposals(county_cohorts(_counties(), TODAY.year, today=TODAY))
     # Then every cadre taking part in the year, in every county, is in it once
     everyone = Assignment.objects.values_list("cadre_id", flat=True).distinct()
     assert proposals["cadres"] == len(stints(TODAY.year, cadre_ids=everyone)) > 0
@@ -130,7 +131,8 @@ def test_the_engine_proposes_a_grade_for_every_cadre_assessed_in_the_city(db):
 def test_the_engine_s_cadre_year_reports_hold_attendance_for_s_checks_for_every_cadre(db):
     # Given the benchmark city (bench engine times the cohorts and not attendance_for: the
     # cohorts judge the same attendance rules over the same days)
-    from zhucun.bench.sections import _city_cohorts
+    from zhucun.assessment.cohort import county_cohorts
+    from zhucun.bench.sections import _counties
     from zhucun.stationing.calendar import attendance_for
     from zhucun.stationing.models import NON_COUNTED_ROLES
 
@@ -145,7 +147,7 @@ def test_the_engine_s_cadre_year_reports_hold_attendance_for_s_checks_for_every_
     attendance = attendance_for(stationed, TODAY.year, today=TODAY)
     members = {
         m.stint.cadre_id: m
-        for c in _city_cohorts(TODAY.year, today=TODAY).values()
+        for c in county_cohorts(_counties(), TODAY.year, today=TODAY).values()
         for m in c.members
     }
 

@@ -100,25 +100,13 @@ def _scan() -> tuple[float, int]:
     return time.perf_counter() - started, rows
 
 
-def assessment_proposals(year: int, *, today: date) -> dict:
-    """The year's assessment proposal (第三十至三十五条) of every county of the city."""
-    return _proposals(_city_cohorts(year, today=today))
-
-
-def _city_cohorts(year: int, *, today: date) -> dict:
-    """Every county's cohort of the year, in one pass (the code the county's assessment
-    page runs for one): each assessed cadre's year report — attendance (第十六条,
-    第三十五条(三)(四)), logs (第十二条, 第三十五条(五)) — and the proposal from them."""
-    from zhucun.assessment.cohort import county_cohorts
-
-    return county_cohorts(_counties(), year, today=today)
-
-
 def _counties():
+    """Every county of the city: the engine's cohorts are theirs."""
     return Region.objects.filter(level=Level.COUNTY).order_by("code")
 
 
 def _proposals(cohorts: dict) -> dict:
+    """The cohorts' assessed cadres, proposed grades (第三十至三十五条) and failed checks."""
     from collections import Counter
 
     grades = Counter()
@@ -393,9 +381,7 @@ def roster_import(scale: float) -> dict:
     rows = max(100, round(75_000 * scale))
     data = roster_file(rows, villages)
     upload = SimpleUploadedFile("roster.xlsx", data)
-    started = time.perf_counter()
-    saved = import_roster(actor=user, upload=upload)
-    seconds = time.perf_counter() - started
+    saved, seconds = _timed(import_roster, actor=user, upload=upload)
     return {
         "rows": saved,
         "seconds": round(seconds, 2),
