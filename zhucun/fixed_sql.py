@@ -28,6 +28,11 @@ from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
+from psycopg._preparing import Prepare
+from psycopg.generators import fetch_many
+from psycopg.pq import ExecStatus, TransactionStatus
+
+PIPELINE_SYNC = ExecStatus.PIPELINE_SYNC
 
 
 def _db():
@@ -164,6 +169,71 @@ def _prepared_cursor_class():
         def execute(self, query, params=None, *, prepare=None, binary=None):
             return super().execute(query, params, prepare=self.always or None, binary=binary)
 
+        def execute_joined(self, query, params, *, begin: bool, commit: bool) -> None:
+            """`execute`, with its transaction's BEGIN before it and/or COMMIT after it
+            in the same message to the server and the same answer (libpq's pipeline
+            mode, one Sync).
+
+            psycopg sends a transaction's BEGIN on its own before its first statement,
+            and Django the COMMIT on its own at the end: two of an API write's five
+            messages, each waking the server's process and then the worker again. The
+            BEGIN is psycopg's own (`_get_tx_start_command`), sent first, so psycopg
+            finds the transaction begun. The statement is prepared, or prepared first,
+            as psycopg's `_maybe_prepare_gen` does it. A statement that fails aborts
+            the rest of the pipeline: a COMMIT after it is not run, and the transaction
+            is left failed for Django's rollback, as before."""
+            with self._conn.lock:
+                self._conn.wait(self._joined_gen(query, params, begin, commit))
+
+        def _joined_gen(self, query, params, begin: bool, commit: bool):
+            conn, pgconn = self._conn, self._pgconn
+            pgconn.enter_pipeline_mode()
+            answers, synced = [], False
+            try:
+                if begin:
+                    pgconn.send_query_params(conn._get_tx_start_command(), None)
+                yield from self._start_query(query)  # libpq: a transaction is active
+                pgq = self._query = self._convert_query(query, params)
+                prepared, name = self._get_prepared(pgq, self.always or None)
+                if prepared is Prepare.SHOULD:
+                    pgconn.send_prepare(name, pgq.query, param_types=pgq.types)
+                if prepared is Prepare.NO:
+                    pgconn.send_query_params(
+                        pgq.query,
+                        pgq.params,
+                        param_formats=pgq.formats,
+                        param_types=pgq.types,
+                        result_format=self.format,
+                    )
+                else:
+                    pgconn.send_query_prepared(
+                        name, pgq.params, param_formats=pgq.formats, result_format=self.format
+                    )
+                key = conn._prepared.maybe_add_to_cache(pgq, prepared, name)
+                if commit:
+                    pgconn.send_query_params(b"COMMIT", None)
+                pgconn.pipeline_sync()  # sends them all
+                synced = True
+                while (got := (yield from fetch_many(pgconn)))[0].status != PIPELINE_SYNC:
+                    answers.append(got)
+            finally:
+                if not synced:  # failed before all was sent: what was sent is answered
+                    pgconn.pipeline_sync()
+                    while (yield from fetch_many(pgconn))[0].status != PIPELINE_SYNC:
+                        pass
+                pgconn.exit_pipeline_mode()
+            for answer in answers[: begin + (prepared is Prepare.SHOULD)]:
+                self._check_results(answer)  # the BEGIN's and the PREPARE's
+            results = answers[begin + (prepared is Prepare.SHOULD)]
+            if key is not None:
+                conn._prepared.validate(key, prepared, name, results)
+            self._check_results(results)
+            self._set_results(results)
+            if commit:
+                self._check_results(answers[-1])
+            self._last_query = query
+            yield from conn._prepared.maintain_gen(conn)
+
         def _maybe_prepare_gen(self, pgq, **options):
             # psycopg keeps the statement it ran only when it was not prepared; Django's
             # query log (DEBUG, assertNumQueries) reads it (last_executed_query).
@@ -279,7 +349,28 @@ def _sqlite_text(sql: str) -> str:
 _log = logging.getLogger("django.db.backends")
 
 
-def _run(sql: str, params, prepare: bool | None, read, db=None):
+def _joined(raw, db, commit: bool) -> tuple[bool, bool]:
+    """(BEGIN, COMMIT): whether the next statement on `raw` carries its transaction's
+    BEGIN and COMMIT (PostgreSQL). The BEGIN when psycopg would send one on its own
+    before it: in a transaction (Django's atomic block) not yet begun on the server.
+    The COMMIT when the caller asks for it (`commit`: its atomic block ends right after
+    the statement) and that block is the outermost, which commits when it ends: no
+    savepoint, nothing marked to roll back."""
+    if db.vendor != "postgresql":
+        return False, False
+    conn = raw.connection
+    begin = not conn.autocommit and conn.pgconn.transaction_status == TransactionStatus.IDLE
+    return begin, (
+        commit
+        and db.in_atomic_block
+        and db.commit_on_exit
+        and len(db.atomic_blocks) == 1
+        and not db.savepoint_ids
+        and not db.needs_rollback
+    )
+
+
+def _run(sql: str, params, prepare: bool | None, read, db=None, commit: bool = False):
     """Run a fixed statement and `read(cursor)` its result, as Django's cursor wrapper runs
     a statement: refused in a broken transaction, the driver's errors turned into
     Django's (an Idempotency-Key's racing insert is still an IntegrityError), logged in
@@ -288,8 +379,12 @@ def _run(sql: str, params, prepare: bool | None, read, db=None):
     cursor, its wrapper, the context managers, the fetch's error wrapping): ~40 % of the
     Python side of a fixed statement, and an API write runs five or six of them.
 
-    With execute wrappers installed (`connection.execute_wrapper`) it goes through
-    Django's cursor, so they see it. `db`: the connection, when the caller has it."""
+    On PostgreSQL the statement carries its transaction's BEGIN when it is the first of
+    the transaction, and its COMMIT when `commit` says the caller's outermost atomic
+    block ends right after it (`_commits`): then the block's own commit finds nothing
+    left to do. With execute wrappers installed (`connection.execute_wrapper`) it goes
+    through Django's cursor, so they see it, and carries neither. `db`: the connection,
+    when the caller has it."""
     if db is None:
         db = _db()
     if db.execute_wrappers:
@@ -303,7 +398,11 @@ def _run(sql: str, params, prepare: bool | None, read, db=None):
     start = time.monotonic() if logged else 0.0
     try:
         with db.wrap_database_errors:
-            raw.execute(text, params)
+            begin, commit = _joined(raw, db, commit)
+            if begin or commit:
+                raw.execute_joined(text, params, begin=begin, commit=commit)
+            else:
+                raw.execute(text, params)
             return read(raw)
     finally:
         if logged:
@@ -365,14 +464,15 @@ def values_to_save(obj: Model, names) -> list:
     return [f.get_db_prep_save(f.pre_save(obj, False), db) for f in fields]
 
 
-def insert(obj: Model) -> Model:
-    """INSERT `obj` (its primary key assigned by the database), as `obj.save()` does."""
+def insert(obj: Model, commit: bool = False) -> Model:
+    """INSERT `obj` (its primary key assigned by the database), as `obj.save()` does.
+    `commit`: the caller's atomic block ends right after it (`_run`)."""
     model = type(obj)
     sql, fields, returning = _insert_sql(model)
     db = _db()
     values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
     if returning:
-        pk = _run(sql, values, True, _one, db)[0]
+        pk = _run(sql, values, True, _one, db, commit)[0]
     else:
         pk = _run(
             sql,
@@ -382,6 +482,7 @@ def insert(obj: Model) -> Model:
                 cursor_, model._meta.db_table, model._meta.pk.column
             ),
             db,
+            commit,
         )
     obj.pk = pk
     obj._state.adding = False
@@ -433,6 +534,7 @@ def write_together(
     final_params,
     returning: str,
     guard: str,
+    commit: bool = False,
 ) -> tuple | None:
     """One PostgreSQL statement (a data-modifying WITH): the common table expressions
     `before` ("name AS (...), ..."), an INSERT of each of `rows` (any models), an UPDATE
@@ -440,7 +542,8 @@ def write_together(
     `returning`. Each INSERT and UPDATE happens only when the SQL condition `guard`
     holds (the audit chain's head was found, audit/log.py). The returned row's
     `returning` columns, or None when the statement returned none; the rows' primary
-    keys assigned as `insert` assigns them."""
+    keys assigned as `insert` assigns them. `commit`: the caller's atomic block ends
+    right after it (`_run`)."""
     db = _db()
     statement, field_lists = _write_together_sql(
         before,
@@ -459,7 +562,7 @@ def write_together(
         params.append(obj.pk)
     params += final_params
     # Its text varies with the write's shape: prepared only once seen a few times.
-    found = _run(statement, params, None, _one, db)
+    found = _run(statement, params, None, _one, db, commit)
     if found is None:
         return None
     width = len(found) - len(rows)
@@ -505,9 +608,10 @@ def _update_sql(model: type[Model], names: tuple[str, ...]) -> tuple[str, tuple]
     return sql, fields
 
 
-def update(obj: Model, names: tuple[str, ...]) -> None:
-    """UPDATE the fields `names` of the saved `obj`, as `obj.save(update_fields=names)` does."""
+def update(obj: Model, names: tuple[str, ...], commit: bool = False) -> None:
+    """UPDATE the fields `names` of the saved `obj`, as `obj.save(update_fields=names)` does.
+    `commit`: the caller's atomic block ends right after it (`_run`)."""
     sql, fields = _update_sql(type(obj), names)
     db = _db()
     values = [f.get_db_prep_save(f.pre_save(obj, False), db) for f in fields]
-    _run(sql, [*values, obj.pk], True, _rowcount, db)
+    _run(sql, [*values, obj.pk], True, _rowcount, db, commit)

@@ -168,7 +168,9 @@ def _scope_sql(user: str = "%s") -> str:
         return q(model._meta.get_field(name).column)
 
     p, c, a, h = Position, Cadre, Assignment, Pairing
-    # The user's cadre (at most one: a one-to-one link), by its user column.
+    # The user's cadre (at most one: a one-to-one link), by its user column. Compared
+    # with `=`, not `IN`: a prepared statement's generic plan then looks the cadre's
+    # rows up by their index, where with IN it scanned every assignment of the city.
     cadre_of_user = f"SELECT {col(c, 'id')} FROM {table(c)} WHERE {col(c, 'user')} = {user}"
     return (
         f"SELECT {_POSITION}, {col(p, 'role')}, {col(p, 'region')}, {col(p, 'unit')}, "
@@ -181,11 +183,11 @@ def _scope_sql(user: str = "%s") -> str:
         "UNION ALL "
         f"SELECT {_ASSIGNMENT}, {col(a, 'role')}, {col(a, 'team')}, NULL, "
         f"{col(a, 'id')}, {col(a, 'start')} FROM {table(a)} "
-        f"WHERE {col(a, 'cadre')} IN ({cadre_of_user}) AND {col(a, 'start')} <= %s "
+        f"WHERE {col(a, 'cadre')} = ({cadre_of_user}) AND {col(a, 'start')} <= %s "
         f"AND ({col(a, 'end')} IS NULL OR {col(a, 'end')} >= %s) "
         "UNION ALL "
         f"SELECT {_PAIRED}, NULL, NULL, NULL, NULL, NULL WHERE EXISTS (SELECT 1 FROM {table(h)} "
-        f"WHERE {col(h, 'cadre')} IN ({cadre_of_user}) AND {col(h, 'end')} IS NULL)"
+        f"WHERE {col(h, 'cadre')} = ({cadre_of_user}) AND {col(h, 'end')} IS NULL)"
     )
 
 

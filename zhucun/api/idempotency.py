@@ -139,8 +139,9 @@ def once(request, key: str | None, write, schema) -> HttpResponse:
         if replay is not None:
             return replay
     try:
-        # The audit records of the write are chained last, just before the commit.
-        with transaction.atomic(), log.chained_at_end():
+        # The audit records of the write are chained last, their statement carrying
+        # the commit (nothing follows it in the transaction).
+        with transaction.atomic(), log.chained_at_end(commit=True):
             status, data = write()
             body = schema.model_validate(data).model_dump(mode="json", by_alias=True)
             text = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False)

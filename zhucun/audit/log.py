@@ -86,7 +86,7 @@ def update_with_chain(obj, names: tuple[str, ...]) -> None:
 
 
 @contextmanager
-def chained_at_end():
+def chained_at_end(commit: bool = False):
     """Append the records made inside this block when it ends, not when each is made.
 
     Use it just inside a transaction (`with transaction.atomic(), chained_at_end():`):
@@ -95,6 +95,10 @@ def chained_at_end():
     for the last statements before the commit instead of from the record to
     the commit. If the block raises, its records are dropped with the
     transaction that rolls back.
+
+    `commit`: nothing follows this block in its transaction, so on PostgreSQL its
+    last statement may carry the COMMIT (fixed_sql `_run`; when the atomic block
+    around it is the outermost).
     """
     if getattr(_waiting, "entries", None) is not None:
         yield  # nested: the outer block appends
@@ -106,12 +110,13 @@ def chained_at_end():
     finally:
         _waiting.entries = _waiting.riders = _waiting.updates = None
     if entries:
-        _append(entries, riders, updates)
+        _append(entries, riders, updates, commit)
     else:
-        for obj, names in updates:
-            fixed_sql.update(obj, names)
-        for obj in riders:
-            fixed_sql.insert(obj)
+        last = len(updates) + len(riders) - 1
+        for n, (obj, names) in enumerate(updates):
+            fixed_sql.update(obj, names, commit and n == last)
+        for n, obj in enumerate(riders, len(updates)):
+            fixed_sql.insert(obj, commit and n == last)
 
 
 @cache
@@ -129,10 +134,11 @@ def _head_sql() -> tuple[str, str]:
     )
 
 
-def _append(entries: list[AuditEvent], riders=(), updates=()) -> None:
-    """Append `entries` to the chain, saving `riders` and `updates` with them."""
+def _append(entries: list[AuditEvent], riders=(), updates=(), commit: bool = False) -> None:
+    """Append `entries` to the chain, saving `riders` and `updates` with them; `commit`:
+    as `chained_at_end`'s, for the one statement of PostgreSQL."""
     if fixed_sql.connection.vendor == "postgresql" and len(entries) <= ONE_STATEMENT_MOST:
-        _append_in_one_statement(entries, riders, updates)
+        _append_in_one_statement(entries, riders, updates, commit)
         if entries[0].pk is not None:
             return
         # The first record ever: no head yet, and the statement saved nothing.
@@ -206,10 +212,12 @@ def iso_sql(at: str) -> str:
     )
 
 
-@lru_cache(maxsize=ONE_STATEMENT_MOST)
-def _chain_sql(count: int) -> tuple[str, str, str, str]:
+@lru_cache(maxsize=2 * ONE_STATEMENT_MOST)
+def _chain_sql(count: int, strict: bool = False) -> tuple[str, str, str, str]:
     """(common table expressions, final statement, returning, guard) of
-    `_append_in_one_statement` for `count` records: written once per count."""
+    `_append_in_one_statement` for `count` records: written once per count.
+    `strict`: with no head, the first record's row is made of NULLs, which its NOT
+    NULL columns refuse (an IntegrityError), instead of nothing being saved."""
     h, e = ChainHead, AuditEvent
     head_table, hash_col = fixed_sql.table(h), fixed_sql.column(h, "hash")
     pk = fixed_sql.column(h, "id")
@@ -229,10 +237,11 @@ def _chain_sql(count: int) -> tuple[str, str, str, str]:
             f"FROM (SELECT clock_timestamp() AS at, hash AS previous FROM {before} OFFSET 0) s)"
         )
         values = ", ".join(["%s"] * len(_MIDDLE))
+        link = f"(SELECT 1) one LEFT JOIN link{n} l ON TRUE" if strict and n == 0 else f"link{n} l"
         # Each record's row made from the one before it: keys in chain order.
         parts.append(
             f"record{n} AS (INSERT INTO {fixed_sql.table(e)} ({', '.join(columns)}) "
-            f"SELECT l.at, {values}, l.previous, l.hash FROM link{n} l "
+            f"SELECT l.at, {values}, l.previous, l.hash FROM {link} "
             f"RETURNING {e_pk} AS id, {fixed_sql.column(e, 'at')} AS at, "
             f"{fixed_sql.column(e, 'hash')} AS hash)"
         )
@@ -248,19 +257,22 @@ def _chain_sql(count: int) -> tuple[str, str, str, str]:
     return ", ".join(parts), final, returning, "EXISTS (SELECT 1 FROM head)"
 
 
-def _append_in_one_statement(entries: list[AuditEvent], riders, updates) -> None:
+def _append_in_one_statement(entries: list[AuditEvent], riders, updates, commit=False) -> None:
     """PostgreSQL: lock the head, stamp and hash the records, INSERT them with the rows
     of `riders`, run `updates`, and move the head, in one statement: one round trip, and
     the head's lock, which every audited write in the system waits for, held only from
     it to the commit. The hashes are `AuditEvent.compute_hash()`'s (verify_chain checks
-    them in Python). Nothing is saved when there is no head yet (entries' keys stay None)."""
-    before, final, returning, guard = _chain_sql(len(entries))
+    them in Python). Nothing is saved when there is no head yet (entries' keys stay None),
+    unless the statement carries the COMMIT (`commit`): then it fails instead, as the
+    transaction's other writes must not be committed without their records (every
+    migrated database has its head: audit/apps.py)."""
+    before, final, returning, guard = _chain_sql(len(entries), strict=commit)
     params = [1]
     for entry in entries:
         params.append(_middle(entry))
         params += fixed_sql.values_to_save(entry, _MIDDLE)
     found = fixed_sql.write_together(
-        before, params, list(riders), list(updates), final, [1], returning, guard
+        before, params, list(riders), list(updates), final, [1], returning, guard, commit
     )
     if found is None:
         for obj in riders:
