@@ -124,3 +124,39 @@ def test_a_request_the_server_never_answers_is_a_connection_failure():
     # Then every attempt is a connection failure, none an answer
     assert result["requests"] == 0
     assert result["errors"] >= 1 and result["failures"] == {"connection": result["errors"]}
+
+
+def test_an_endpoints_halves_are_counted_together():
+    from zhucun.bench.load import _summary
+
+    # Given two stretches of one endpoint: 3 answers in 1 s, then 1 answer and a 503 in 1 s
+    first = {
+        "latencies": [0.010, 0.030, 0.020],
+        "failures": {},
+        "wall": 1.0,
+        "client_cpu": 0.003,
+        "server_cpu": 0.006,
+        "database_cpu": 0.0015,
+    }
+    second = {
+        "latencies": [0.040],
+        "failures": {"503": 1},
+        "wall": 1.0,
+        "client_cpu": 0.001,
+        "server_cpu": 0.004,
+        "database_cpu": 0.0005,
+    }
+    both = _summary([first, second])
+    # Then the figures are those of the four answers over the two seconds
+    assert both["requests"] == 4 and both["errors"] == 1 and both["failures"] == {"503": 1}
+    assert both["rps"] == 2.0
+    assert both["p50_ms"] == 25.0 and both["p99_ms"] == 40.0
+    # and CPU per request sent (five): the load generator's, the workers', the backends'
+    assert (both["client_cpu_ms"], both["server_cpu_ms"], both["database_cpu_ms"]) == (
+        0.8,
+        2.0,
+        0.4,
+    )
+    # SQLite has no backends' CPU: none in either stretch, none in the sum
+    sqlite = _summary([{**first, "database_cpu": None}, {**second, "database_cpu": None}])
+    assert sqlite["database_cpu_ms"] is None and sqlite["server_cpu_ms"] == 2.0

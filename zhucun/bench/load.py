@@ -1,11 +1,11 @@
 """The write-path benchmark: concurrent clients on loopback against gunicorn.
 
 Two runs against the same stack (same settings, same workers, same database):
-the bench-only minimal endpoint (one indexed insert), then cadres' check-ins
+the bench-only minimal endpoint (one indexed insert), and cadres' check-ins
 and work logs through the JSON API (/api/v1/checkins, /api/v1/worklogs), each
 client a stationed cadre with its own bearer token, each request with its own
 Idempotency-Key as a phone sends it. Each run is bounded in time and in number
-of requests.
+of requests, and made of two halves: minimal, API, API, minimal.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ from django.utils import timezone
 CLIENTS = 32
 WORKERS = 4
 SECONDS = 6.0
-MAX_REQUESTS = 4000
+# Per stretch: at S=1 the time bounds both endpoints' halves (the minimal one answers
+# ~1,500 requests a second), so that both are measured for as long.
+MAX_REQUESTS = 6000
 # The smoke run (S=0.05) needs every figure, not a steady one: below S=0.25 a run is
 # bounded by proportionally less time, at least SHORTEST (the issue's 2-minute budget).
 FULL_FROM_SCALE = 0.25
@@ -266,6 +268,12 @@ def _clients_loop(port: int, make_request, clients: int, deadline: float, record
 def _run(
     port: int, make_request, clients: int, seconds: float = SECONDS, server_pid: int | None = None
 ) -> dict:
+    return _summary([_measured(port, make_request, clients, seconds, server_pid)])
+
+
+def _measured(port: int, make_request, clients: int, seconds: float, server_pid: int | None):
+    """One stretch of load: its answers' latencies, its failures, and the wall and CPU
+    seconds it took (the load generator's, gunicorn's workers', PostgreSQL's backends')."""
     latencies: list[float] = []
     failures: dict[str, int] = {}  # status (or "connection") -> count, to tell why
 
@@ -292,10 +300,33 @@ def _run(
         if database_cpu_ended is not None
         else None
     )
+    return {
+        "latencies": latencies,
+        "failures": failures,
+        "wall": wall,
+        "client_cpu": client_cpu,
+        "server_cpu": server_cpu,
+        "database_cpu": database_cpu,
+    }
+
+
+def _summary(parts: list[dict]) -> dict:
+    """The figures of one endpoint's stretches (`_measured`) taken together."""
+    latencies = sorted(x for part in parts for x in part["latencies"])
+    failures: dict[str, int] = {}
+    for part in parts:
+        for status, count in part["failures"].items():
+            failures[status] = failures.get(status, 0) + count
+
+    def total(key):
+        values = [part[key] for part in parts]
+        return None if None in values else sum(values)
+
+    wall, client_cpu = total("wall"), total("client_cpu")
+    server_cpu, database_cpu = total("server_cpu"), total("database_cpu")
     errors = sum(failures.values())
-    sent = len(latencies) + errors
-    latencies.sort()
     count = len(latencies)
+    sent = count + errors
     return {
         "requests": count,
         "errors": errors,
@@ -363,11 +394,17 @@ def write_path(scale: float = 1.0) -> dict:
         def ping(n, i):
             return "POST", f"/bench/ping/?client={n}", b"", form
 
-        submit = api_writes(tokens)
-
         _run(port, ping, 4, seconds=min(1.0, seconds / 4))  # warm the workers up
-        baseline = _run(port, ping, CLIENTS, seconds=seconds, server_pid=server.pid)
-        writes = _run(port, submit, CLIENTS, seconds=seconds, server_pid=server.pid)
+        # Each endpoint in two halves, in the order minimal, API, API, minimal: the
+        # machine's speed drifts during a run (the minimal endpoint's CPU per request
+        # varied by ±15 % between runs a minute apart), and this way a steady drift
+        # weighs on both alike. A new set of keys for each half: keys used before would
+        # be answered from the ledger.
+        halves: dict[str, list] = {"minimal": [], "api": []}
+        for name in ("minimal", "api", "api", "minimal"):
+            make_request = ping if name == "minimal" else api_writes(tokens)
+            halves[name].append(_measured(port, make_request, CLIENTS, seconds / 2, server.pid))
+        baseline, writes = _summary(halves["minimal"]), _summary(halves["api"])
     finally:
         # Every client has finished and nothing is left to measure: the group is killed.
         # A worker stopped by a signal spends ~5 s of CPU tearing down the Django it
