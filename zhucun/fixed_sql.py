@@ -381,7 +381,7 @@ def _run(sql: str, params, prepare: bool | None, read, db=None, commit: bool = F
 
     On PostgreSQL the statement carries its transaction's BEGIN when it is the first of
     the transaction, and its COMMIT when `commit` says the caller's outermost atomic
-    block ends right after it (`_commits`): then the block's own commit finds nothing
+    block ends right after it (`_joined`): then the block's own commit finds nothing
     left to do. With execute wrappers installed (`connection.execute_wrapper`) it goes
     through Django's cursor, so they see it, and carries neither. `db`: the connection,
     when the caller has it."""
