@@ -201,3 +201,23 @@ def test_a_statement_whose_values_cannot_be_sent_leaves_the_connection_usable(ca
         fixed_sql.insert(answer(bob, "after-1"))
         fixed_sql.insert(answer(bob, "after-2"), commit=True)
     assert stored("after-1") and stored("after-2")
+
+
+def test_a_statement_failing_on_its_first_run_runs_again_afterwards(cast):
+    bob = cast.users["bob"]
+    fixed_sql.insert(answer(bob, "taken-2"))
+    sql, fields, _returning = fixed_sql._insert_sql(IdempotencyRecord)
+    text = sql + " -- a statement of its own"  # run here first on the connection
+
+    def values(key):
+        row = answer(bob, key)
+        return [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+
+    # When its first run (on PostgreSQL prepared in the same message as the BEGIN) fails
+    with pytest.raises(IntegrityError), transaction.atomic():
+        fixed_sql.fetch(text, values("taken-2"))
+    # Then the next transactions run it again
+    for n in range(3):
+        with transaction.atomic():
+            fixed_sql.fetch(text, values(f"again-{n}"))
+    assert IdempotencyRecord.objects.filter(key__startswith="again-").count() == 3

@@ -222,15 +222,12 @@ def _prepared_cursor_class():
                     while (yield from fetch_many(pgconn))[0].status != PIPELINE_SYNC:
                         pass
                 pgconn.exit_pipeline_mode()
-            for answer in answers[: begin + (prepared is Prepare.SHOULD)]:
-                self._check_results(answer)  # the BEGIN's and the PREPARE's
             results = answers[begin + (prepared is Prepare.SHOULD)]
-            if key is not None:
+            if key is not None:  # first: a statement that failed is not kept as prepared
                 conn._prepared.validate(key, prepared, name, results)
-            self._check_results(results)
+            for answer in answers:  # BEGIN, PREPARE, the statement, COMMIT: the first error
+                self._check_results(answer)
             self._set_results(results)
-            if commit:
-                self._check_results(answers[-1])
             self._last_query = query
             yield from conn._prepared.maintain_gen(conn)
 
