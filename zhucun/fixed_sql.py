@@ -188,7 +188,7 @@ def _prepared_cursor_class():
         def _joined_gen(self, query, params, begin: bool, commit: bool):
             conn, pgconn = self._conn, self._pgconn
             pgconn.enter_pipeline_mode()
-            answers, synced = [], False
+            answers = []
             try:
                 if begin:
                     pgconn.send_query_params(conn._get_tx_start_command(), None)
@@ -212,15 +212,12 @@ def _prepared_cursor_class():
                 key = conn._prepared.maybe_add_to_cache(pgq, prepared, name)
                 if commit:
                     pgconn.send_query_params(b"COMMIT", None)
-                pgconn.pipeline_sync()  # sends them all
-                synced = True
+            finally:
+                # Sends them all; also when a failure stopped the sending halfway, so that
+                # what was sent is answered before the connection leaves pipeline mode.
+                pgconn.pipeline_sync()
                 while (got := (yield from fetch_many(pgconn)))[0].status != PIPELINE_SYNC:
                     answers.append(got)
-            finally:
-                if not synced:  # failed before all was sent: what was sent is answered
-                    pgconn.pipeline_sync()
-                    while (yield from fetch_many(pgconn))[0].status != PIPELINE_SYNC:
-                        pass
                 pgconn.exit_pipeline_mode()
             results = answers[begin + (prepared is Prepare.SHOULD)]
             if key is not None:  # first: a statement that failed is not kept as prepared
