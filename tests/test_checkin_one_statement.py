@@ -33,14 +33,14 @@ def test_the_first_check_in_is_made_and_a_second_finds_it_as_stored(cast):
     now = timezone.now()
     # When bob's first check-in of the day is asked for
     made, created = fixed_sql.found_or_inserted(
-        new_check_in(cast, now), services._check_in_sql(), params(cast, now)
+        new_check_in(cast, now), services.check_in_of_day_sql(), params(cast, now)
     )
     # Then it is made, and the object returned is the row stored
     assert created and made.pk is not None
     assert values(CheckIn.objects.get(pk=made.pk)) == values(made)
     # And a second finds that row, as the ORM reads it, and makes none
     found, created = fixed_sql.found_or_inserted(
-        new_check_in(cast, timezone.now()), services._check_in_sql(), params(cast, now)
+        new_check_in(cast, timezone.now()), services.check_in_of_day_sql(), params(cast, now)
     )
     assert not created and values(found) == values(CheckIn.objects.get(pk=made.pk))
     assert CheckIn.objects.filter(cadre=cast.member).count() == 1
@@ -51,7 +51,7 @@ def test_a_check_in_the_read_missed_is_still_stopped_by_the_unique_constraint(ca
     now = timezone.now()
     services.check_in(user=cast.users["bob"], cadre=cast.member, now=now)
     # When a statement whose read does not see it tries to make another
-    missed = services._check_in_sql() + " AND 1 = 0"
+    missed = services.check_in_of_day_sql() + " AND 1 = 0"
     with pytest.raises(IntegrityError), transaction.atomic():
         fixed_sql.found_or_inserted(new_check_in(cast, now), missed, params(cast, now))
     # Then the day still has one check-in: two of one day cannot both pass

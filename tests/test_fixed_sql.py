@@ -244,7 +244,7 @@ def test_the_token_statement_brings_the_users_answer_stored_under_the_key(cast):
     assert token_and_answer(digest, "k-other")[1] is None
     assert token_and_answer(digest, None)[1] is None
     # And the token and user are the ones found without a key
-    found, _stored = token_and_answer(digest, "k-shared")
+    found, _stored, _ahead = token_and_answer(digest, "k-shared")
     assert values(found) == values(active_token(digest))
     assert values(found.user) == values(cast.users["bob"])
 
@@ -314,7 +314,7 @@ def test_the_token_statement_gives_the_scope_scope_for_reads_on_its_own(
     _token, raw = api_token_create(user=user, name="测试")
     # When the token is read
     with django_assert_num_queries(1):
-        found, _stored = token_and_answer(token_digest(raw), None)
+        found, _stored, _ahead = token_and_answer(token_digest(raw), None)
         # Then the user's scope came with it: asking for it reads nothing more
         scope = scope_for(found.user)
     # And it is the scope scope_for reads on its own for the same user today

@@ -169,47 +169,52 @@ def _prepared_cursor_class():
         def execute(self, query, params=None, *, prepare=None, binary=None):
             return super().execute(query, params, prepare=self.always or None, binary=binary)
 
-        def execute_joined(self, query, params, *, begin: bool, commit: bool) -> None:
-            """`execute`, with its transaction's BEGIN before it and/or COMMIT after it
-            in the same message to the server and the same answer (libpq's pipeline
-            mode, one Sync).
+        def execute_joined(self, statements, *, begin: bool, commit: bool) -> None:
+            """`execute` of each (query, params) of `statements` in turn, in one message to
+            the server and one answer (libpq's pipeline mode, one Sync), with their
+            transaction's BEGIN before them and/or COMMIT after them; the results are
+            read one after the other (`nextset`).
 
             psycopg sends a transaction's BEGIN on its own before its first statement,
             and Django the COMMIT on its own at the end: two of an API write's five
             messages, each waking the server's process and then the worker again. The
             BEGIN is psycopg's own (`_get_tx_start_command`), sent first, so psycopg
-            finds the transaction begun. The statement is prepared, or prepared first,
+            finds the transaction begun. Each statement is prepared, or prepared first,
             as psycopg's `_maybe_prepare_gen` does it. A statement that fails aborts
-            the rest of the pipeline: a COMMIT after it is not run, and the transaction
-            is left failed for Django's rollback, as before."""
+            the rest of the pipeline: the statements and a COMMIT after it are not run,
+            and a transaction is left failed for Django's rollback, as before."""
             with self._conn.lock:
-                self._conn.wait(self._joined_gen(query, params, begin, commit))
+                self._conn.wait(self._joined_gen(statements, begin, commit))
 
-        def _joined_gen(self, query, params, begin: bool, commit: bool):
+        def _joined_gen(self, statements, begin: bool, commit: bool):
             conn, pgconn = self._conn, self._pgconn
             pgconn.enter_pipeline_mode()
-            answers = []
+            answers, sent = [], []
+            self.sent_queries = []  # each statement's, for Django's query log
             try:
                 if begin:
                     pgconn.send_query_params(conn._get_tx_start_command(), None)
-                yield from self._start_query(query)  # libpq: a transaction is active
-                pgq = self._query = self._convert_query(query, params)
-                prepared, name = self._get_prepared(pgq, self.always or None)
-                if prepared is Prepare.SHOULD:
-                    pgconn.send_prepare(name, pgq.query, param_types=pgq.types)
-                if prepared is Prepare.NO:
-                    pgconn.send_query_params(
-                        pgq.query,
-                        pgq.params,
-                        param_formats=pgq.formats,
-                        param_types=pgq.types,
-                        result_format=self.format,
-                    )
-                else:
-                    pgconn.send_query_prepared(
-                        name, pgq.params, param_formats=pgq.formats, result_format=self.format
-                    )
-                key = conn._prepared.maybe_add_to_cache(pgq, prepared, name)
+                yield from self._start_query(statements[0][0])  # libpq: a transaction is active
+                for query, params in statements:
+                    pgq = self._query = self._convert_query(query, params)
+                    self.sent_queries.append(pgq)
+                    prepared, name = self._get_prepared(pgq, self.always or None)
+                    if prepared is Prepare.SHOULD:
+                        pgconn.send_prepare(name, pgq.query, param_types=pgq.types)
+                    if prepared is Prepare.NO:
+                        pgconn.send_query_params(
+                            pgq.query,
+                            pgq.params,
+                            param_formats=pgq.formats,
+                            param_types=pgq.types,
+                            result_format=self.format,
+                        )
+                    else:
+                        pgconn.send_query_prepared(
+                            name, pgq.params, param_formats=pgq.formats, result_format=self.format
+                        )
+                    key = conn._prepared.maybe_add_to_cache(pgq, prepared, name)
+                    sent.append((key, prepared, name))
                 if commit:
                     pgconn.send_query_params(b"COMMIT", None)
             finally:
@@ -219,13 +224,18 @@ def _prepared_cursor_class():
                 while (got := (yield from fetch_many(pgconn)))[0].status != PIPELINE_SYNC:
                     answers.append(got)
                 pgconn.exit_pipeline_mode()
-            results = answers[begin + (prepared is Prepare.SHOULD)]
-            if key is not None:  # first: a statement that failed is not kept as prepared
-                conn._prepared.validate(key, prepared, name, results)
-            for answer in answers:  # BEGIN, PREPARE, the statement, COMMIT: the first error
+            # The answers: BEGIN, then each statement's (after its PREPARE), then COMMIT.
+            results, at = [], int(begin)
+            for key, prepared, name in sent:
+                at += prepared is Prepare.SHOULD
+                if key is not None:  # first: a statement that failed is not kept as prepared
+                    conn._prepared.validate(key, prepared, name, answers[at])
+                results += answers[at]
+                at += 1
+            for answer in answers:  # the first error
                 self._check_results(answer)
             self._set_results(results)
-            self._last_query = query
+            self._last_query = statements[-1][0]
             yield from conn._prepared.maintain_gen(conn)
 
         def _maybe_prepare_gen(self, pgq, **options):
@@ -365,52 +375,76 @@ def _joined(raw, db, commit: bool) -> tuple[bool, bool]:
 
 
 def _run(sql: str, params, prepare: bool | None, read, db=None, commit: bool = False):
-    """Run a fixed statement and `read(cursor)` its result, as Django's cursor wrapper runs
-    a statement: refused in a broken transaction, the driver's errors turned into
-    Django's (an Idempotency-Key's racing insert is still an IntegrityError), logged in
-    the query log when queries are logged (DEBUG, assertNumQueries) with the text
-    Django's log gives. Without the wrapper's layers around each statement (a new
-    cursor, its wrapper, the context managers, the fetch's error wrapping): ~40 % of the
-    Python side of a fixed statement, and an API write runs five or six of them.
+    """Run a fixed statement and `read(cursor)` its result: `_run_together` of one."""
+    return _run_together([(sql, params)], prepare, read, db, commit)[0]
 
-    On PostgreSQL the statement carries its transaction's BEGIN when it is the first of
-    the transaction, and its COMMIT when `commit` says the caller's outermost atomic
-    block ends right after it (`_joined`): then the block's own commit finds nothing
-    left to do. With execute wrappers installed (`connection.execute_wrapper`) it goes
-    through Django's cursor, so they see it, and carries neither. `db`: the connection,
-    when the caller has it."""
+
+def _run_together(statements, prepare: bool | None, read, db=None, commit: bool = False) -> list:
+    """Run the fixed statements (sql, params) in turn and `read(cursor)` the result of
+    each, as Django's cursor wrapper runs a statement: refused in a broken transaction,
+    the driver's errors turned into Django's (an Idempotency-Key's racing insert is
+    still an IntegrityError), logged in the query log when queries are logged (DEBUG,
+    assertNumQueries) with the text Django's log gives. Without the wrapper's layers
+    around each statement (a new cursor, its wrapper, the context managers, the fetch's
+    error wrapping): ~40 % of the Python side of a fixed statement, and an API write
+    runs five or six of them.
+
+    On PostgreSQL several statements go to the server in one message (one round trip,
+    `execute_joined`); the first carries its transaction's BEGIN when it is the first
+    of the transaction, and the last its COMMIT when `commit` says the caller's
+    outermost atomic block ends right after it (`_joined`): then the block's own commit
+    finds nothing left to do. With execute wrappers installed
+    (`connection.execute_wrapper`) they go through Django's cursor, so they see them,
+    one at a time and carrying neither. `db`: the connection, when the caller has it."""
     if db is None:
         db = _db()
     if db.execute_wrappers:
         with cursor(prepare) as cursor_:
-            cursor_.execute(sql, params)
-            return read(cursor_)
+            found = []
+            for sql, params in statements:
+                cursor_.execute(sql, params)
+                found.append(read(cursor_))
+            return found
     raw, kept = _statement_cursor(db, prepare)
-    text = _postgresql_text(sql) if db.vendor == "postgresql" else _sqlite_text(sql)
+    postgresql = db.vendor == "postgresql"
+    texts = [
+        (_postgresql_text(sql) if postgresql else _sqlite_text(sql), params)
+        for sql, params in statements
+    ]
     db.validate_no_broken_transaction()
     logged = db.queries_logged
     start = time.monotonic() if logged else 0.0
     try:
         with db.wrap_database_errors:
             begin, commit = _joined(raw, db, commit)
-            if begin or commit:
-                raw.execute_joined(text, params, begin=begin, commit=commit)
-            else:
+            if begin or commit or len(texts) > 1 and postgresql:
+                raw.execute_joined(texts, begin=begin, commit=commit)
+                found = [read(raw)]
+                while raw.nextset():
+                    found.append(read(raw))
+                return found
+            found = []
+            for text, params in texts:
                 raw.execute(text, params)
-            return read(raw)
+                found.append(read(raw))
+            return found
     finally:
         if logged:
             duration = time.monotonic() - start
-            shown = db.ops.last_executed_query(raw, sql, params)
-            db.queries_log.append({"sql": shown, "time": f"{duration:.3f}"})
-            _log.debug(
-                "(%.3f) %s; args=%s; alias=%s",
-                duration,
-                shown,
-                params,
-                db.alias,
-                extra={"duration": duration, "sql": shown, "params": params, "alias": db.alias},
-            )
+            sent = getattr(raw, "sent_queries", ()) if len(statements) > 1 else ()
+            for n, (sql, params) in enumerate(statements):
+                if n < len(sent):
+                    raw._query = sent[n]  # what Django's log shows of it (PostgreSQL)
+                shown = db.ops.last_executed_query(raw, sql, params)
+                db.queries_log.append({"sql": shown, "time": f"{duration:.3f}"})
+                _log.debug(
+                    "(%.3f) %s; args=%s; alias=%s",
+                    duration,
+                    shown,
+                    params,
+                    db.alias,
+                    extra={"duration": duration, "sql": shown, "params": params, "alias": db.alias},
+                )
         if not kept:
             raw.close()
 
@@ -431,6 +465,12 @@ def _rowcount(cursor_):
 
 def fetch(sql: str, params) -> list[tuple]:
     return _run(sql, params, True, _all)
+
+
+def fetch_together(statements) -> list[list[tuple]]:
+    """The rows of each (sql, params) of `statements`, run in turn: on PostgreSQL in one
+    round trip (`_run_together`), for reads that do not wait for each other's answer."""
+    return _run_together(statements, True, _all)
 
 
 def execute(sql: str, params) -> int:

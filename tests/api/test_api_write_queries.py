@@ -36,16 +36,29 @@ def found_or_inserted() -> int:
 
 
 # token (with its user, cadre, the key's ledger row and the scope: positions, today's
-# assignments, the check-in's assignment and pairing); SAVEPOINT; today's check-in read
-# and inserted; the chain with the ledger row; RELEASE.
-FIRST_CHECK_IN = 3 + found_or_inserted() + chain(rows=1)
-# token (ledger, scope); SAVEPOINT; today's check-in (found: no INSERT); INSERT ledger
-# (no record, so no chain); RELEASE.
+# assignments, the check-in's assignment and pairing) and today's check-in read ahead
+# with it (api/read_ahead.py; on PostgreSQL one round trip); SAVEPOINT; today's
+# check-in read and inserted; the chain with the ledger row; RELEASE.
+FIRST_CHECK_IN = 4 + found_or_inserted() + chain(rows=1)
+# token (ledger, scope) and today's check-in read ahead (found: nothing more read, no
+# INSERT); SAVEPOINT; INSERT ledger (no record, so no chain); RELEASE.
 REPEATED_CHECK_IN = 5
-# token (ledger, scope); SAVEPOINT; the log FOR UPDATE with its households; the chain
-# with the ledger row, the revision and the log's UPDATE; RELEASE. (Today is in an
-# assignment: the scope read it, the log save does not ask again.)
+# token (ledger, scope) and today's log read ahead with its households; SAVEPOINT; the
+# chain with the ledger row, the revision and the log's UPDATE; RELEASE. (Today is in
+# an assignment: the scope read it, the log save does not ask again.)
 LOG_AMEND = 4 + chain(rows=2, updates=1)
+
+
+def read_before_the_write(queries, table) -> bool:
+    """Whether `table` was read once, with the token and before the write's transaction
+    (its SAVEPOINT here), and not again inside it."""
+    reads = [
+        n
+        for n, q in enumerate(queries)
+        if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"]
+    ]
+    begun = next(n for n, q in enumerate(queries) if q["sql"].startswith("SAVEPOINT"))
+    return len(reads) == 1 and reads[0] < begun
 
 
 def scope_reads(queries) -> int:
@@ -88,6 +101,8 @@ def test_a_check_in_through_the_api_costs_a_fixed_number_of_queries(
         assert scope_reads(queries) == 1
         assert separate_reads(queries, "households_pairing") == 0
         assert separate_reads(queries, "stationing_assignment") == 0
+    # And the tap again found today's check-in with the token, not in its transaction
+    assert read_before_the_write(again_queries, "stationing_checkin")
     # And one check-in was made, answered twice, and audited once on an intact chain
     assert (first.status_code, again.status_code) == (201, 200)
     assert (
@@ -120,6 +135,8 @@ def test_a_log_save_through_the_api_costs_a_fixed_number_of_queries(
     assert scope_reads(queries) == 1
     assert separate_reads(queries, "stationing_assignment") == 0
     assert separate_reads(queries, "households_pairing") == 0
+    # And today's log was read with the token, not again in the write's transaction
+    assert read_before_the_write(queries, "worklogs_worklog")
     # And the answer is the amended log exactly as stored, its revision kept, both audited
     assert amended.status_code == 200
     body = amended.json()

@@ -12,8 +12,10 @@ from ninja.utils import contribute_operation_callback
 from zhucun.api.auth import authenticators
 
 
-def allow_api(*roles):
-    """Declare the roles that may call the operation; put it right below @router.<method>."""
+def allow_api(*roles, read_ahead=None):
+    """Declare the roles that may call the operation; put it right below @router.<method>.
+    `read_ahead`: a function giving the statement of the operation's first read, read
+    with a bearer token (api/read_ahead.py)."""
     allowed = frozenset(
         r
         for group in roles
@@ -28,7 +30,7 @@ def allow_api(*roles):
             )
         # Set on the operation itself, so binding it to the API keeps it (the API's
         # default authenticators would know no roles).
-        operation.auth_param = operation.auth_callbacks = authenticators(allowed)
+        operation.auth_param = operation.auth_callbacks = authenticators(allowed, read_ahead)
 
     def decorate(endpoint):
         if hasattr(endpoint, "_ninja_operation"):

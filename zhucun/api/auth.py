@@ -20,7 +20,7 @@ from zhucun.accounts.scope import (
     scope_parameters,
     scope_statement,
 )
-from zhucun.api import idempotency
+from zhucun.api import idempotency, read_ahead
 from zhucun.api.models import ApiToken, IdempotencyRecord
 from zhucun.api.services import TOKEN_PREFIX, token_digest
 from zhucun.errors import ErrorCode, ServiceError
@@ -81,21 +81,39 @@ def _token_width() -> int:
     return fixed_sql.width(ApiToken) + fixed_sql.width(User) + fixed_sql.width(Cadre) + 3 + 1
 
 
-def token_and_answer(digest: str, idempotency_key: str | None):
-    """(token, stored): the unrevoked token of an active user with this digest, its `.user`
-    loaded and the user's `.cadre` (or its absence) known, as
+@cache
+def _cadre_of_token_sql() -> str:
+    """The id of the cadre of the token with the digest given (a read-ahead's first
+    parameter, api/read_ahead.py)."""
+    t, c = ApiToken, Cadre
+    return (
+        f"SELECT c.{fixed_sql.column(c, 'id')} FROM {fixed_sql.table(c)} c "
+        f"INNER JOIN {fixed_sql.table(t)} t ON t.{fixed_sql.column(t, 'user')} = c.{fixed_sql.column(c, 'user')} "
+        f"WHERE t.{fixed_sql.column(t, 'digest')} = %s"
+    )
+
+
+def token_and_answer(digest: str, idempotency_key: str | None, ahead_sql: str | None = None):
+    """(token, stored, ahead): the unrevoked token of an active user with this digest, its
+    `.user` loaded and the user's `.cadre` (or its absence) known, as
     `ApiToken.objects.select_related("user__cadre").filter(digest=…, revoked_at__isnull=True,
     user__is_active=True)` gives it (tests/test_fixed_sql.py compares them), and the user's
-    scope of today cached on it as `scope_for` caches it; and the user's ledger row
-    (request hash, status, body) for `idempotency_key`, or None. (None, None) when no
-    such token."""
+    scope of today cached on it as `scope_for` caches it; the user's ledger row
+    (request hash, status, body) for `idempotency_key`, or None; and (today, the rows of
+    `ahead_sql` for the token's cadre and today), read in the same round trip
+    (api/read_ahead.py; its parameters: a cadre's id and a day), or None without it or
+    without a cadre. (None, None, None) when no such token."""
     today = timezone.localdate()
-    rows = fixed_sql.fetch(_token_sql(), [idempotency_key, digest, True, *scope_parameters(today)])
+    statements = [(_token_sql(), [idempotency_key, digest, True, *scope_parameters(today)])]
+    if ahead_sql is not None:
+        sql = read_ahead.statement(ahead_sql, _cadre_of_token_sql())
+        statements.append((sql, [digest, fixed_sql.connection.ops.adapt_datefield_value(today)]))
+    rows, *ahead = fixed_sql.fetch_together(statements)
     width = _token_width()
     # The digest is unique, and (user, key): one token row at most.
     row = next((row for row in rows if row[0] is not None), None)
     if row is None:
-        return None, None
+        return None, None, None
     token, user, cadre = fixed_sql.instances(row, ApiToken, User, Cadre)
     # Each related instance cached on the other as select_related caches them (its
     # setters, not the descriptors' checks of an assignment): token.user, user.cadre
@@ -107,7 +125,11 @@ def token_and_answer(digest: str, idempotency_key: str | None):
     scope_from_rows(user, today, [r[width:] for r in rows if r[0] is None])
     at = fixed_sql.width(ApiToken) + fixed_sql.width(User) + fixed_sql.width(Cadre)
     stored = row[at : at + 3]
-    return token, (tuple(stored) if stored[0] is not None else None)
+    return (
+        token,
+        (tuple(stored) if stored[0] is not None else None),
+        ((today, ahead[0]) if ahead and cadre is not None else None),
+    )
 
 
 def active_token(digest: str) -> ApiToken | None:
@@ -116,8 +138,9 @@ def active_token(digest: str) -> ApiToken | None:
 
 
 class BearerToken(HttpBearer):
-    def __init__(self, roles=None):
+    def __init__(self, roles=None, read_ahead=None):
         self.roles = roles
+        self.read_ahead = read_ahead  # a function giving the statement (api/read_ahead.py)
         super().__init__()
 
     def authenticate(self, request, token):
@@ -128,11 +151,14 @@ class BearerToken(HttpBearer):
         # The answer stored under the request's Idempotency-Key comes in the same query:
         # a write sent with one would ask the ledger right after (api/idempotency.py).
         key = request.headers.get("Idempotency-Key")
-        found, stored = token_and_answer(token_digest(token), key)
+        ahead_sql = self.read_ahead() if self.read_ahead is not None else None
+        found, stored, ahead = token_and_answer(token_digest(token), key, ahead_sql)
         if found is None:
             return None
         if key is not None:
             idempotency.read_with_token(request, found.user, key, stored)
+        if ahead is not None:
+            read_ahead.keep(request, *ahead)
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > _TOUCH_EVERY:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
@@ -159,6 +185,7 @@ class PageSession(APIKeyCookie):
         return None
 
 
-def authenticators(roles=None) -> list:
-    """The ways to call the API, in the order tried; `roles`: who may call the operation."""
-    return [BearerToken(roles), PageSession(roles)]
+def authenticators(roles=None, read_ahead=None) -> list:
+    """The ways to call the API, in the order tried; `roles`: who may call the operation;
+    `read_ahead`: its first read, read with a bearer token (api/read_ahead.py)."""
+    return [BearerToken(roles, read_ahead), PageSession(roles)]

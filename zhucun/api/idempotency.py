@@ -26,6 +26,7 @@ from django.http import HttpResponse
 from ninja import Header
 
 from zhucun import fixed_sql
+from zhucun.api import read_ahead
 from zhucun.api.models import IdempotencyRecord
 from zhucun.audit import log
 from zhucun.errors import ErrorCode, ServiceError
@@ -156,13 +157,17 @@ def once(request, key: str | None, write, schema) -> HttpResponse:
                         body=text,
                     )
                 )
-    except (IntegrityError, ServiceError):
+    except (IntegrityError, ServiceError) as error:
         # A concurrent request with this key committed first; our write was rolled
         # back with the failed insert, and the first answer is the answer.
         if key:
             replay = _replay(request, key, fingerprint)
             if replay is not None:
                 return replay
+        if isinstance(error, IntegrityError) and read_ahead.retry_reading_inside(request):
+            # A concurrent write made the rows it read ahead stale: once more, reading
+            # inside the transaction.
+            return once(request, key, write, schema)
         raise
     return _render(status, text)
 

@@ -262,10 +262,11 @@ def _coordinate(value, low, high, label):
 
 
 @cache
-def _check_in_sql() -> str:
+def check_in_of_day_sql() -> str:
     """The cadre's check-in of a day (one at most: a unique constraint), as
     `CheckIn.objects.filter(cadre=…, day=…).first()` reads it, in a statement written
-    once per process (zhucun/fixed_sql.py): a phone's every check-in asks it."""
+    once per process (zhucun/fixed_sql.py): a phone's every check-in asks it. Its
+    parameters: the cadre's id and the day (the API reads it ahead, api/read_ahead.py)."""
     c = CheckIn
     return (
         f"SELECT {fixed_sql.columns(c)} FROM {fixed_sql.table(c)} "
@@ -274,11 +275,21 @@ def _check_in_sql() -> str:
 
 
 def check_in(
-    *, user, cadre: Cadre, latitude=None, longitude=None, now=None, address: str | None = None
+    *,
+    user,
+    cadre: Cadre,
+    latitude=None,
+    longitude=None,
+    now=None,
+    address: str | None = None,
+    found: CheckIn | None = None,
 ) -> tuple[CheckIn, bool]:
     """Record "in the village today" at server time; a second tap the same day changes nothing.
 
     Returns (check-in, created). Location is optional evidence, never required.
+    `found`: the cadre's check-in of today, read before (by the API with its token,
+    api/read_ahead.py): it is the answer, with nothing read or written. A check-in is
+    never taken back by another tap, so a row found before is still the day's.
     """
     _own_cadre(user, cadre)
     now = now or timezone.now()
@@ -294,6 +305,9 @@ def check_in(
         assignment_id = scope.assignment_id
     else:
         assignment_id = _assignment_id_on(cadre, day)
+    if found is not None and found.cadre_id == cadre.pk and found.day == day:
+        found.cadre = cadre  # the same row: the answer names the cadre
+        return found, False
     # No savepoint when called inside a caller's transaction (the API's
     # exactly-once ledger): nothing here is caught and retried, a failure
     # fails the caller's transaction either way.
@@ -309,7 +323,7 @@ def check_in(
                 longitude=lon,
                 created_by=user,
             ),
-            _check_in_sql(),
+            check_in_of_day_sql(),
             [cadre.pk, connection.ops.adapt_datefield_value(day)],
         )
         if not created:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
+from functools import lru_cache
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -59,10 +59,12 @@ def _assignment_on(cadre_id: int, day: date) -> Assignment:
 _AMENDED = ("tasks", "content", "off_site", "projects", "updated_at", "revisions")
 
 
-@cache
-def _log_sql() -> str:
-    """The cadre's log of a day, locked, with the households it names (ids, comma-joined):
-    one statement for what a log's save reads before it writes."""
+@lru_cache(maxsize=2)
+def log_of_day_sql(lock: bool = True) -> str:
+    """The cadre's log of a day, locked (`lock`), with the households it names (ids,
+    comma-joined): one statement for what a log's save reads before it writes. Its
+    parameters: the cadre's id and the day (the API reads it ahead unlocked,
+    api/read_ahead.py)."""
     w, through = WorkLog, WorkLog.households.through
     field = WorkLog._meta.get_field("households")
     household, log_ = field.m2m_reverse_field_name(), field.m2m_field_name()
@@ -71,7 +73,7 @@ def _log_sql() -> str:
         joined = f"string_agg(CAST(h.{household_col} AS TEXT), ',')"
     else:
         joined = f"group_concat(h.{household_col}, ',')"
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    lock = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
     return (
         f"SELECT {fixed_sql.columns(w, 'w')}, (SELECT {joined} FROM {fixed_sql.table(through)} h "
         f"WHERE h.{fixed_sql.column(through, log_)} = w.{fixed_sql.column(w, 'id')}) "
@@ -80,15 +82,20 @@ def _log_sql() -> str:
     )
 
 
-def _log_locked(cadre_id: int, day: date) -> tuple[WorkLog | None, set[int]]:
-    """`WorkLog.objects.select_for_update().filter(cadre_id=…, day=…).first()` (one at most:
-    a unique constraint) and the ids of the households it names."""
-    rows = fixed_sql.fetch(_log_sql(), [cadre_id, connection.ops.adapt_datefield_value(day)])
+def log_of_day(rows) -> tuple[WorkLog | None, set[int]]:
+    """The log and the ids of the households it names, from the rows of `log_of_day_sql`."""
     if not rows:
         return None, set()
     joined = rows[0][fixed_sql.width(WorkLog)]
     households = {int(h) for h in joined.split(",")} if joined else set()
     return fixed_sql.instance(WorkLog, rows[0]), households
+
+
+def _log_locked(cadre_id: int, day: date) -> tuple[WorkLog | None, set[int]]:
+    """`WorkLog.objects.select_for_update().filter(cadre_id=…, day=…).first()` (one at most:
+    a unique constraint) and the ids of the households it names."""
+    day_value = connection.ops.adapt_datefield_value(day)
+    return log_of_day(fixed_sql.fetch(log_of_day_sql(), [cadre_id, day_value]))
 
 
 def _set_households(entry: WorkLog, current: set[int], wanted: set[int]) -> None:
@@ -121,11 +128,17 @@ def log_save(
     household_ids=(),
     projects: str = "",
     now=None,
+    found: tuple[WorkLog, set[int]] | None = None,
 ) -> WorkLog:
     """Write or amend the cadre's log of a day (第十条(十一), 第十二条(四), 第十六条).
 
     An amendment keeps every earlier version as a LogRevision, and the log's
     timeliness stays that of its first save.
+
+    `found`: the log of `day` and its households, read before without a lock (by the
+    API with its token, api/read_ahead.py): amended from it without reading it again.
+    An amendment saved meanwhile took its revision number, and the revision's unique
+    constraint refuses this one (IntegrityError): the caller runs the save again.
     """
     now = now or timezone.now()
     cadre_id = _own_cadre(actor)
@@ -178,7 +191,10 @@ def log_save(
     # The statements below are written once per process (zhucun/fixed_sql.py): a
     # phone saves its log many times a day, and compiling them cost more than running them.
     with transaction.atomic(savepoint=False):
-        entry, current = _log_locked(cadre_id, day)
+        if found is not None and found[0].cadre_id == cadre_id and found[0].day == day:
+            entry, current = found
+        else:
+            entry, current = _log_locked(cadre_id, day)
         if entry is None:
             entry = fixed_sql.insert(
                 WorkLog(

@@ -5,8 +5,10 @@ from datetime import date, datetime
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from zhucun import fixed_sql
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import get_scoped_or_404, scoped
+from zhucun.api import read_ahead
 from zhucun.api.access import allow_api
 from zhucun.api.error_responses import READ_ERRORS, WRITE_ERRORS
 from zhucun.api.idempotency import IdempotencyKey, idempotent
@@ -75,7 +77,7 @@ def check_in_out(c: CheckIn) -> dict:
         "按手机记录的日期登记为补签并注明是离线补传,供审核时辨别。"
     ),
 )
-@allow_api(*STATIONED)
+@allow_api(*STATIONED, read_ahead=services.check_in_of_day_sql)
 @idempotent(CheckInOut)
 def check_in_create(request, payload: CheckInIn, idempotency_key: IdempotencyKey = None):
     cadre = own_cadre(request)
@@ -86,12 +88,14 @@ def check_in_create(request, payload: CheckInIn, idempotency_key: IdempotencyKey
     if day > today:
         raise ServiceError(ErrorCode.FUTURE_DATE, field="recorded_at", article="第十六条")
     if day == today:
+        ahead = read_ahead.take(request, today)
         record, created = services.check_in(
             user=request.user,
             cadre=cadre,
             latitude=payload.latitude,
             longitude=payload.longitude,
             address=address(request),
+            found=fixed_sql.instance(CheckIn, ahead[0]) if ahead else None,
         )
         return (201 if created else 200), check_in_out(record)
     recorded = timezone.localtime(payload.recorded_at)

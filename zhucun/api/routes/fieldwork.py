@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import scoped
+from zhucun.api import read_ahead
 from zhucun.api.access import allow_api
 from zhucun.api.error_responses import READ_ERRORS, WRITE_ERRORS
 from zhucun.api.idempotency import IdempotencyKey, idempotent
@@ -19,7 +20,7 @@ from zhucun.households.models import Channel, Contact, ContactKind, Household
 from zhucun.households.services import contact_record
 from zhucun.uploads import CONTENT_TYPES, attachment_response
 from zhucun.worklogs.models import LogAttachment, WorkLog
-from zhucun.worklogs.services import log_attachment_add, log_save
+from zhucun.worklogs.services import log_attachment_add, log_of_day, log_of_day_sql, log_save
 
 router = Router(tags=["工作日志与联户"])
 STATIONED = (Role.TEAM_LEADER, Role.MEMBER)
@@ -68,9 +69,11 @@ def log_out(entry: WorkLog) -> dict:
     response={200: WorkLogOut, **WRITE_ERRORS},
     summary="写(或修改)某天的工作日志;不能写未来的日子,须在驻村任职期间",
 )
-@allow_api(*STATIONED)
+@allow_api(*STATIONED, read_ahead=lambda: log_of_day_sql(lock=False))
 @idempotent(WorkLogOut)
 def worklog_save(request, payload: WorkLogIn, idempotency_key: IdempotencyKey = None):
+    # Today's log, read with the token: amended without reading it again.
+    found = log_of_day(read_ahead.take(request, payload.day) or [])
     entry = log_save(
         actor=request.user,
         day=payload.day,
@@ -79,6 +82,7 @@ def worklog_save(request, payload: WorkLogIn, idempotency_key: IdempotencyKey = 
         off_site=payload.off_site,
         household_ids=payload.household_ids,
         projects=payload.projects,
+        found=found if found[0] is not None else None,
     )
     # The log is the caller's own (log_save writes only the caller's): its cadre
     # is the one the request already loaded, no need to read the log again.
