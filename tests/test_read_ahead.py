@@ -16,6 +16,7 @@ from django.db import DatabaseError, connection
 from django.test import Client
 from django.utils import timezone
 
+from tests.psycopg_spy import spy_on_connection
 from zhucun import fixed_sql
 from zhucun.api import auth, read_ahead
 from zhucun.api.models import IdempotencyRecord
@@ -35,17 +36,12 @@ _SENDING = {"_execute_gen", "_joined_gen", "_exec_command"}
 def round_trips(monkeypatch):
     """The messages sent to PostgreSQL and answered, one entry each (none on SQLite)."""
     sent = []
-    if connection.vendor == "postgresql":
-        import psycopg
 
-        wait = psycopg.Connection.wait
+    def note(_conn, gen):
+        if getattr(gen, "__name__", "") in _SENDING:
+            sent.append(gen.__name__)
 
-        def counted(conn, gen, *args, **kwargs):
-            if getattr(gen, "__name__", "") in _SENDING:
-                sent.append(gen.__name__)
-            return wait(conn, gen, *args, **kwargs)
-
-        monkeypatch.setattr(psycopg.Connection, "wait", counted)
+    spy_on_connection(monkeypatch, "wait", note)
     return sent
 
 

@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.test import Client
 from django.utils import timezone
 
+from tests.psycopg_spy import spy_on_connection
 from zhucun import fixed_sql
 from zhucun.api.models import IdempotencyRecord
 from zhucun.api.services import api_token_create
@@ -34,18 +35,13 @@ class Rollback(Exception):
 def sent_alone(monkeypatch):
     """The BEGINs and COMMITs psycopg sends on their own, each a round trip (PostgreSQL)."""
     sent = []
-    if connection.vendor == "postgresql":
-        import psycopg
 
-        command = psycopg.Connection._exec_command
+    def note(conn, query):
+        text = query.decode() if isinstance(query, bytes) else str(query)
+        if text.split()[0] in ("BEGIN", "COMMIT") and conn._pipeline is None:
+            sent.append(text.split()[0])
 
-        def recorded(conn, query, *args, **kwargs):
-            text = query.decode() if isinstance(query, bytes) else str(query)
-            if text.split()[0] in ("BEGIN", "COMMIT") and conn._pipeline is None:
-                sent.append(text.split()[0])
-            return command(conn, query, *args, **kwargs)
-
-        monkeypatch.setattr(psycopg.Connection, "_exec_command", recorded)
+    spy_on_connection(monkeypatch, "_exec_command", note)
     return sent
 
 
