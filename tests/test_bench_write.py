@@ -126,7 +126,7 @@ def test_a_request_the_server_never_answers_is_a_connection_failure():
     assert result["errors"] >= 1 and result["failures"] == {"connection": result["errors"]}
 
 
-def test_an_endpoints_halves_are_counted_together():
+def test_an_endpoints_stretches_are_counted_together():
     from zhucun.bench.load import _summary
 
     # Given two stretches of one endpoint: 3 answers in 1 s, then 1 answer and a 503 in 1 s
