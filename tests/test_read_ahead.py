@@ -20,11 +20,11 @@ from tests.psycopg_spy import spy_on_connection
 from zhucun import fixed_sql
 from zhucun.api import auth, read_ahead
 from zhucun.api.models import IdempotencyRecord
-from zhucun.api.services import api_token_create
+from zhucun.api.services import api_token_create, token_digest
 from zhucun.audit import log
 from zhucun.audit.models import AuditEvent
 from zhucun.worklogs.models import LogRevision, WorkLog
-from zhucun.worklogs.services import log_save
+from zhucun.worklogs.services import log_of_day, log_of_day_sql, log_save
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -149,9 +149,6 @@ def test_a_read_ahead_reads_only_the_tokens_cadre(cast):
     for user, content in ((bob, "鲍勃的日志内容"), (leader, "队长的日志内容")):
         log_save(actor=user, day=today, tasks=[1], content=content)
     _token, raw = api_token_create(user=bob, name="测试")
-    from zhucun.api.services import token_digest
-    from zhucun.worklogs.services import log_of_day, log_of_day_sql
-
     # When bob's token is read with today's log
     found, _stored, ahead = auth.token_and_answer(
         token_digest(raw), None, log_of_day_sql(lock=False)

@@ -400,11 +400,7 @@ def _run_together(statements, prepare: bool | None, read, db=None, commit: bool 
         db = _db()
     if db.execute_wrappers:
         with cursor(prepare) as cursor_:
-            found = []
-            for sql, params in statements:
-                cursor_.execute(sql, params)
-                found.append(read(cursor_))
-            return found
+            return _in_turn(cursor_, statements, read)
     raw, kept = _statement_cursor(db, prepare)
     postgresql = db.vendor == "postgresql"
     texts = [
@@ -423,11 +419,7 @@ def _run_together(statements, prepare: bool | None, read, db=None, commit: bool 
                 while raw.nextset():
                     found.append(read(raw))
                 return found
-            found = []
-            for text, params in texts:
-                raw.execute(text, params)
-                found.append(read(raw))
-            return found
+            return _in_turn(raw, texts, read)
     finally:
         if logged:
             duration = time.monotonic() - start
@@ -447,6 +439,15 @@ def _run_together(statements, prepare: bool | None, read, db=None, commit: bool 
                 )
         if not kept:
             raw.close()
+
+
+def _in_turn(cursor_, statements, read) -> list:
+    """Each (sql, params) run on `cursor_` after the other, with `read(cursor_)` of each."""
+    found = []
+    for sql, params in statements:
+        cursor_.execute(sql, params)
+        found.append(read(cursor_))
+    return found
 
 
 def _all(cursor_):

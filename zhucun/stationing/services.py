@@ -305,38 +305,36 @@ def check_in(
         assignment_id = scope.assignment_id
     else:
         assignment_id = _assignment_id_on(cadre, day)
-    if found is not None and found.cadre_id == cadre.pk and found.day == day:
-        found.cadre = cadre  # the same row: the answer names the cadre
-        return found, False
-    # No savepoint when called inside a caller's transaction (the API's
-    # exactly-once ledger): nothing here is caught and retried, a failure
-    # fails the caller's transaction either way.
-    with transaction.atomic(savepoint=False):
-        # Today's check-in if there is one, else the new one: one statement on PostgreSQL.
-        record, created = fixed_sql.found_or_inserted(
-            CheckIn(
-                cadre=cadre,
-                assignment_id=assignment_id,
-                day=day,
-                at=now,
-                latitude=lat,
-                longitude=lon,
-                created_by=user,
-            ),
-            check_in_of_day_sql(),
-            [cadre.pk, connection.ops.adapt_datefield_value(day)],
-        )
-        if not created:
-            record.cadre = cadre  # the same row: the answer names the cadre
-            return record, False
-        log.record(
-            actor=user,
-            event="checkin.today",
-            obj=record,
-            address=address,
-            detail={"day": str(day), "location": lat is not None},
-        )
-    return record, True
+    if found is None or found.cadre_id != cadre.pk or found.day != day:
+        # No savepoint when called inside a caller's transaction (the API's
+        # exactly-once ledger): nothing here is caught and retried, a failure
+        # fails the caller's transaction either way.
+        with transaction.atomic(savepoint=False):
+            # Today's check-in if there is one, else the new one: one statement on PostgreSQL.
+            found, created = fixed_sql.found_or_inserted(
+                CheckIn(
+                    cadre=cadre,
+                    assignment_id=assignment_id,
+                    day=day,
+                    at=now,
+                    latitude=lat,
+                    longitude=lon,
+                    created_by=user,
+                ),
+                check_in_of_day_sql(),
+                [cadre.pk, connection.ops.adapt_datefield_value(day)],
+            )
+            if created:
+                log.record(
+                    actor=user,
+                    event="checkin.today",
+                    obj=found,
+                    address=address,
+                    detail={"day": str(day), "location": lat is not None},
+                )
+                return found, True
+    found.cadre = cadre  # today's row, already there: the answer names the cadre
+    return found, False
 
 
 def check_in_backfill(

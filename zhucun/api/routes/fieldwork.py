@@ -73,7 +73,7 @@ def log_out(entry: WorkLog) -> dict:
 @idempotent(WorkLogOut)
 def worklog_save(request, payload: WorkLogIn, idempotency_key: IdempotencyKey = None):
     # Today's log, read with the token: amended without reading it again.
-    found = log_of_day(read_ahead.take(request, payload.day) or [])
+    ahead = read_ahead.take(request, payload.day)
     entry = log_save(
         actor=request.user,
         day=payload.day,
@@ -82,7 +82,7 @@ def worklog_save(request, payload: WorkLogIn, idempotency_key: IdempotencyKey = 
         off_site=payload.off_site,
         household_ids=payload.household_ids,
         projects=payload.projects,
-        found=found if found[0] is not None else None,
+        found=log_of_day(ahead) if ahead else None,
     )
     # The log is the caller's own (log_save writes only the caller's): its cadre
     # is the one the request already loaded, no need to read the log again.
