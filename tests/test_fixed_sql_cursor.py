@@ -2,6 +2,9 @@
 what Django's cursor wrapper gives every statement: the refusal in a broken transaction,
 Django's database errors, the query log and the execute wrappers."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.transaction import TransactionManagementError
@@ -106,3 +109,35 @@ def test_a_statement_with_text_beyond_ascii_in_it_runs_as_an_ascii_one(db):
     for _ in range(2):
         assert fixed_sql.fetch("SELECT %s || '村'", ["驻"]) == [("驻村",)]
         assert fixed_sql.fetch("SELECT %s || %s", ["联", "户"]) == [("联户",)]
+
+
+def test_statements_of_different_types_in_turn_convert_their_values_with_one_transformer(db):
+    # Given statements whose parameters and columns differ in type, each run in turn,
+    # alone and together (PostgreSQL: the cursor's one Transformer converts them all)
+    postgresql = connection.vendor == "postgresql"
+    day, at = (
+        datetime.date(2026, 11, 30),
+        datetime.datetime(2026, 11, 30, 2, 3, tzinfo=datetime.UTC),
+    )
+    runs = [
+        ("SELECT %s + 1, %s", [41, "村"], (42, "村")),
+        # SQLite gives back the text its driver stored for a date and a decimal
+        (
+            "SELECT %s, %s",
+            [day, Decimal("1.50")],
+            (day, Decimal("1.50")) if postgresql else (day.isoformat(), "1.50"),
+        ),
+        ("SELECT %s, %s", [True, None], (True, None) if postgresql else (1, None)),
+        ("SELECT %s + 1, %s", [1, "户"], (2, "户")),
+    ]
+    transformers = set()
+    for _ in range(2):
+        for sql, params, expected in runs:
+            # Then each gives its values back converted as its own types
+            assert fixed_sql.fetch(sql, params) == [expected]
+            if postgresql:
+                transformers.add(id(connection._zhucun_fixed_cursor._tx))
+        found = fixed_sql.fetch_together([("SELECT %s, %s", [at, 7]), ("SELECT %s", ["驻"])])
+        assert found == [[(at if postgresql else at.isoformat(" "), 7)], [("驻",)]]
+    if postgresql:
+        assert len(transformers) == 1
