@@ -7,18 +7,18 @@ and the rule; everything else maps onto the shared codes of zhucun/errors.py.
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from zhucun.api.schemas import Record
 from zhucun.errors import ErrorCode, ServiceError
 
 
-class FieldProblem(Schema):
+class FieldProblem(Record):
     field: str | None
     message: str
 
 
-class ErrorOut(Schema):
+class ErrorOut(Record):
     code: str
     field: str | None = None
     message: str

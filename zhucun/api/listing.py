@@ -4,8 +4,9 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from django.db.models import Q
-from ninja import Field, Schema
+from ninja import Field
 
+from zhucun.api.schemas import Record
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.org.models import Level, Region
 
@@ -13,14 +14,14 @@ T = TypeVar("T")
 MAX_PAGE_SIZE = 200
 
 
-class Page(Schema, Generic[T]):
+class Page(Record, Generic[T]):
     count: int
     page: int
     page_size: int
     items: list[T]
 
 
-class PageQuery(Schema):
+class PageQuery(Record):
     page: int = Field(1, ge=1, le=1_000_000, description="页码,从1开始")
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数,最多200")
 

@@ -3,33 +3,46 @@
 from datetime import date
 from decimal import Decimal
 
-from ninja import Schema
+from pydantic import BaseModel, ConfigDict
 
 
-class RegionRef(Schema):
+class Record(BaseModel):
+    """The base of every schema of the API, in and out.
+
+    Its answers are built as dicts (or read from objects' attributes), and bodies and
+    queries parsed from JSON and query strings, so pydantic validates them in C.
+    django-ninja's own `Schema` reads every field through a Python getter (for its
+    `resolve_` methods and dotted aliases, which the API does not use): 4 times the
+    time for an answer (benchmarks-history.md).
+    """
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class RegionRef(Record):
     id: int
     code: str
     name: str
     level: str
 
 
-class UnitRef(Schema):
+class UnitRef(Record):
     id: int
     name: str
 
 
-class CadreRef(Schema):
+class CadreRef(Record):
     id: int
     name: str
 
 
-class HouseholdRef(Schema):
+class HouseholdRef(Record):
     id: int
     code: str
     head_name: str
 
 
-class Me(Schema):
+class Me(Record):
     username: str
     name: str
     roles: list[str]
@@ -37,7 +50,7 @@ class Me(Schema):
     csrf_token: str | None = None
 
 
-class TeamOut(Schema):
+class TeamOut(Record):
     id: int
     name: str
     village: RegionRef
@@ -48,7 +61,7 @@ class TeamOut(Schema):
     withdrawn_on: date | None
 
 
-class AssignmentOut(Schema):
+class AssignmentOut(Record):
     id: int
     cadre: CadreRef
     role: str
@@ -63,7 +76,7 @@ class TeamDetail(TeamOut):
     assignments: list[AssignmentOut]
 
 
-class CadreOut(Schema):
+class CadreOut(Record):
     id: int
     name: str
     gender: str
@@ -78,7 +91,7 @@ class CadreDetail(CadreOut):
     assignments: list[AssignmentOut]
 
 
-class HouseholdOut(Schema):
+class HouseholdOut(Record):
     id: int
     code: str
     head_name: str
@@ -98,7 +111,7 @@ class HouseholdOut(Schema):
     paired_cadre: CadreRef | None
 
 
-class PairingOut(Schema):
+class PairingOut(Record):
     id: int
     household: HouseholdRef
     cadre: CadreRef

@@ -9,13 +9,13 @@ and a county's year is the page's cohort or its archived results.
 from typing import Any
 
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router
 
 from zhucun.accounts.roles import Role
 from zhucun.api.access import allow_api
 from zhucun.api.error_responses import READ_ERRORS
 from zhucun.api.listing import PageQuery, paginate
-from zhucun.api.schemas import CadreRef
+from zhucun.api.schemas import CadreRef, Record
 from zhucun.assessment import selectors
 from zhucun.assessment.cohort import county_cohort
 from zhucun.assessment.selectors import VIEWERS, own_only
@@ -23,11 +23,11 @@ from zhucun.assessment.selectors import VIEWERS, own_only
 router = Router(tags=["年度考核"])
 
 
-class YearPath(Schema):
+class YearPath(Record):
     year: int = Field(..., ge=2017, le=2100, description="考核年度")
 
 
-class CheckOut(Schema):
+class CheckOut(Record):
     rule: str
     article: str
     subject: str
@@ -38,12 +38,12 @@ class CheckOut(Schema):
     evidence: dict[str, Any]
 
 
-class NamedRef(Schema):
+class NamedRef(Record):
     id: int
     name: str
 
 
-class CadreYearOut(Schema):
+class CadreYearOut(Record):
     year: int
     finalised: bool = Field(..., description="区县已定档:结果取自档案,不再变化")
     county: NamedRef
@@ -114,7 +114,7 @@ def cadre_year(request, path: Path[YearPath], cadre_id: int):
     }
 
 
-class ResultRow(Schema):
+class ResultRow(Record):
     cadre: CadreRef
     unit: str
     team: str
@@ -125,7 +125,7 @@ class ResultRow(Schema):
     missing: list[str] = Field(..., description="尚缺的评分或意见(未定档时)")
 
 
-class CountyYearOut(Schema):
+class CountyYearOut(Record):
     county: NamedRef
     year: int
     finalised: bool

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
 from zhucun import fixed_sql
 from zhucun.accounts.roles import Role
@@ -13,7 +13,7 @@ from zhucun.api.access import allow_api
 from zhucun.api.error_responses import READ_ERRORS, WRITE_ERRORS
 from zhucun.api.idempotency import IdempotencyKey, idempotent
 from zhucun.api.listing import ListFilters, Page, paginate
-from zhucun.api.schemas import CadreRef
+from zhucun.api.schemas import CadreRef, Record
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.org.models import Cadre
 from zhucun.stationing import services
@@ -37,7 +37,7 @@ def address(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-class CheckInIn(Schema):
+class CheckInIn(Record):
     recorded_at: datetime | None = Field(
         None,
         description="手机记录签到的时间(离线签到联网后补传时填写);不填即为现在",
@@ -46,7 +46,7 @@ class CheckInIn(Schema):
     longitude: float | None = Field(None, ge=-180, le=180, description="经度(可不填)")
 
 
-class CheckInOut(Schema):
+class CheckInOut(Record):
     id: int
     cadre: CadreRef
     day: date
@@ -128,7 +128,7 @@ def check_in_list(request, filters: Query[ListFilters]):
     return paginate(rows, filters, check_in_out)
 
 
-class OfficialIn(Schema):
+class OfficialIn(Record):
     kind: OfficialKind = Field(..., description="trip 因公出差 / meeting 开会 / training 培训")
     start: date
     end: date
@@ -136,7 +136,7 @@ class OfficialIn(Schema):
     where: str = Field(..., max_length=100)
 
 
-class OfficialOut(Schema):
+class OfficialOut(Record):
     id: int
     cadre: CadreRef
     kind: str
@@ -202,7 +202,7 @@ def official_list(request, filters: Query[ListFilters]):
     return paginate(rows, filters, official_out)
 
 
-class DayOut(Schema):
+class DayOut(Record):
     day: date
     status: str = Field(
         ..., description="stationed/official/leave/rest/absent/unknown;空为不在任职期"
@@ -210,7 +210,7 @@ class DayOut(Schema):
     label: str
 
 
-class CheckOut(Schema):
+class CheckOut(Record):
     rule: str
     article: str
     period: str
@@ -220,7 +220,7 @@ class CheckOut(Schema):
     evidence: list[list[str]]
 
 
-class CalendarOut(Schema):
+class CalendarOut(Record):
     cadre: CadreRef
     month: str
     days: list[DayOut]
@@ -231,7 +231,7 @@ class CalendarOut(Schema):
     checks: list[CheckOut]
 
 
-class MonthQuery(Schema):
+class MonthQuery(Record):
     month: str | None = Field(
         None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM,默认本月"
     )

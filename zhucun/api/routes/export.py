@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 from ninja.streaming import JSONL
 
 from zhucun.accounts.roles import Role
@@ -27,6 +27,7 @@ from zhucun.api.schemas import (
     CadreOut,
     HouseholdOut,
     PairingOut,
+    Record,
     TeamOut,
     assignment_out,
     cadre_out,
@@ -45,13 +46,13 @@ MAX_DAYS = 366
 CHUNK = 2000
 
 
-class ExportQuery(Schema):
+class ExportQuery(Record):
     county: str = Field(..., pattern=r"^\d{12}$", description="区县的统计用区划代码(12位)")
     period_start: date = Field(..., description="期间起(含)")
     period_end: date = Field(..., description="期间止(含),期间最长366天")
 
 
-class ExportHeader(Schema):
+class ExportHeader(Record):
     county_code: str
     county_name: str
     period_start: date
@@ -60,58 +61,58 @@ class ExportHeader(Schema):
     generated_by: str
 
 
-class HeaderLine(Schema):
+class HeaderLine(Record):
     kind: Literal["export"]
     data: ExportHeader
 
 
-class TeamLine(Schema):
+class TeamLine(Record):
     kind: Literal["team"]
     data: TeamOut
 
 
-class AssignmentLine(Schema):
+class AssignmentLine(Record):
     kind: Literal["assignment"]
     team_id: int
     data: AssignmentOut
 
 
-class CadreLine(Schema):
+class CadreLine(Record):
     kind: Literal["cadre"]
     data: CadreOut
 
 
-class HouseholdLine(Schema):
+class HouseholdLine(Record):
     kind: Literal["household"]
     data: HouseholdOut
 
 
-class PairingLine(Schema):
+class PairingLine(Record):
     kind: Literal["pairing"]
     data: PairingOut
 
 
-class CheckInLine(Schema):
+class CheckInLine(Record):
     kind: Literal["checkin"]
     data: CheckInOut
 
 
-class OfficialLine(Schema):
+class OfficialLine(Record):
     kind: Literal["official_business"]
     data: OfficialOut
 
 
-class LeaveLine(Schema):
+class LeaveLine(Record):
     kind: Literal["leave"]
     data: LeaveOut
 
 
-class WorkLogLine(Schema):
+class WorkLogLine(Record):
     kind: Literal["worklog"]
     data: WorkLogOut
 
 
-class ContactLine(Schema):
+class ContactLine(Record):
     kind: Literal["contact"]
     data: ContactOut
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, File, Query, Router, Schema
+from ninja import Field, File, Query, Router
 from ninja.files import UploadedFile
 
 from zhucun.accounts.roles import Role
@@ -14,7 +14,7 @@ from zhucun.api.access import allow_api
 from zhucun.api.error_responses import READ_ERRORS, WRITE_ERRORS
 from zhucun.api.idempotency import IdempotencyKey, idempotent
 from zhucun.api.listing import ListFilters, Page, paginate
-from zhucun.api.schemas import CadreRef, HouseholdRef
+from zhucun.api.schemas import CadreRef, HouseholdRef, Record
 from zhucun.errors import ErrorCode, ServiceError
 from zhucun.households.models import Channel, Contact, ContactKind, Household
 from zhucun.households.services import contact_record
@@ -27,7 +27,7 @@ STATIONED = (Role.TEAM_LEADER, Role.MEMBER)
 OFFICES = (Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT)
 
 
-class WorkLogIn(Schema):
+class WorkLogIn(Record):
     day: date
     tasks: list[int] = Field(..., max_length=12, description="第十条(一)至(十二)的任务编号 1–12")
     content: str = Field(..., max_length=4000)
@@ -36,7 +36,7 @@ class WorkLogIn(Schema):
     projects: str = Field("", max_length=200)
 
 
-class WorkLogOut(Schema):
+class WorkLogOut(Record):
     id: int
     cadre: CadreRef
     day: date
@@ -109,7 +109,7 @@ def worklog_list(request, filters: Query[ListFilters]):
     return paginate(rows, filters, log_out)
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(Record):
     id: int
     log_id: int
     kind: str
@@ -198,7 +198,7 @@ def attachment_download(request, log_id: int, attachment_id: int):
     return attachment_response(attachment.file, download_name=attachment.name)
 
 
-class ContactIn(Schema):
+class ContactIn(Record):
     household_id: int
     day: date
     kind: ContactKind = Field(..., description="inquiry 询问了解 / visit 入户帮扶")
@@ -209,7 +209,7 @@ class ContactIn(Schema):
     escalated: str = Field("", max_length=2000)
 
 
-class ContactOut(Schema):
+class ContactOut(Record):
     id: int
     household: HouseholdRef
     cadre: CadreRef

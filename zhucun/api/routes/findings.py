@@ -3,13 +3,14 @@
 from typing import Any, Literal
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
 from zhucun.accounts.roles import Role
 from zhucun.api.access import allow_api
 from zhucun.api.error_responses import READ_ERRORS
 from zhucun.api.findings import KINDS, Found, findings
 from zhucun.api.listing import ListFilters, Page, paginate
+from zhucun.api.schemas import Record
 from zhucun.errors import ErrorCode, ServiceError
 
 router = Router(tags=["问题与预警"])
@@ -33,7 +34,7 @@ class FindingFilters(ListFilters):
     )
 
 
-class FindingOut(Schema):
+class FindingOut(Record):
     kind: str
     rule: str
     article: str = Field(..., description="所依据的条款,如 第十六条")

@@ -10,7 +10,7 @@ at the countersign. Amounts are integer fen; the input amount is yuan text.
 from datetime import date, datetime
 
 from django.utils import timezone
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router
 from ninja.files import UploadedFile
 
 from zhucun.accounts.roles import Role
@@ -21,7 +21,7 @@ from zhucun.api.idempotency import IdempotencyKey, idempotent
 from zhucun.api.listing import ListFilters, Page, paginate
 from zhucun.api.routes.attendance import MonthQuery, address, month_bounds, own_cadre
 from zhucun.api.routes.leave import StepOut, step_out
-from zhucun.api.schemas import CadreRef
+from zhucun.api.schemas import CadreRef, Record
 from zhucun.approvals.models import Action
 from zhucun.approvals.services import step_decide
 from zhucun.errors import ErrorCode, ServiceError
@@ -37,7 +37,7 @@ router = Router(tags=["工作经费与补助"])
 STATIONED = (Role.TEAM_LEADER, Role.MEMBER)
 
 
-class YearQuery(Schema):
+class YearQuery(Record):
     year: int | None = Field(None, ge=2000, le=2100, description="经费年度,默认今年")
 
     def value(self) -> int:
@@ -48,7 +48,7 @@ class LedgerListQuery(ListFilters):
     year: int | None = Field(None, ge=2000, le=2100, description="经费年度,默认今年")
 
 
-class LedgerRow(Schema):
+class LedgerRow(Record):
     team_id: int
     team: str
     town: str
@@ -91,7 +91,7 @@ def ledger_list(request, filters: Query[LedgerListQuery]):
     return paginate(teams, filters, row)
 
 
-class ShareOut(Schema):
+class ShareOut(Record):
     source: str
     label: str
     share: int
@@ -99,7 +99,7 @@ class ShareOut(Schema):
     disbursed_fen: int
 
 
-class AllocationOut(Schema):
+class AllocationOut(Record):
     id: int
     year: int
     source: str
@@ -109,7 +109,7 @@ class AllocationOut(Schema):
     document_no: str
 
 
-class ExpenseOut(Schema):
+class ExpenseOut(Record):
     id: int
     team_id: int
     category: str
@@ -128,7 +128,7 @@ class ExpenseOut(Schema):
     booked_at: datetime | None
 
 
-class LedgerOut(Schema):
+class LedgerOut(Record):
     team_id: int
     team: str
     year: int
@@ -218,7 +218,7 @@ def ledger_detail(request, team_id: int, query: Query[YearQuery]):
     }
 
 
-class ExpenseIn(Schema):
+class ExpenseIn(Record):
     category: Category = Field(..., description="用途:日常办公用品、办公互联网等(第二十五条)")
     amount: str = Field(..., max_length=20, description="金额(元),最多两位小数,例如 1280.50")
     spent_on: date = Field(..., description="支出日期")
@@ -284,7 +284,7 @@ def expense_detail(request, expense_id: int):
     return expense_out(_expense(expense.pk), expense.ledger.team_id)
 
 
-class SignatureIn(Schema):
+class SignatureIn(Record):
     step: Action = Field(..., description="sign 队长签字 / cosign 镇长核签;须按此顺序(第二十五条)")
     approve: bool = Field(..., description="true 同意 / false 不同意")
     comment: str = Field("", max_length=500, description="不同意时必填")
@@ -319,7 +319,7 @@ def expense_sign(
     return 200, expense_out(_expense(expense.pk), expense.ledger.team_id)
 
 
-class AllocationIn(Schema):
+class AllocationIn(Record):
     year: int = Field(..., ge=2000, le=2100, description="经费年度")
     source: Source = Field(
         ..., description="province 省级 / city 市级 / county 县级财政 / topup 区县追加"
@@ -353,11 +353,11 @@ def allocation_create(
     return 201, allocation_out(allocation)
 
 
-class ReviewIn(Schema):
+class ReviewIn(Record):
     comment: str = Field(..., max_length=500, description="核报意见")
 
 
-class ReviewOut(Schema):
+class ReviewOut(Record):
     id: int
     team_id: int
     up_to: date
@@ -393,7 +393,7 @@ def review_create(request, team_id: int, payload: ReviewIn, idempotency_key: Ide
     }
 
 
-class AllowanceOut(Schema):
+class AllowanceOut(Record):
     cadre: CadreRef
     unit: str
     month: str

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.db.models import Q
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
 from zhucun.accounts.roles import Role
 from zhucun.accounts.scope import scoped
@@ -13,7 +13,7 @@ from zhucun.api.error_responses import READ_ERRORS, WRITE_ERRORS
 from zhucun.api.idempotency import IdempotencyKey, idempotent
 from zhucun.api.listing import ListFilters, Page, paginate
 from zhucun.api.routes.attendance import address, own_cadre
-from zhucun.api.schemas import CadreRef
+from zhucun.api.schemas import CadreRef, Record
 from zhucun.approvals import selectors as approvals
 from zhucun.approvals.models import Step
 from zhucun.approvals.services import step_decide
@@ -27,7 +27,7 @@ APPROVERS = (Role.TEAM_LEADER, Role.TOWN, Role.COUNTY)
 LEAVE_VIEWERS = (Role.CITY, Role.COUNTY, Role.TOWN, Role.UNIT, Role.TEAM_LEADER, Role.MEMBER)
 
 
-class StepOut(Schema):
+class StepOut(Record):
     id: int
     position: int
     approver: str
@@ -38,13 +38,13 @@ class StepOut(Schema):
     comment: str
 
 
-class LeaveIn(Schema):
+class LeaveIn(Record):
     start: date = Field(..., description="离村日期")
     end: date = Field(..., description="返村前最后一天")
     reason: str = Field(..., max_length=300)
 
 
-class LeaveOut(Schema):
+class LeaveOut(Record):
     id: int
     cadre: CadreRef
     start: date
@@ -132,7 +132,7 @@ def leave_list(request, filters: Query[ListFilters]):
     return paginate(rows.order_by("-start", "pk"), filters, leave_out)
 
 
-class PendingOut(Schema):
+class PendingOut(Record):
     step: StepOut
     request_id: int
     kind: str
@@ -164,7 +164,7 @@ def pending_list(request, filters: Query[ListFilters]):
     return paginate(steps, filters, out)
 
 
-class DecisionIn(Schema):
+class DecisionIn(Record):
     approve: bool = Field(..., description="true 同意 / false 不同意")
     comment: str = Field("", max_length=500, description="不同意时必填")
 
