@@ -174,7 +174,7 @@ def _prepared_cursor_class():
             # statement unlike the last, and so looks up each parameter's dumper and
             # each column's loader again: on this cursor, every statement. Its lookups
             # are kept by type and by OID, not by statement, so the one Transformer
-            # serves them all (~50 µs less per API write, docs/benchmarks-history.md).
+            # serves them all (~1 % of an API write's instructions).
             if getattr(self, "_tx", None) is not None:
                 self._last_query = query
             return super()._start_query(query)
