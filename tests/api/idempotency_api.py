@@ -2,22 +2,23 @@
 through the real service (a row and an audit record), so a duplicate would show."""
 
 from django.urls import path
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 
 from zhucun.api import error_responses
 from zhucun.api.auth import BearerToken, PageSession
 from zhucun.api.idempotency import IdempotencyKey, idempotent
+from zhucun.api.schemas import Record
 from zhucun.api.services import api_token_create
 
 api = NinjaAPI(urls_namespace="idempotency-test", auth=[BearerToken(), PageSession()])
 error_responses.install(api)
 
 
-class ThingIn(Schema):
+class ThingIn(Record):
     name: str
 
 
-class ThingOut(Schema):
+class ThingOut(Record):
     id: int
     name: str
 

@@ -12,7 +12,7 @@ class Record(BaseModel):
     Its answers are built as dicts (or read from objects' attributes), and bodies and
     queries parsed from JSON and query strings, so pydantic validates them in C.
     django-ninja's own `Schema` reads every field through a Python getter (for its
-    `resolve_` methods and dotted aliases, which the API does not use): 4 times the
+    `resolve_` methods and dotted aliases, which the API does not use): ~4 times the
     time for an answer (benchmarks-history.md).
     """
 
