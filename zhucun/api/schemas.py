@@ -9,11 +9,12 @@ from pydantic import BaseModel, ConfigDict
 class Record(BaseModel):
     """The base of every schema of the API, in and out.
 
-    Its answers are built as dicts (or read from objects' attributes), and bodies and
-    queries parsed from JSON and query strings, so pydantic validates them in C.
-    django-ninja's own `Schema` reads every field through a Python getter (for its
-    `resolve_` methods and dotted aliases, which the API does not use): ~4 times the
-    time for an answer (benchmarks-history.md).
+    Its answers are built as dicts, and bodies and queries parsed from JSON and query
+    strings, so pydantic validates them in C. django-ninja's own `Schema` reads every
+    field through a Python getter (for its `resolve_` methods and dotted aliases, which
+    the API does not use): ~4 times the time for an answer (benchmarks-history.md).
+    `from_attributes` keeps what `Schema` also did: an object given instead of a dict
+    is read by its attributes.
     """
 
     model_config = ConfigDict(from_attributes=True)
