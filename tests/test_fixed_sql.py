@@ -52,8 +52,8 @@ def test_a_token_is_read_with_its_user_and_cadre_as_the_orm_reads_them(
     _token, raw = api_token_create(user=cast.users[name], name="测试")
     ApiToken.objects.filter(digest=token_digest(raw)).update(last_used_at=timezone.now())
     expected = orm_token(token_digest(raw))
-    # When it is read by the fixed statement
-    with django_assert_num_queries(1):
+    # When it is read by the fixed statement (with the scope's, sent with it)
+    with django_assert_num_queries(2):
         found = active_token(token_digest(raw))
         # Then the user and their cadre (or its absence) come with it
         cadre = getattr(found.user, "cadre", None)
@@ -254,11 +254,11 @@ def test_a_fixed_statement_is_logged_each_run_and_prepared_once_on_postgresql(
 ):
     # Given bob's token
     _token, raw = api_token_create(user=cast.users["bob"], name="测试")
-    # When it is read twice by the fixed statement
-    with django_assert_num_queries(2) as queries:
+    # When it is read twice by the fixed statement (with the scope's, sent with it)
+    with django_assert_num_queries(4) as queries:
         for _ in range(2):
             assert active_token(token_digest(raw)).user == cast.users["bob"]
-    # Then the query log shows the statement each time (DEBUG, assertNumQueries)
+    # Then the query log shows the statements each time (DEBUG, assertNumQueries)
     assert all('FROM "zhucun_api_apitoken"' in q["sql"] for q in queries)
     # And PostgreSQL keeps it prepared for the connection, once (SQLite prepares every
     # statement in process and keeps it in its own cache)
@@ -312,8 +312,8 @@ def test_the_token_statement_gives_the_scope_scope_for_reads_on_its_own(
     # an outsider, administrators)
     user = cast.users[name]
     _token, raw = api_token_create(user=user, name="测试")
-    # When the token is read
-    with django_assert_num_queries(1):
+    # When the token is read (the scope's statement sent with the token's)
+    with django_assert_num_queries(2):
         found, _stored, _ahead = token_and_answer(token_digest(raw), None)
         # Then the user's scope came with it: asking for it reads nothing more
         scope = scope_for(found.user)

@@ -35,18 +35,18 @@ def found_or_inserted() -> int:
     return 1 if connection.vendor == "postgresql" else 2
 
 
-# token (with its user, cadre, the key's ledger row and the scope: positions, today's
+# token (with its user, cadre and the key's ledger row), the scope (positions, today's
 # assignments, the check-in's assignment and pairing) and today's check-in read ahead
-# with it (api/read_ahead.py; on PostgreSQL one round trip); SAVEPOINT; today's
+# with them (api/read_ahead.py; on PostgreSQL one round trip); SAVEPOINT; today's
 # check-in read and inserted; the chain with the ledger row; RELEASE.
-FIRST_CHECK_IN = 4 + found_or_inserted() + chain(rows=1)
-# token (ledger, scope) and today's check-in read ahead (found: nothing more read, no
+FIRST_CHECK_IN = 5 + found_or_inserted() + chain(rows=1)
+# token (ledger), scope and today's check-in read ahead (found: nothing more read, no
 # INSERT); SAVEPOINT; INSERT ledger (no record, so no chain); RELEASE.
-REPEATED_CHECK_IN = 5
-# token (ledger, scope) and today's log read ahead with its households; SAVEPOINT; the
+REPEATED_CHECK_IN = 6
+# token (ledger), scope and today's log read ahead with its households; SAVEPOINT; the
 # chain with the ledger row, the revision and the log's UPDATE; RELEASE. (Today is in
 # an assignment: the scope read it, the log save does not ask again.)
-LOG_AMEND = 4 + chain(rows=2, updates=1)
+LOG_AMEND = 5 + chain(rows=2, updates=1)
 
 
 def read_before_the_write(queries, table) -> bool:

@@ -198,18 +198,10 @@ def _scope_rows(user, today: date) -> list[tuple]:
     return fixed_sql.fetch(_scope_sql(), [user.pk, True, user.pk, user.pk, day, day, user.pk])
 
 
-# The scope's columns, typed, for a statement whose other rows come first (PostgreSQL
-# types a union's columns from its first branch).
-SCOPE_NULLS = (
-    "CAST(NULL AS INTEGER), CAST(NULL AS VARCHAR), CAST(NULL AS BIGINT), "
-    "CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), CAST(NULL AS DATE)"
-)
-
-
 def scope_statement(user_sql: str) -> str:
     """The scope's statement for the user whose id the SQL expression `user_sql` gives
-    (no parameters in it), for a caller that reads the scope in its own statement (the
-    bearer token's, api/auth.py); its parameters: `scope_parameters(today)`."""
+    (no parameters in it), for a caller that finds the user in its own way (the bearer
+    token's digest, api/auth.py); its parameters follow the caller's: `scope_parameters(today)`."""
     return _scope_sql(user_sql)
 
 
@@ -232,7 +224,7 @@ def scope_for(user, today: date | None = None) -> Scope:
 
 def scope_from_rows(user, today: date, rows) -> Scope:
     """The scope of an active user from the rows of the scope's statement on `today`
-    (read by `scope_for`, or with the caller's own rows: `scope_statement`); cached on
+    (read by `scope_for`, or by a caller's statement of its own: `scope_statement`); cached on
     the user as `scope_for` caches it."""
     if user.is_superuser:
         user._zhucun_scope = Scope(everything=True)
