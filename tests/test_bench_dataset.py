@@ -9,6 +9,7 @@ from zhucun.accounts.models import User
 from zhucun.bench.dataset import build_bench_city
 from zhucun.exports.models import ExportJob
 from zhucun.households.models import Contact, Household, Pairing
+from zhucun.org.models import Cadre
 from zhucun.stationing.models import Assignment, CheckIn
 from zhucun.worklogs.models import LogRevision, WorkLog
 
@@ -42,6 +43,21 @@ def test_the_same_scale_and_seed_build_the_same_rows(db):
     # then the counts and the rows are the same.
     assert first == second
     assert _fingerprint() == first_rows
+
+
+def test_every_cadre_has_an_account_that_cannot_sign_in_until_given_a_password(db):
+    # Given the benchmark city at a tiny scale,
+    counts = build_bench_city(scale=SCALE, today=TODAY)
+    # then every cadre, stationed or household, has an account of their own, named
+    # after them (the API's clients are cadres signed in on their phones),
+    cadres = Cadre.objects.select_related("user")
+    assert cadres.exists() and not cadres.filter(user__isnull=True).exists()
+    made = User.objects.filter(username__startswith="cadre")
+    assert counts["cadre_accounts"] == made.count() > 0
+    assert len({c.user_id for c in cadres}) == cadres.count()
+    assert all(c.user.full_name == c.name for c in cadres if c.user.username.startswith("cadre"))
+    # and none of the accounts made for them has a password one could sign in with.
+    assert not any(user.has_usable_password() for user in made)
 
 
 def test_every_pairing_and_every_stationed_cadre_gets_a_year_of_events(db):

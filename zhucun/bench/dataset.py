@@ -21,11 +21,13 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, models, transaction
 
+from zhucun.accounts.models import User
 from zhucun.bulkload import refresh_planner_statistics
 from zhucun.demo.activity import HELP, LEARNED, LOG_TEXT, PROBLEMS
 from zhucun.demo.city import build_city
 from zhucun.households.models import Channel, Contact, ContactKind, Pairing
 from zhucun.households.tallies import rebuild_contact_tallies
+from zhucun.org.models import Cadre
 from zhucun.rulebook.workdays import non_working_days
 from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment
 from zhucun.worklogs.models import LogRevision, WorkLog
@@ -194,6 +196,44 @@ def _logs(rng: random.Random, stationed, off, year_ago: date, yesterday: date):
             day += timedelta(days=1)
 
 
+def _cadre_accounts(now: datetime) -> int:
+    """An account (no usable password yet) for every cadre without one, as in a city whose
+    stationed and household cadres all sign in on their phones: the demo makes accounts
+    for its logins only. The API's statements join the users' table, and are planned
+    for the size it has (with a few dozen users, the token's sorted and merged them)."""
+    cadres = Cadre.objects.filter(user__isnull=True).order_by("pk").values_list("pk", "name")
+    rows = [
+        ("!", False, f"cadre{pk}", "", "", "", False, True, now, name, now) for pk, name in cadres
+    ]
+    count = _fast_insert(
+        User,
+        [
+            "password",
+            "is_superuser",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_staff",
+            "is_active",
+            "date_joined",
+            "full_name",
+            "password_changed_at",
+        ],
+        rows,
+    )
+    q = connection.ops.quote_name
+    user, cadre = User._meta, Cadre._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(cadre.db_table)} SET {q('user_id')} = (SELECT u.{q('id')} "
+            f"FROM {q(user.db_table)} u WHERE u.{q('username')} = %s || {q(cadre.db_table)}.{q('id')}) "
+            f"WHERE {q('user_id')} IS NULL",
+            ["cadre"],
+        )
+    return count
+
+
 def build_bench_city(*, scale: float, today: date, seed: int = 2018) -> dict[str, int]:
     """Build the benchmark city in an empty database; return row counts by table."""
     rng = random.Random(seed + 1)
@@ -202,6 +242,7 @@ def build_bench_city(*, scale: float, today: date, seed: int = 2018) -> dict[str
     now = datetime.combine(today, time(8), SHANGHAI)
     with transaction.atomic():
         counts = dict(build_city(scale=scale, seed=seed, today=today, activity=False).counts)
+        counts["cadre_accounts"] = _cadre_accounts(now)
         fields = [
             "household",
             "cadre",
