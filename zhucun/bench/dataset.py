@@ -223,12 +223,13 @@ def _cadre_accounts(now: datetime) -> int:
         rows,
     )
     q = connection.ops.quote_name
-    user, cadre = User._meta, Cadre._meta
+    users, cadres = q(User._meta.db_table), q(Cadre._meta.db_table)
+    link, pk = q(Cadre._meta.get_field("user").column), q(Cadre._meta.pk.column)
+    user_pk, username = q(User._meta.pk.column), q(User._meta.get_field("username").column)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {q(cadre.db_table)} SET {q('user_id')} = (SELECT u.{q('id')} "
-            f"FROM {q(user.db_table)} u WHERE u.{q('username')} = %s || {q(cadre.db_table)}.{q('id')}) "
-            f"WHERE {q('user_id')} IS NULL",
+            f"UPDATE {cadres} SET {link} = (SELECT u.{user_pk} FROM {users} u "
+            f"WHERE u.{username} = %s || {cadres}.{pk}) WHERE {link} IS NULL",
             ["cadre"],
         )
     return count
