@@ -149,9 +149,10 @@ def engine() -> dict:
     from zhucun.rulebook.workdays import non_working_days
 
     non_working_days(date(today.year, 1, 1), date(today.year, 1, 7))
+    city_user = User.objects.get(username="city")
     rounds = []
     for _ in range(ENGINE_ROUNDS):
-        run = _engine_run(today)
+        run = _engine_run(city_user, today)
         run["scan_s"], _rows = _scan()
         rounds.append(run)
     attendance, attendance_s = _timed(attendance_for, cadre_ids, today.year, today=today)
@@ -189,14 +190,13 @@ def engine() -> dict:
     }
 
 
-def _engine_run(today: date) -> dict:
+def _engine_run(city_user: User, today: date) -> dict:
     """One run of the engine: its times and what it found (the results themselves are
     let go, so that the next run does not start with this one's in memory)."""
     from zhucun.alongside import started
     from zhucun.assessment.cohort import cohort_facts, judged_cohorts
     from zhucun.households.compliance import contact_compliance
 
-    city_user = User.objects.get(username="city")
     cpu_started = time.process_time()
     started_at = time.perf_counter()
     # The cohorts' facts are read first (each statement may use the database's parallel
