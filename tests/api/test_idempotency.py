@@ -94,6 +94,24 @@ def test_a_malformed_key_is_a_422_naming_the_header(cast, bearer):
     assert response.json()["field"] == "Idempotency-Key"
 
 
+def test_the_key_and_the_token_are_read_without_the_map_of_all_headers(cast, bearer):
+    # request.headers is built on first use, from every header of the request: an API
+    # write reads its two from request.META instead (idempotency.header).
+    client = bearer(cast.users["alice"])
+    response = post(client, {"name": "读头"})
+    assert response.status_code == 201
+    assert "headers" not in response.wsgi_request.__dict__
+    # And read as request.headers reads them: the header's name in any case.
+    again = client.post(
+        "/t/things",
+        data=json.dumps({"name": "读头"}),
+        content_type="application/json",
+        headers={"idempotency-key": KEY},
+    )
+    assert again["Idempotent-Replayed"] == "true"
+    assert tokens_named("读头") == 1
+
+
 def test_two_requests_racing_with_one_key_end_in_one_write(cast, bearer):
     """The second request checked for the key before the first committed: the unique
     constraint stops its insert, its write is rolled back, and it answers as the first."""

@@ -147,6 +147,14 @@ class BearerToken(HttpBearer):
         self.read_ahead = read_ahead  # a function giving the statement (api/read_ahead.py)
         super().__init__()
 
+    def __call__(self, request):
+        # As HttpBearer reads the header, from request.META: request.headers would build
+        # a map of every header of each call to read two (api/idempotency.py, `header`).
+        scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() != self.openapi_scheme:
+            return None
+        return self.authenticate(request, token)
+
     def authenticate(self, request, token):
         if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 100:
             return None
@@ -154,7 +162,7 @@ class BearerToken(HttpBearer):
         # cadre's write) reads request.user.cadre right after.
         # The answer stored under the request's Idempotency-Key comes in the same query:
         # a write sent with one would ask the ledger right after (api/idempotency.py).
-        key = request.headers.get("Idempotency-Key")
+        key = idempotency.header(request, "Idempotency-Key")
         ahead_sql = self.read_ahead() if self.read_ahead is not None else None
         found, stored, ahead = token_and_answer(token_digest(token), key, ahead_sql)
         if found is None:
