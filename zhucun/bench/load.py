@@ -32,8 +32,9 @@ WORKERS = 4
 SECONDS = 12.0
 # Each endpoint is measured in stretches, in this order: a steady drift of the machine's
 # speed weighs on both alike, and a burst of a few seconds (another machine's work on
-# the same host) on each about as often. Eight of 1.5 s each: with four, one slow stretch
-# moved the ratio by up to 0.05.
+# the same host) on each about as often. Eight of 1.5 s each, not four: a stretch a
+# quarter slower than the others (seen in several runs) moves an endpoint's figure half
+# as much.
 STRETCHES = ("minimal", "api", "api", "minimal") * 4
 # Per stretch: at S=1 the time bounds both endpoints' stretches (the minimal one answers
 # ~1,500 requests a second), so that both are measured for as long.
