@@ -1,5 +1,6 @@
 """zhucun.sqlite_backend: a file database's write transactions take turns through a file lock,
-released at commit, rollback or close; an in-memory database takes none."""
+taken at the transaction's first statement and released at commit, rollback or close; an
+in-memory database takes none."""
 
 import fcntl
 import os
@@ -24,6 +25,12 @@ def _wrapper(name):
     return db
 
 
+def _begin(db):
+    """What an atomic block's start and its first statement do."""
+    db._start_transaction_under_autocommit()
+    db.cursor().execute("SELECT 1")
+
+
 def _lock_is_free(path) -> bool:
     fd = os.open(f"{path}.writelock", os.O_RDWR | os.O_CREAT)
     try:
@@ -44,7 +51,7 @@ def test_a_second_writer_waits_for_the_first_to_commit_then_goes_on(tmp_path):
         db = None
         try:
             db = _wrapper(path)
-            db._start_transaction_under_autocommit()
+            _begin(db)
             holding.set()
             release.wait(5)
             db.commit()
@@ -59,7 +66,7 @@ def test_a_second_writer_waits_for_the_first_to_commit_then_goes_on(tmp_path):
         try:
             db = _wrapper(path)
             holding.wait(5)
-            db._start_transaction_under_autocommit()
+            _begin(db)
             second_began.set()
             db.commit()
         except Exception as error:
@@ -91,12 +98,12 @@ def test_rollback_and_close_release_the_lock(tmp_path):
     path = tmp_path / "city.sqlite3"
     db = _wrapper(path)
     try:
-        db._start_transaction_under_autocommit()
+        _begin(db)
         assert not _lock_is_free(path)
         db.rollback()
         assert _lock_is_free(path)
 
-        db._start_transaction_under_autocommit()
+        _begin(db)
         assert not _lock_is_free(path)
     finally:
         db.close()
@@ -105,7 +112,50 @@ def test_rollback_and_close_release_the_lock(tmp_path):
 
 def test_an_in_memory_database_takes_no_lock(tmp_path):
     db = _wrapper(":memory:")
-    db._start_transaction_under_autocommit()
+    _begin(db)
+    assert db.connection.in_transaction
     assert db._write_lock_fd is None and not db._write_lock_held
     db.rollback()
     db.close()
+
+
+def test_a_transaction_begins_at_its_first_statement_not_at_the_start_of_its_block(tmp_path):
+    path = tmp_path / "city.sqlite3"
+    db = _wrapper(path)
+    try:
+        # Given an atomic block's start
+        db._start_transaction_under_autocommit()
+        # Then nothing is begun and the other writers are not held up
+        assert not db.connection.in_transaction
+        assert _lock_is_free(path)
+        # When its first statement runs, Then it runs in the transaction, under the lock
+        db.cursor().execute("CREATE TABLE t (x INTEGER)")
+        assert db.connection.in_transaction
+        assert not _lock_is_free(path)
+        db.commit()
+        assert _lock_is_free(path)
+        # And a block that ran no statement begins nothing and commits nothing
+        db._start_transaction_under_autocommit()
+        db.commit()
+        assert not db.connection.in_transaction and _lock_is_free(path)
+    finally:
+        db.close()
+
+
+def test_a_fixed_statement_begins_the_transaction_too(tmp_path):
+    from unittest import mock
+
+    from zhucun import fixed_sql
+
+    path = tmp_path / "city.sqlite3"
+    db = _wrapper(path)
+    try:
+        db._start_transaction_under_autocommit()
+        with mock.patch.object(fixed_sql, "_db", return_value=db):
+            assert fixed_sql.fetch("SELECT 1", []) == [(1,)]
+        assert db.connection.in_transaction
+        assert not _lock_is_free(path)
+        db.rollback()
+        assert _lock_is_free(path)
+    finally:
+        db.close()

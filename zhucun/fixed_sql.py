@@ -413,6 +413,8 @@ def _run_together(statements, prepare: bool | None, read, db=None, commit: bool 
             return _in_turn(cursor_, statements, read)
     raw, kept = _statement_cursor(db, prepare)
     postgresql = db.vendor == "postgresql"
+    if not postgresql:
+        db.begin_if_pending()  # zhucun/sqlite_backend: a transaction begins at its first statement
     texts = [
         (_postgresql_text(sql) if postgresql else _sqlite_text(sql), params)
         for sql, params in statements

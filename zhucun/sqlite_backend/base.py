@@ -10,6 +10,13 @@ back. Writes outside a transaction (autocommit) still wait on SQLite's own lock.
 
 Not for in-memory databases (the tests'): they have no file, and their connections may be
 shared between threads.
+
+A transaction begins (the lock, then `BEGIN IMMEDIATE`) at its first statement, not where
+its atomic block begins: the Python work a write does before it (an API write's checks of
+what it read ahead, its answer and its ledger row, api/idempotency.py) is then done
+without holding up the other writers. Every statement of the block still runs inside the
+transaction: Django's cursors and the fixed statements' (zhucun/fixed_sql.py) begin it
+first. A block that runs none begins nothing.
 """
 
 import fcntl
@@ -18,11 +25,37 @@ import os
 from django.db.backends.sqlite3 import base
 
 
+class _Cursor(base.SQLiteCursorWrapper):
+    """Django's SQLite cursor, beginning its connection's pending transaction first."""
+
+    def execute(self, query, params=None):
+        self.db.begin_if_pending()
+        return super().execute(query, params)
+
+    def executemany(self, query, param_list):
+        self.db.begin_if_pending()
+        return super().executemany(query, param_list)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     _write_lock_fd = None
     _write_lock_held = False
+    _begin_pending = False
+
+    def create_cursor(self, name=None):
+        cursor = self.connection.cursor(factory=_Cursor)
+        cursor.db = self
+        return cursor
 
     def _start_transaction_under_autocommit(self):
+        self._begin_pending = True  # begun by the block's first statement
+
+    def begin_if_pending(self):
+        """Begin the transaction an atomic block opened, if not yet begun: before each
+        statement run on this connection."""
+        if not self._begin_pending:
+            return
+        self._begin_pending = False
         self._take_write_lock()
         try:
             super()._start_transaction_under_autocommit()
@@ -31,18 +64,21 @@ class DatabaseWrapper(base.DatabaseWrapper):
             raise
 
     def _commit(self):
+        self._begin_pending = False
         try:
             super()._commit()
         finally:
             self._release_write_lock()
 
     def _rollback(self):
+        self._begin_pending = False
         try:
             super()._rollback()
         finally:
             self._release_write_lock()
 
     def _close(self):
+        self._begin_pending = False
         try:
             super()._close()
         finally:
