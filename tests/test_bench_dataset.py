@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Min
 
 from zhucun.accounts.models import User
+from zhucun.api.models import IdempotencyRecord
 from zhucun.bench.dataset import build_bench_city
 from zhucun.exports.models import ExportJob
 from zhucun.households.models import Contact, Household, Pairing
@@ -58,6 +59,27 @@ def test_every_cadre_has_an_account_that_cannot_sign_in_until_given_a_password(d
     assert all(c.user.full_name == c.name for c in cadres if c.user.username.startswith("cadre"))
     # and none of the accounts made for them has a password one could sign in with.
     assert not any(user.has_usable_password() for user in made)
+
+
+def test_each_check_in_and_log_sent_from_a_phone_has_its_ledger_row(db):
+    # Given the benchmark city at a tiny scale,
+    counts = build_bench_city(scale=SCALE, today=TODAY)
+    # then the exactly-once ledger holds a row for each check-in its cadre made (not the
+    # leaders' backfills) and each work log, under the cadre's own account, as each was
+    # sent with an Idempotency-Key,
+    own = CheckIn.objects.filter(backfilled=False)
+    assert own.exists() and CheckIn.objects.filter(backfilled=True).exists()
+    ledger = IdempotencyRecord.objects
+    assert counts["api_ledger"] == ledger.count() == own.count() + WorkLog.objects.count()
+    check_in = own.select_related("cadre").order_by("pk").last()
+    row = ledger.get(key=f"checkin-{check_in.pk}")
+    assert (row.user_id, row.status, row.created_at) == (check_in.cadre.user_id, 201, check_in.at)
+    log = WorkLog.objects.select_related("cadre").order_by("pk").first()
+    row = ledger.get(key=f"log-{log.pk}")
+    assert (row.user_id, row.created_at) == (log.cadre.user_id, log.first_saved_at)
+    assert log.content in row.body
+    # and each user's keys are their own (the ledger's unique constraint held).
+    assert ledger.values("user", "key").distinct().count() == ledger.count()
 
 
 def test_every_pairing_and_every_stationed_cadre_gets_a_year_of_events(db):

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, models, transaction
 
 from zhucun.accounts.models import User
+from zhucun.api.models import IdempotencyRecord
 from zhucun.bulkload import refresh_planner_statistics
 from zhucun.demo.activity import HELP, LEARNED, LOG_TEXT, PROBLEMS
 from zhucun.demo.city import build_city
@@ -29,7 +30,7 @@ from zhucun.households.models import Channel, Contact, ContactKind, Pairing
 from zhucun.households.tallies import rebuild_contact_tallies
 from zhucun.org.models import Cadre
 from zhucun.rulebook.workdays import non_working_days
-from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment
+from zhucun.stationing.models import NON_COUNTED_ROLES, Assignment, CheckIn
 from zhucun.worklogs.models import LogRevision, WorkLog
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -235,6 +236,40 @@ def _cadre_accounts(now: datetime) -> int:
     return count
 
 
+def _api_ledger() -> int:
+    """The exactly-once ledger's row (api/idempotency.py) of each of the year's check-ins
+    and work logs, set-based: a city whose cadres send them from their phones, each with
+    an Idempotency-Key, has one for each, and nothing purges them. Every API call's token
+    statement joins the ledger: planned for an empty one (and never analysed again in a
+    cluster without autovacuum, as the bench's), it read the whole ledger on each call,
+    while the measured writes grew it."""
+    r, k, w, c = IdempotencyRecord, CheckIn, WorkLog, Cadre
+    q = connection.ops.quote_name
+
+    def col(model, name):
+        return q(model._meta.get_field(name).column)
+
+    ledger = ", ".join(
+        col(r, name) for name in ("user", "key", "request_hash", "status", "body", "created_at")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(r._meta.db_table)} ({ledger}) "
+            f"SELECT c.{col(c, 'user')}, 'checkin-' || CAST(k.{col(k, 'id')} AS TEXT), %s, 201, "
+            f"'{{\"id\": ' || CAST(k.{col(k, 'id')} AS TEXT) || '}}', k.{col(k, 'at')} "
+            f"FROM {q(k._meta.db_table)} k "
+            f"INNER JOIN {q(c._meta.db_table)} c ON c.{col(c, 'id')} = k.{col(k, 'cadre')} "
+            f"WHERE NOT k.{col(k, 'backfilled')} "
+            "UNION ALL "
+            f"SELECT c.{col(c, 'user')}, 'log-' || CAST(w.{col(w, 'id')} AS TEXT), %s, 201, "
+            f"'{{\"content\": \"' || w.{col(w, 'content')} || '\"}}', w.{col(w, 'first_saved_at')} "
+            f"FROM {q(w._meta.db_table)} w "
+            f"INNER JOIN {q(c._meta.db_table)} c ON c.{col(c, 'id')} = w.{col(w, 'cadre')}",
+            ["0" * 64, "0" * 64],
+        )
+        return cursor.rowcount
+
+
 def build_bench_city(*, scale: float, today: date, seed: int = 2018) -> dict[str, int]:
     """Build the benchmark city in an empty database; return row counts by table."""
     rng = random.Random(seed + 1)
@@ -311,5 +346,6 @@ def build_bench_city(*, scale: float, today: date, seed: int = 2018) -> dict[str
                 f"{q('first_saved_at')} FROM {q(log.db_table)}"
             )
         counts["log_revisions"] = counts["work_logs"]
+        counts["api_ledger"] = _api_ledger()
     refresh_planner_statistics()
     return counts
