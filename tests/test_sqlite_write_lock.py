@@ -119,43 +119,44 @@ def test_an_in_memory_database_takes_no_lock(tmp_path):
     db.close()
 
 
-def test_a_transaction_begins_at_its_first_statement_not_at_the_start_of_its_block(tmp_path):
+@pytest.fixture
+def city(tmp_path):
+    """A connection of the backend to a database file of its own, and the file's path."""
     path = tmp_path / "city.sqlite3"
     db = _wrapper(path)
-    try:
-        # Given an atomic block's start
-        db._start_transaction_under_autocommit()
-        # Then nothing is begun and the other writers are not held up
-        assert not db.connection.in_transaction
-        assert _lock_is_free(path)
-        # When its first statement runs, Then it runs in the transaction, under the lock
-        db.cursor().execute("CREATE TABLE t (x INTEGER)")
-        assert db.connection.in_transaction
-        assert not _lock_is_free(path)
-        db.commit()
-        assert _lock_is_free(path)
-        # And a block that ran no statement begins nothing and commits nothing
-        db._start_transaction_under_autocommit()
-        db.commit()
-        assert not db.connection.in_transaction and _lock_is_free(path)
-    finally:
-        db.close()
+    yield db, path
+    db.close()
 
 
-def test_a_fixed_statement_begins_the_transaction_too(tmp_path):
+def test_a_transaction_begins_at_its_first_statement_not_at_the_start_of_its_block(city):
+    db, path = city
+    # Given an atomic block's start
+    db._start_transaction_under_autocommit()
+    # Then nothing is begun and the other writers are not held up
+    assert not db.connection.in_transaction
+    assert _lock_is_free(path)
+    # When its first statement runs, Then it runs in the transaction, under the lock
+    db.cursor().execute("CREATE TABLE t (x INTEGER)")
+    assert db.connection.in_transaction
+    assert not _lock_is_free(path)
+    db.commit()
+    assert _lock_is_free(path)
+    # And a block that ran no statement begins nothing and commits nothing
+    db._start_transaction_under_autocommit()
+    db.commit()
+    assert not db.connection.in_transaction and _lock_is_free(path)
+
+
+def test_a_fixed_statement_begins_the_transaction_too(city):
     from unittest import mock
 
     from zhucun import fixed_sql
 
-    path = tmp_path / "city.sqlite3"
-    db = _wrapper(path)
-    try:
-        db._start_transaction_under_autocommit()
-        with mock.patch.object(fixed_sql, "_db", return_value=db):
-            assert fixed_sql.fetch("SELECT 1", []) == [(1,)]
-        assert db.connection.in_transaction
-        assert not _lock_is_free(path)
-        db.rollback()
-        assert _lock_is_free(path)
-    finally:
-        db.close()
+    db, path = city
+    db._start_transaction_under_autocommit()
+    with mock.patch.object(fixed_sql, "_db", return_value=db):
+        assert fixed_sql.fetch("SELECT 1", []) == [(1,)]
+    assert db.connection.in_transaction
+    assert not _lock_is_free(path)
+    db.rollback()
+    assert _lock_is_free(path)
