@@ -150,7 +150,7 @@ class BearerToken(HttpBearer):
     def __call__(self, request):
         # As HttpBearer reads the header, from request.META: request.headers would build
         # a map of every header of each call to read two (api/idempotency.py, `header`).
-        scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        scheme, _, token = (idempotency.header(request, self.header) or "").partition(" ")
         if scheme.lower() != self.openapi_scheme:
             return None
         return self.authenticate(request, token)

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, models, transaction
 
+from zhucun import fixed_sql
 from zhucun.accounts.models import User
 from zhucun.api.models import IdempotencyRecord
 from zhucun.bulkload import refresh_planner_statistics
@@ -244,27 +245,21 @@ def _api_ledger() -> int:
     cluster without autovacuum, as the bench's), it read the whole ledger on each call,
     while the measured writes grew it."""
     r, k, w, c = IdempotencyRecord, CheckIn, WorkLog, Cadre
-    q = connection.ops.quote_name
-
-    def col(model, name):
-        return q(model._meta.get_field(name).column)
-
+    col, table = fixed_sql.column, fixed_sql.table
     ledger = ", ".join(
         col(r, name) for name in ("user", "key", "request_hash", "status", "body", "created_at")
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {q(r._meta.db_table)} ({ledger}) "
+            f"INSERT INTO {table(r)} ({ledger}) "
             f"SELECT c.{col(c, 'user')}, 'checkin-' || CAST(k.{col(k, 'id')} AS TEXT), %s, 201, "
             f"'{{\"id\": ' || CAST(k.{col(k, 'id')} AS TEXT) || '}}', k.{col(k, 'at')} "
-            f"FROM {q(k._meta.db_table)} k "
-            f"INNER JOIN {q(c._meta.db_table)} c ON c.{col(c, 'id')} = k.{col(k, 'cadre')} "
+            f"FROM {table(k)} k INNER JOIN {table(c)} c ON c.{col(c, 'id')} = k.{col(k, 'cadre')} "
             f"WHERE NOT k.{col(k, 'backfilled')} "
             "UNION ALL "
             f"SELECT c.{col(c, 'user')}, 'log-' || CAST(w.{col(w, 'id')} AS TEXT), %s, 201, "
             f"'{{\"content\": \"' || w.{col(w, 'content')} || '\"}}', w.{col(w, 'first_saved_at')} "
-            f"FROM {q(w._meta.db_table)} w "
-            f"INNER JOIN {q(c._meta.db_table)} c ON c.{col(c, 'id')} = w.{col(w, 'cadre')}",
+            f"FROM {table(w)} w INNER JOIN {table(c)} c ON c.{col(c, 'id')} = w.{col(w, 'cadre')}",
             ["0" * 64, "0" * 64],
         )
         return cursor.rowcount

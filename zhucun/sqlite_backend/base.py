@@ -64,21 +64,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
             raise
 
     def _commit(self):
-        self._begin_pending = False
         try:
             super()._commit()
         finally:
             self._release_write_lock()
 
     def _rollback(self):
-        self._begin_pending = False
         try:
             super()._rollback()
         finally:
             self._release_write_lock()
 
     def _close(self):
-        self._begin_pending = False
         try:
             super()._close()
         finally:
@@ -97,6 +94,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._write_lock_held = True
 
     def _release_write_lock(self):
+        # The transaction is over (committed, rolled back, closed): begun or not.
+        self._begin_pending = False
         if self._write_lock_held:
             fcntl.flock(self._write_lock_fd, fcntl.LOCK_UN)
             self._write_lock_held = False
